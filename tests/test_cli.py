@@ -1,0 +1,89 @@
+"""The command line through click's CliRunner: every exit code, with scripted model replies."""
+
+import json
+
+import git
+import pytest
+from click.testing import CliRunner
+
+from conftest import FIXED_STATS, fenced
+from tgfix.cli import main
+
+CRITIQUE = "The code fails test_largest because line 8 keeps the smaller value; it must keep the larger one."
+
+
+def solve(*args):
+    return CliRunner().invoke(main, ["solve", *args, "--model", "openai/scripted"])
+
+
+@pytest.fixture(autouse=True)
+def in_project(project, monkeypatch):
+    monkeypatch.chdir(project)
+
+
+def test_repairs_and_commits(project, scripted):
+    scripted += [CRITIQUE, fenced(FIXED_STATS)]
+    result = solve("stats.py", "--report", "run.json")
+    assert result.exit_code == 0, result.output
+    assert (project / "stats.py").read_text() == FIXED_STATS
+    head = git.Repo(project).head.commit
+    assert "tests 2/4 -> 4/4" in head.message and "line 8 keeps the smaller" in head.message
+    assert list(head.stats.files) == ["stats.py"]
+    assert "+        if x > best:" in result.stdout
+    report = json.loads((project / "run.json").read_text())
+    assert report["iterations"][0]["accepted"] and report["exit_code"] == 0
+
+
+def test_no_improvement_exit_3_leaves_file(project, scripted):
+    buggy = (project / "stats.py").read_text()
+    scripted += [CRITIQUE, "no code here"] * 2
+    result = solve("stats.py", "--max-iters", "2")
+    assert result.exit_code == 3, result.output
+    assert (project / "stats.py").read_text() == buggy
+    assert len(list(git.Repo(project).iter_commits())) == 1
+
+
+def test_partial_improvement_exit_1(project, scripted):
+    half_fixed = FIXED_STATS.replace("best = xs[0]", "best = 0")  # positives pass, all-negative fails
+    scripted += [CRITIQUE, fenced(half_fixed), CRITIQUE, "```python\nbroken(\n```"]
+    result = solve("stats.py", "--max-iters", "2")
+    assert result.exit_code == 1, result.output
+    assert (project / "stats.py").read_text() == half_fixed
+
+
+def test_tests_already_pass_makes_no_model_call(project, scripted):
+    (project / "stats.py").write_text(FIXED_STATS)
+    git.Repo(project).git.commit("-am", "fixed by hand")
+    result = solve("stats.py")
+    assert result.exit_code == 0, result.output
+    assert scripted.requests == []
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (["missing.py"], 2, "no such file"),
+    (["stats.py", "--tests", "nowhere"], 2, "no such tests path"),
+    (["stats.py", "--test-cmd", "no-such-command-xyz"], 6, "test command not found"),
+    (["stats.py", "--max-iters", "zero"], 2, "Invalid value"),
+])
+def test_bad_input_one_line_and_exit_code(args, code, message, scripted):
+    result = solve(*args)
+    assert result.exit_code == code, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_dirty_file_refused(project, scripted):
+    (project / "stats.py").write_text("# my edit\n" + (project / "stats.py").read_text())
+    result = solve("stats.py")
+    assert result.exit_code == 4
+    assert "uncommitted changes" in result.output
+
+
+def test_no_tests_found_exit_6(project, scripted):
+    (project / "empty").mkdir()
+    (project / "empty" / "test_nothing.py").write_text("x = 1\n")
+    git.Repo(project).git.add(A=True)
+    git.Repo(project).git.commit("-m", "empty tests")
+    result = solve("stats.py", "--tests", "empty")
+    assert result.exit_code == 6, result.output
+    assert "no tests found" in result.output

@@ -1,0 +1,225 @@
+import hashlib
+import json
+import multiprocessing
+import threading
+import time
+from pathlib import Path
+
+import litellm
+import pytest
+
+from tgfix import local
+
+PARTS = [b"first chunk|", b"second chunk|", b"third"]
+JOINED = b"".join(PARTS)
+SHA = hashlib.sha256(JOINED).hexdigest()
+
+
+@pytest.fixture
+def chunks(tmp_path, monkeypatch):
+    monkeypatch.setenv("TGFIX_CACHE_DIR", str(tmp_path / "cache"))
+    paths = []
+    for n, data in enumerate(PARTS, 1):
+        path = tmp_path / "parts" / f"part{n}.bin"
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(data)
+        paths.append(path)
+    return paths
+
+
+@pytest.fixture
+def join_count(monkeypatch):
+    calls = []
+    real_join = local._join_chunks
+
+    def counting_join(*args):
+        calls.append(args)
+        time.sleep(0.05)  # widen the window in which racing first uses would also join
+        real_join(*args)
+
+    monkeypatch.setattr(local, "_join_chunks", counting_join)
+    return calls
+
+
+def models_dir() -> Path:
+    return local.cache_dir() / "models"
+
+
+def test_cache_dir_precedence(monkeypatch, tmp_path):
+    monkeypatch.delenv("TGFIX_CACHE_DIR", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert local.cache_dir() == tmp_path / "home" / ".cache" / "tgfix"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert local.cache_dir() == tmp_path / "xdg" / "tgfix"
+    monkeypatch.setenv("TGFIX_CACHE_DIR", str(tmp_path / "own"))
+    assert local.cache_dir() == tmp_path / "own"
+
+
+def test_is_installed_needs_every_chunk(monkeypatch):
+    monkeypatch.setattr(local, "CHUNK_PACKAGES", local.CHUNK_PACKAGES + ("tgfix_no_such_chunk",))
+    assert not local.is_installed()
+    with pytest.raises(local.ModelError, match="not installed"):
+        local.chunk_paths()
+
+
+def test_joins_chunks_in_order(chunks):
+    path = local.model_file(chunks, SHA, name="tiny")
+    assert path == models_dir() / "tiny.gguf"
+    assert path.read_bytes() == JOINED
+    stamp = json.loads((path.parent / "tiny.gguf.verified").read_text())
+    assert stamp["sha256"] == SHA and stamp["size"] == len(JOINED)
+
+
+def test_checksum_mismatch_is_refused_and_leaves_no_file(chunks):
+    with pytest.raises(local.ModelError, match="checksum mismatch") as caught:
+        local.model_file(list(reversed(chunks)), SHA, name="tiny")
+    assert "\n" not in str(caught.value)
+    leftovers = {p.name for p in models_dir().iterdir()} - {"tiny.gguf.lock"}
+    assert leftovers == set()
+
+
+def test_missing_chunk_leaves_no_file(chunks, tmp_path):
+    with pytest.raises(local.ModelError, match="cannot build"):
+        local.model_file([*chunks, tmp_path / "gone.bin"], SHA, name="tiny")
+    assert not (models_dir() / "tiny.gguf").exists()
+    assert not list(models_dir().glob("*.tmp"))
+
+
+def test_verified_file_is_reused_without_hashing(chunks, monkeypatch):
+    path = local.model_file(chunks, SHA, name="tiny")
+
+    def no_hashing(*args):
+        raise AssertionError("re-hashed a verified model file")
+
+    monkeypatch.setattr(local.hashlib, "sha256", no_hashing)
+    for chunk in chunks:
+        chunk.unlink()
+    assert local.model_file(chunks, SHA, name="tiny") == path
+
+
+@pytest.mark.parametrize("corrupt", ["append", "truncate", "stamp"])
+def test_changed_file_is_joined_again(chunks, join_count, corrupt):
+    path = local.model_file(chunks, SHA, name="tiny")
+    if corrupt == "append":
+        with open(path, "ab") as out:
+            out.write(b"junk")
+    elif corrupt == "truncate":
+        path.write_bytes(JOINED[:5])
+    else:
+        (path.parent / "tiny.gguf.verified").write_text("{not json")
+    assert local.model_file(chunks, SHA, name="tiny").read_bytes() == JOINED
+    assert len(join_count) == 2
+
+
+def test_new_expected_hash_is_not_satisfied_by_old_stamp(chunks, join_count):
+    local.model_file(chunks, SHA, name="tiny")
+    with pytest.raises(local.ModelError, match="checksum mismatch"):
+        local.model_file(chunks, "0" * 64, name="tiny")
+    assert not (models_dir() / "tiny.gguf").exists()
+
+
+def test_leftovers_of_a_killed_join_are_cleaned(chunks):
+    target_dir = models_dir()
+    target_dir.mkdir(parents=True)
+    (target_dir / "tiny.gguf").write_bytes(JOINED[:7])  # replaced, but never stamped
+    (target_dir / ".tiny.gguf.abc123.tmp").write_bytes(b"half")
+    assert local.model_file(chunks, SHA, name="tiny").read_bytes() == JOINED
+    assert not list(target_dir.glob("*.tmp"))
+
+
+def test_concurrent_threads_join_once(chunks, join_count):
+    results, errors = [], []
+
+    def first_use():
+        try:
+            results.append(local.model_file(chunks, SHA, name="tiny"))
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=first_use) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(set(results)) == 1 and results[0].read_bytes() == JOINED
+    assert len(join_count) == 1
+
+
+def _join_in_child(chunks):
+    assert local.model_file(chunks, SHA, name="tiny").read_bytes() == JOINED
+
+
+def test_concurrent_processes_end_with_one_valid_file(chunks):
+    # fork: the children inherit the imported module and the test's TGFIX_CACHE_DIR.
+    fork = multiprocessing.get_context("fork")
+    procs = [fork.Process(target=_join_in_child, args=(chunks,)) for _ in range(4)]
+    for proc in procs:
+        proc.start()
+    for proc in procs:
+        proc.join(timeout=60)
+    assert [proc.exitcode for proc in procs] == [0, 0, 0, 0]
+    target_dir = models_dir()
+    assert (target_dir / "tiny.gguf").read_bytes() == JOINED
+    assert sorted(p.name for p in target_dir.iterdir()) == ["tiny.gguf", "tiny.gguf.lock", "tiny.gguf.verified"]
+
+
+class FakeServer:
+    def __init__(self, reply):
+        self.reply = reply
+        self.requests = []
+
+    def handle_chat_completions(self, request):
+        self.requests.append(request)
+        return self.reply
+
+
+def test_litellm_reaches_the_handler_with_sampling_params(monkeypatch):
+    server = FakeServer(
+        {
+            "choices": [{"message": {"role": "assistant", "content": "def f(): pass"}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": 12, "completion_tokens": 5, "total_tokens": 17},
+        }
+    )
+    monkeypatch.setattr(local, "_get_server", lambda: server)
+    local.register()
+    local.register()
+    assert [item["provider"] for item in litellm.custom_provider_map].count("local") == 1
+
+    messages = [{"role": "user", "content": "hi"}]
+    response = litellm.completion(
+        model=local.LOCAL_MODEL, messages=messages, temperature=0.8, seed=7, max_tokens=64, caching=False
+    )
+
+    assert server.requests == [{"messages": messages, "temperature": 0.8, "seed": 7, "max_tokens": 64}]
+    assert response.choices[0].message.content == "def f(): pass"
+    assert response.choices[0].finish_reason == "stop"
+    assert (response.usage.prompt_tokens, response.usage.completion_tokens) == (12, 5)
+    assert litellm.completion_cost(response) == 0.0
+
+
+def test_context_overflow_maps_to_litellm_error(monkeypatch):
+    error = {"code": 400, "type": "exceed_context_size_error", "message": "request (9030 tokens) exceeds 8192"}
+    monkeypatch.setattr(local, "_get_server", lambda: FakeServer({"error": error}))
+    local.register()
+    with pytest.raises(litellm.ContextWindowExceededError):
+        litellm.completion(model=local.LOCAL_MODEL, messages=[{"role": "user", "content": "x"}])
+
+
+@pytest.mark.model
+def test_embedded_model_answers_deterministically():
+    local.register()
+    messages = [
+        {"role": "user", "content": "Write a Python function is_even(n) that returns True for even n. Only code."}
+    ]
+    replies = [
+        litellm.completion(
+            model=local.LOCAL_MODEL, messages=messages, temperature=0, seed=1, max_tokens=96, caching=False
+        )
+        for _ in range(2)
+    ]
+    first = replies[0].choices[0].message.content
+    assert "def is_even" in first
+    assert replies[1].choices[0].message.content == first
+    assert replies[0].usage.prompt_tokens > 10 and replies[0].usage.completion_tokens > 5

@@ -1,0 +1,130 @@
+"""The command line: a thin layer over the engine. Every error is one line and a documented exit code."""
+
+from __future__ import annotations
+
+import functools
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from tgfix import config
+from tgfix.console import Console, summary
+from tgfix.errors import Exit, TgfixError
+from tgfix.report import write_report
+from tgfix.variable import project_root
+
+EXIT_CODES = """\b
+Exit codes:
+  0  all tests pass
+  1  improved, but tests still fail
+  2  usage error (bad option, missing file)
+  3  no improvement found
+  4  environment error (git state, dirty FILE, another run holds the lock)
+  5  model unavailable (not installed, unreachable, key refused)
+  6  tests unusable (none found, command not found)
+  70 internal error (a bug in tgfix; -vv shows the traceback)
+  130 interrupted (FILE is at its original or last accepted state)"""
+
+
+def friendly_errors(command):
+    """Turn every failure into one line on stderr and its exit code; tracebacks only with -vv."""
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        verbosity = kwargs.get("verbose", 0) - kwargs.get("quiet", 0)
+        try:
+            return command(*args, **kwargs)
+        except TgfixError as error:
+            _fail(str(error), error.exit_code)
+        except KeyboardInterrupt:
+            _fail("interrupted; files are at their original or last accepted state", Exit.INTERRUPTED)
+        except Exception as error:  # a bug in tgfix: still one line unless asked for the traceback
+            if verbosity >= 2:
+                traceback.print_exc()
+            _fail(f"internal error: {type(error).__name__}: {error} (run with -vv for the traceback)", Exit.INTERNAL)
+    return wrapper
+
+
+def _fail(message: str, code: int):
+    click.echo(f"tgfix: error: {message}", err=True)
+    sys.exit(int(code))
+
+
+@click.group(epilog=EXIT_CODES)
+@click.version_option(package_name="tgfix")
+def main():
+    """tgfix: repair code with textual gradients. Tests are the loss; every step is validated."""
+
+
+def run_options(command):
+    """Options shared by `solve` and `hook`; unset ones fall back to env, pyproject.toml, defaults."""
+    options = [
+        click.option("--tests", "tests", multiple=True, type=click.Path(), help="Test file or folder (pytest)."),
+        click.option("--test-cmd", help="Any test command; exit status 0 means pass."),
+        click.option("--model", help="litellm model string (default: the embedded local model)."),
+        click.option("--gradient-model", help="Model for the critique, if different from --model."),
+        click.option("--api-base", help="Base URL of an OpenAI-compatible server (Ollama, vLLM, llama.cpp)."),
+        click.option("--temperature", type=float),
+        click.option("--seed", type=int),
+        click.option("--max-iters", type=int, help="Iteration budget (default 5)."),
+        click.option("--candidates", type=int, help="Proposals sampled and validated per step (default 1)."),
+        click.option("--patience", type=int, help="Stop after this many iterations without improvement (default 3)."),
+        click.option("--max-cost", type=float, help="Stop once this many USD are spent."),
+        click.option("--test-timeout", type=float, help="Seconds one test may run (default 10)."),
+        click.option("--problem", type=click.Path(), help="Problem statement or spec given to the model."),
+        click.option("--edit-format", type=click.Choice(["auto", "whole", "udiff"])),
+        click.option("--memory", type=int, help="Earlier attempts shown to the model (default 5, 0 = none)."),
+        click.option("--gradient/--no-gradient", default=None, help="Write a critique before each step (default on)."),
+        click.option("--localize/--no-localize", default=None, help="Coverage-based fault localization (default on)."),
+        click.option("--cache/--no-cache", default=None, help="Reuse cached model replies (default on)."),
+        click.option("-v", "--verbose", count=True, help="Show gradients (-v) and candidates (-vv)."),
+        click.option("-q", "--quiet", count=True, help="Only the summary."),
+    ]
+    return functools.reduce(lambda cmd, option: option(cmd), reversed(options), command)
+
+
+def settings_from(files: tuple[str, ...], flags: dict) -> config.Settings:
+    verbosity = flags.pop("verbose") - flags.pop("quiet")
+    flags["tests"] = flags["tests"] or None
+    start = Path(files[0]).resolve() if files else Path.cwd() / "x"
+    return config.load({**flags, "verbosity": verbosity}, project_root(start))
+
+
+@main.command(epilog=EXIT_CODES)
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@run_options
+@click.option("--commit/--no-commit", default=None, help="Commit each improvement with git (default on).")
+@click.option("--allow-dirty", is_flag=True, default=None, help="Work on a FILE with uncommitted changes.")
+@click.option("--report", type=click.Path(), help="Write the whole trajectory as JSON.")
+@friendly_errors
+def solve(files, **flags):
+    """Repair FILES until their tests pass, committing every improvement."""
+    from tgfix.solve import solve as run_solve
+
+    settings = settings_from(files, flags)
+    with Console(settings.verbosity) as console:
+        run = run_solve(list(files), settings, on_event=console)
+    diff = run.diff()
+    if diff and settings.verbosity >= 0:
+        click.echo(diff, nl=False)
+    click.echo(summary(run), err=True)
+    if settings.report:
+        write_report(run, settings, Path(settings.report))
+    sys.exit(int(run.exit_code))
+
+
+@main.command()
+@click.option("--model", help="Check this model instead of the configured one.")
+@click.option("--no-probe", is_flag=True, help="Skip loading the model and the speed probe.")
+@friendly_errors
+def doctor(model, no_probe):
+    """Which model tgfix will use and why, whether it loads, how fast it runs."""
+    from tgfix.doctor import diagnose
+
+    for line in diagnose(model, probe=not no_probe):
+        click.echo(line)
+
+
+if __name__ == "__main__":
+    main()

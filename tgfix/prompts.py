@@ -1,0 +1,100 @@
+"""Every prompt tgfix sends, as readable templates. Review them like code.
+
+Tags (<FILE>, <LOSS>, ...) mark where each input starts and ends, as in TextGrad; the
+model's answer is never parsed by tag, only by a fenced code block or diff.
+"""
+
+from string import Template
+
+# --- backward: the textual gradient ---------------------------------------------------
+
+GRADIENT_SYSTEM = """\
+You are the gradient engine of a code-repair tool. You read a Python file and the \
+results of its tests, and you explain what in the file is wrong and how it must change. \
+You never write code: the optimizer that reads your critique writes the code."""
+
+GRADIENT = Template("""\
+The variable to improve is `$name`, $role.
+$problem
+<FILE name="$name">
+$numbered_file
+</FILE>
+
+<LOSS>
+$loss
+</LOSS>
+$memory
+Write the critique. For each failing test, say "The code fails <test> because ...", \
+naming the function and line numbers responsible and the behaviour the test expects. \
+Then say, in words, how the code must change. Assume the tests are correct. \
+Hidden tests will be harder than these, so ask for a general fix, not one tuned to \
+these asserts. Be short and specific. Do not write code.""")
+
+PROBLEM = Template("""
+<PROBLEM>
+$problem
+</PROBLEM>
+""")
+
+MEMORY = Template("""
+<PAST_ATTEMPTS>
+Earlier changes this run tried, and what the tests said. Do not repeat a rejected idea; \
+if the same advice failed before, look for a different cause.
+$attempts
+</PAST_ATTEMPTS>
+""")
+
+ATTEMPT = Template("""\
+Attempt $number ($verdict: $outcome):
+$diff""")
+
+# --- the loss as the model reads it -----------------------------------------------------
+
+LOSS = Template("""\
+Tests passing: $score.
+Failing tests:
+$failures$suspicious""")
+
+FAILURE = Template("""\
+- $test: $message
+$traceback""")
+
+SUSPICIOUS = Template("""
+Lines most executed by failing tests and least by passing ones (suspiciousness 0-1):
+$lines""")
+
+# --- step: textual gradient descent -------------------------------------------------------
+
+STEP_SYSTEM = """\
+You are the optimizer of a code-repair tool. You receive a Python file and a critique of \
+it (the feedback), and you apply the critique to the file."""
+
+STEP = Template("""\
+The variable to improve is `$name`, $role.
+$problem
+<FILE name="$name">
+$file
+</FILE>
+
+<FEEDBACK>
+$feedback
+</FEEDBACK>
+$memory
+<CONSTRAINTS>
+1. Never change the tests; they are correct.
+2. Keep every public name and function signature.
+3. Make the smallest change that fixes the failures; keep the rest of the file as it is.
+4. Keep the imports the file needs.
+</CONSTRAINTS>
+
+$answer_format""")
+
+WHOLE_FILE_FORMAT = Template("""\
+Reply with the complete corrected `$name` in a single ```python code block, and nothing else.""")
+
+UDIFF_FORMAT = Template("""\
+Reply with a unified diff of `$name` in a single ```diff code block, and nothing else. \
+Start with `--- a/$name` and `+++ b/$name`. Begin each hunk with `@@ ... @@` (no line \
+numbers are needed). Replace whole functions rather than single lines: remove the old \
+function with `-` lines and add the new one with `+` lines, with a few unchanged \
+context lines around it copied exactly.""")

@@ -1,0 +1,207 @@
+"""The repair loop: forward, backward, step, validate, commit; until the tests pass or the budget ends.
+
+The CLI and the git hook both drive this; it prints nothing itself and reports through `on_event`.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable
+
+from tgfix import git, local, patch
+from tgfix.config import Settings
+from tgfix.errors import Exit, UsageError
+from tgfix.llm import LLM, DiskCache, Ledger, default_model
+from tgfix.loss import Loss, TestLoss
+from tgfix.optimizer import TGD, StepResult
+from tgfix.sandbox import Limits
+from tgfix.variable import Variable, project_root
+
+
+@dataclass(frozen=True)
+class Iteration:
+    number: int
+    file: str
+    loss: Loss
+    gradient: str
+    step: StepResult
+    commit: str | None
+    seconds: float
+    calls: int
+    tokens: int
+    cost: float
+
+
+@dataclass
+class Run:
+    """What a run did, for the summary and the JSON report."""
+
+    variables: list[Variable]
+    originals: dict[str, str]
+    initial: dict[str, Loss] = field(default_factory=dict)
+    iterations: list[Iteration] = field(default_factory=list)
+    final: Loss | None = None
+    stop_reason: str = ""
+    ledger: Ledger = field(default_factory=Ledger)
+    committed: bool = False
+
+    @property
+    def improved(self) -> bool:
+        return any(i.step.accepted for i in self.iterations)
+
+    @property
+    def exit_code(self) -> Exit:
+        if self.final is not None and self.final.passed:
+            return Exit.PASSED
+        return Exit.IMPROVED if self.improved else Exit.NO_IMPROVEMENT
+
+    def diff(self) -> str:
+        return "".join(patch.make_diff(self.originals[x.name], x.value, x.name) for x in self.variables)
+
+
+Event = Callable[[str, object], None]  # (kind, payload): "status" str, "start" Run, "iteration" Iteration
+
+
+def solve(files: list[str], settings: Settings, on_event: Event = lambda kind, payload: None) -> Run:
+    variables = _variables(files, settings)
+    root = variables[0].root
+    loss_fn = _loss_fn(settings)
+    editor, critic = _engines(settings)
+    repo = git.open_repo(root) if settings.commit else None
+    if repo:
+        for x in variables:
+            git.check_committable(repo, x.path, settings.allow_dirty)
+    with git.run_lock(root):
+        run = Run(variables, {x.name: x.value for x in variables}, ledger=editor.ledger, committed=bool(repo))
+        optimizer = TGD(variables, editor, edit_format=settings.edit_format, candidates=settings.candidates,
+                        memory=settings.memory, on_status=lambda text: on_event("status", text))
+        _loop(run, loss_fn, optimizer, critic, repo, settings, on_event)
+    return run
+
+
+def _loop(run: Run, loss_fn: TestLoss, optimizer: TGD, critic: LLM, repo, settings: Settings, on_event: Event):
+    losses = run.initial = _forward(run.variables, loss_fn, on_event)
+    on_event("start", run)
+    idle = 0
+    for number in range(1, settings.max_iters + 1):
+        if all(loss.passed for loss in losses.values()):
+            break
+        accepted = False
+        for x in run.variables:
+            if losses[x.name].passed:
+                break
+            iteration = _iterate(number, x, losses[x.name], optimizer, critic, settings, on_event)
+            if iteration.step.accepted:
+                accepted = True
+                iteration = replace(iteration, commit=_save(x, iteration, repo))
+                losses = _forward(run.variables, loss_fn, on_event)
+            run.iterations.append(iteration)
+            on_event("iteration", iteration)
+        idle = 0 if accepted else idle + 1
+        if settings.max_cost is not None and run.ledger.cost >= settings.max_cost:
+            run.stop_reason = f"cost budget ${settings.max_cost:g} spent"
+            break
+        if idle >= settings.patience:
+            run.stop_reason = f"no improvement in {idle} iterations (patience)"
+            break
+    run.final = losses[run.variables[-1].name]
+    run.stop_reason = _stop_reason(run, settings)
+
+
+def _forward(variables: list[Variable], loss_fn: TestLoss, on_event: Event) -> dict[str, Loss]:
+    on_event("status", "running the tests")
+    return {x.name: loss_fn(x) for x in variables}
+
+
+def _stop_reason(run: Run, settings: Settings) -> str:
+    if run.final.passed:
+        return "all tests pass"
+    return run.stop_reason or f"iteration budget ({settings.max_iters}) used"
+
+
+def _iterate(number: int, x: Variable, loss: Loss, optimizer: TGD, critic: LLM, settings: Settings,
+             on_event: Event) -> Iteration:
+    started, calls, tokens, cost = time.monotonic(), critic.ledger.calls, _tokens(critic.ledger), critic.ledger.cost
+    if settings.gradient:
+        on_event("status", f"writing the gradient for {x.name}")
+        loss.backward(critic)
+    else:
+        loss.as_gradient()
+    step = optimizer.step()[0]
+    gradient = x.grad.text
+    optimizer.zero_grad()
+    ledger = critic.ledger
+    return Iteration(number, x.name, loss, gradient, step, None, time.monotonic() - started,
+                     ledger.calls - calls, _tokens(ledger) - tokens, ledger.cost - cost)
+
+
+def _save(x: Variable, iteration: Iteration, repo) -> str | None:
+    write_atomically(x.path, x.value)
+    if repo is None:
+        return None
+    what = patch.describe_change(iteration.step.diff, x.value) or x.name
+    message = f"tgfix: {what} ({iteration.step.reason})\n\n{iteration.gradient}\n"
+    return git.commit_file(repo, x.path, message)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tgfix")
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(text)
+        os.chmod(tmp, path.stat().st_mode & 0o7777)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _tokens(ledger: Ledger) -> int:
+    return ledger.prompt_tokens + ledger.completion_tokens
+
+
+def _variables(files: list[str], settings: Settings) -> list[Variable]:
+    paths = [Path(f) for f in files]
+    for path in paths:
+        if not path.is_file():
+            raise UsageError(f"no such file: {path}")
+        if settings.tests and path.suffix != ".py":
+            raise UsageError(f"{path} is not a Python file; use --test-cmd to repair other files")
+    problem = _read_problem(settings.problem)
+    role = settings.role or ("the solution to the problem statement below" if problem else None)
+    root = project_root(paths[0].resolve())
+    return [Variable.from_file(path, role=role, root=root) for path in paths]
+
+
+def _read_problem(path: str | None) -> str:
+    if path is None:
+        return ""
+    try:
+        return Path(path).read_text()
+    except OSError as error:
+        raise UsageError(f"cannot read the problem statement {path}: {error.strerror}") from None
+
+
+def _loss_fn(settings: Settings) -> TestLoss:
+    if not settings.tests and not settings.test_cmd:
+        raise UsageError("no tests: pass --tests PATH or --test-cmd CMD (or set them in [tool.tgfix])")
+    for path in settings.tests:
+        if not Path(path).exists():
+            raise UsageError(f"no such tests path: {path}")
+    return TestLoss(tests=settings.tests, command=settings.test_cmd, test_timeout=settings.test_timeout,
+                    limits=Limits(), problem=_read_problem(settings.problem), localize=settings.localize)
+
+
+def _engines(settings: Settings) -> tuple[LLM, LLM]:
+    model = settings.model or default_model()
+    cache = DiskCache(local.cache_dir() / "completions") if settings.cache else None
+    ledger = Ledger()
+    common = dict(temperature=settings.temperature, seed=settings.seed, max_tokens=settings.max_tokens,
+                  cache=cache, api_base=settings.api_base, ledger=ledger)
+    editor = LLM(model, **common)
+    critic = LLM(settings.gradient_model, **common) if settings.gradient_model else editor
+    return editor, critic
