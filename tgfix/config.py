@@ -24,6 +24,7 @@ class Settings:
     candidates: int = 1
     patience: int = 3
     max_cost: float | None = None
+    max_calls: int | None = None  # a hard cap on model calls (benchmarks compare methods at equal calls)
     test_timeout: float = 10.0
     problem: str | None = None
     role: str | None = None

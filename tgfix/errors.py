@@ -28,4 +28,5 @@ class ModelUnavailable(TgfixError):
 
 
 class TestSetupError(TgfixError):
+    __test__ = False  # a tgfix class, not for pytest to collect
     exit_code = Exit.TESTS

@@ -15,7 +15,7 @@ os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # before litellm:
 import litellm  # noqa: E402
 
 from tgfix import local  # noqa: E402
-from tgfix.errors import ModelUnavailable  # noqa: E402
+from tgfix.errors import ModelUnavailable, TgfixError  # noqa: E402
 
 litellm.suppress_debug_info = True
 litellm.telemetry = False
@@ -43,6 +43,7 @@ class Ledger:
     completion_tokens: int = 0
     cost: float = 0.0
     seconds: float = 0.0
+    max_calls: int | None = field(default=None, compare=False)  # a hard cap: the next call raises CallBudgetSpent
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def add(self, reply: Reply) -> None:
@@ -53,6 +54,10 @@ class Ledger:
             self.completion_tokens += reply.completion_tokens
             self.cost += reply.cost
             self.seconds += reply.seconds
+
+
+class CallBudgetSpent(TgfixError):
+    """The ledger's max_calls are used up; no further model call is made."""
 
 
 class DiskCache:
@@ -100,6 +105,8 @@ class LLM:
             local.register()
 
     def __call__(self, messages: list[dict], *, seed: int | None = None, temperature: float | None = None) -> Reply:
+        if self.ledger.max_calls is not None and self.ledger.calls >= self.ledger.max_calls:
+            raise CallBudgetSpent(f"call budget ({self.ledger.max_calls}) spent")
         request = {
             "model": self.model,
             "messages": messages,

@@ -20,6 +20,7 @@ COVERAGE_DATA = ".tgfix-coverage"
 
 @dataclass(frozen=True)
 class TestCase:
+    __test__ = False  # a tgfix class, not for pytest to collect
     id: str
     outcome: str  # passed | failed | error | skipped
     message: str = ""
@@ -33,6 +34,7 @@ class TestCase:
 
 @dataclass(frozen=True)
 class TestReport:
+    __test__ = False  # a tgfix class, not for pytest to collect
     cases: tuple[TestCase, ...]
     output: str = ""
     seconds: float = 0.0
@@ -58,6 +60,7 @@ class TestReport:
 @dataclass(frozen=True)
 class TestSpec:
     """Where the project is and how its tests run."""
+    __test__ = False  # a tgfix class, not for pytest to collect
 
     root: Path
     tests: tuple[str, ...] = ()  # pytest paths, relative to root

@@ -15,7 +15,7 @@ from typing import Callable
 from tgfix import git, local, patch
 from tgfix.config import Settings
 from tgfix.errors import Exit, UsageError
-from tgfix.llm import LLM, DiskCache, Ledger, default_model
+from tgfix.llm import LLM, CallBudgetSpent, DiskCache, Ledger, default_model
 from tgfix.loss import Loss, TestLoss
 from tgfix.optimizer import TGD, StepResult
 from tgfix.sandbox import Limits
@@ -91,16 +91,20 @@ def _loop(run: Run, loss_fn: TestLoss, optimizer: TGD, critic: LLM, repo, settin
         if all(loss.passed for loss in losses.values()):
             break
         accepted = False
-        for x in run.variables:
-            if losses[x.name].passed:
-                break
-            iteration = _iterate(number, x, losses[x.name], optimizer, critic, settings, on_event)
-            if iteration.step.accepted:
-                accepted = True
-                iteration = replace(iteration, commit=_save(x, iteration, repo))
-                losses = _forward(run.variables, loss_fn, on_event)
-            run.iterations.append(iteration)
-            on_event("iteration", iteration)
+        try:
+            for x in run.variables:
+                if losses[x.name].passed:
+                    break
+                iteration = _iterate(number, x, losses[x.name], optimizer, critic, settings, on_event)
+                if iteration.step.accepted:
+                    accepted = True
+                    iteration = replace(iteration, commit=_save(x, iteration, repo))
+                    losses = _forward(run.variables, loss_fn, on_event)
+                run.iterations.append(iteration)
+                on_event("iteration", iteration)
+        except CallBudgetSpent as spent:
+            run.stop_reason = str(spent)
+            break
         idle = 0 if accepted else idle + 1
         if settings.max_cost is not None and run.ledger.cost >= settings.max_cost:
             run.stop_reason = f"cost budget ${settings.max_cost:g} spent"
@@ -199,7 +203,7 @@ def _loss_fn(settings: Settings) -> TestLoss:
 def _engines(settings: Settings) -> tuple[LLM, LLM]:
     model = settings.model or default_model()
     cache = DiskCache(local.cache_dir() / "completions") if settings.cache else None
-    ledger = Ledger()
+    ledger = Ledger(max_calls=settings.max_calls)
     common = dict(temperature=settings.temperature, seed=settings.seed, max_tokens=settings.max_tokens,
                   cache=cache, api_base=settings.api_base, ledger=ledger)
     editor = LLM(model, **common)

@@ -1,0 +1,40 @@
+"""Model access: parameters honoured, a cache key stable across processes, cost accounted."""
+
+import subprocess
+import sys
+
+from tgfix.llm import LLM, DiskCache
+
+MESSAGES = [{"role": "user", "content": "hi"}]
+
+
+def test_parameters_reach_litellm(scripted):
+    scripted.append("hello")
+    reply = LLM("openai/scripted", temperature=0.3, seed=7, max_tokens=99)(MESSAGES)
+    request = scripted.requests[0]
+    assert (request["temperature"], request["seed"], request["max_tokens"]) == (0.3, 7, 99)
+    assert reply.text == "hello" and reply.completion_tokens > 0
+
+
+def test_disk_cache_hit_costs_nothing(scripted, tmp_path):
+    scripted.append("hello")
+    engine = LLM("openai/gpt-4o-mini", cache=DiskCache(tmp_path))
+    first, second = engine(MESSAGES), engine(MESSAGES)
+    assert len(scripted.requests) == 1
+    assert second.cached and second.text == first.text and second.cost == 0
+    assert engine.ledger.calls == 2 and engine.ledger.cached_calls == 1
+    assert engine.ledger.cost == first.cost > 0
+
+
+def test_cache_key_changes_with_sampling_parameters():
+    base = {"model": "m", "messages": MESSAGES, "temperature": 0, "seed": 1, "max_tokens": 10}
+    keys = {DiskCache.key(base), DiskCache.key({**base, "seed": 2}), DiskCache.key({**base, "temperature": 0.5})}
+    assert len(keys) == 3
+
+
+def test_cache_key_is_stable_across_processes():
+    code = ("from tgfix.llm import DiskCache; print(DiskCache.key({'model': 'm', 'messages': "
+            "[{'role': 'user', 'content': 'hi'}], 'seed': 1}))")
+    keys = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           env={"PYTHONHASHSEED": str(seed)}).stdout for seed in (1, 2)}
+    assert len(keys) == 1 and len(keys.pop().strip()) == 64

@@ -1,0 +1,126 @@
+"""The engine as a library: variable, loss, backward, step; the acceptance rule and memory."""
+
+import pytest
+
+import tgfix as tg
+from conftest import BUGGY_STATS, FIXED_STATS, fenced
+from tgfix.optimizer import improvement
+from tgfix.runner import TestCase, TestReport
+
+CRITIQUE = "The code fails test_largest because line 8 keeps the smaller value."
+
+
+def report(**outcomes):
+    return TestReport(tuple(TestCase(name, outcome) for name, outcome in outcomes.items()))
+
+
+def test_acceptance_needs_more_passing():
+    before = report(a="passed", b="failed", c="failed")
+    assert improvement(before, report(a="passed", b="passed", c="failed")) == (True, "tests 1/3 -> 2/3")
+    ok, why = improvement(before, report(a="passed", b="failed", c="failed"))
+    assert not ok and why.startswith("no gain")
+
+
+def test_regression_rejected_even_when_count_rises():
+    before = report(a="passed", b="failed", c="failed")
+    ok, why = improvement(before, report(a="failed", b="passed", c="passed"))
+    assert not ok and why == "regression: a now fails"
+
+
+@pytest.fixture
+def x(project):
+    return tg.Variable.from_file(project / "stats.py")
+
+
+@pytest.fixture
+def loss_fn(project):
+    return tg.TestLoss(tests=project / "tests")
+
+
+def step_once(x, loss_fn, scripted, *replies, **options):
+    scripted += [CRITIQUE, *replies]
+    engine = tg.LLM("openai/scripted", cache=None)
+    loss = loss_fn(x)
+    loss.backward(engine)
+    return tg.TGD([x], model=engine, **options).step()[0]
+
+
+def test_pytorch_shaped_loop_repairs(x, loss_fn, scripted):
+    scripted += [CRITIQUE, fenced(FIXED_STATS)]
+    engine = tg.LLM("openai/scripted", cache=None)
+    opt = tg.TGD([x], model=engine)
+    for _ in range(3):
+        loss = loss_fn(x)
+        if loss.passed:
+            break
+        loss.backward(engine)
+        opt.step()
+    assert loss.passed and x.value == FIXED_STATS
+    assert x.memory[0].accepted and x.memory[0].outcome == "tests 2/4 -> 4/4"
+
+
+def test_backward_prompt_carries_the_loss(x, loss_fn, scripted):
+    scripted.append(CRITIQUE)
+    loss = loss_fn(x)
+    gradient = loss.backward(tg.LLM("openai/scripted", cache=None))
+    prompt = scripted.requests[0]["messages"][1]["content"]
+    assert "tests.test_stats.test_largest" in prompt and "Tests passing: 2/4" in prompt
+    assert "   8| " in prompt  # the file, line-numbered
+    assert "line 8" in prompt  # fault localization
+    assert x.grad is gradient and gradient.text == CRITIQUE
+
+
+def test_rejected_step_keeps_value_and_feeds_memory(x, loss_fn, scripted):
+    worse = BUGGY_STATS.replace("return sum(xs) / len(xs)", "return 0")
+    result = step_once(x, loss_fn, scripted, fenced(worse))
+    assert not result.accepted and "regression" in result.reason
+    assert x.value == BUGGY_STATS
+    assert not x.memory[0].accepted and "-    return sum(xs) / len(xs)" in x.memory[0].diff
+
+
+def test_memory_reaches_the_next_prompts(x, loss_fn, scripted):
+    step_once(x, loss_fn, scripted, "sorry, no code")
+    scripted += [CRITIQUE, fenced(FIXED_STATS)]
+    engine = tg.LLM("openai/scripted", cache=None)
+    loss_fn(x).backward(engine)
+    tg.TGD([x], model=engine).step()
+    gradient_prompt, step_prompt = (r["messages"][1]["content"] for r in scripted.requests[-2:])
+    for prompt in (gradient_prompt, step_prompt):
+        assert "<PAST_ATTEMPTS>" in prompt and "no ```python code block" in prompt
+
+
+def test_syntax_error_rejected_before_tests(x, loss_fn, scripted):
+    result = step_once(x, loss_fn, scripted, fenced("def largest(:\n"))
+    assert result.candidates[0].report is None
+    assert result.reason.startswith("syntax error")
+
+
+def test_candidates_sample_distinct_seeds_and_keep_the_best(x, loss_fn, scripted):
+    half = FIXED_STATS.replace("best = xs[0]", "best = 0")
+    result = step_once(x, loss_fn, scripted, fenced(half), fenced(FIXED_STATS), candidates=2)
+    assert result.accepted and x.value == FIXED_STATS
+    seeds = [r["seed"] for r in scripted.requests[1:]]
+    temperatures = {r["temperature"] for r in scripted.requests[1:]}
+    assert len(set(seeds)) == 2 and min(temperatures) > 0
+
+
+def test_udiff_proposal_applied_leniently(x, loss_fn, scripted):
+    diff = "```diff\n--- a/stats.py\n+++ b/stats.py\n@@ ... @@\n     for x in xs:\n-        if x < best:\n" \
+           "+        if x > best:\n             best = x\n```"
+    result = step_once(x, loss_fn, scripted, diff, edit_format="udiff")
+    assert result.accepted and x.value == FIXED_STATS
+    assert result.diff.startswith("--- a/stats.py\n+++ b/stats.py\n@@ -5,")  # tgfix's own true diff
+
+
+def test_unappliable_udiff_falls_back_to_whole_file(x, loss_fn, scripted):
+    bad_diff = "```diff\n@@ ... @@\n-    not in the file\n+    anything\n```"
+    result = step_once(x, loss_fn, scripted, bad_diff, fenced(FIXED_STATS), edit_format="udiff")
+    assert result.accepted and result.candidates[0].proposal.edit_format == "whole"
+    assert "```python code block" in scripted.requests[-1]["messages"][1]["content"]
+
+
+def test_no_gradient_ablation_steps_from_the_loss(x, loss_fn, scripted):
+    scripted.append(fenced(FIXED_STATS))
+    loss_fn(x).as_gradient()
+    assert tg.TGD([x], model=tg.LLM("openai/scripted", cache=None)).step()[0].accepted
+    assert "Tests passing: 2/4" in scripted.requests[0]["messages"][1]["content"]

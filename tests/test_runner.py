@@ -1,0 +1,102 @@
+"""Forward pass: JUnit parsing and real pytest runs in the sandbox."""
+
+import textwrap
+
+import pytest
+
+from conftest import BUGGY_STATS
+from tgfix.errors import TestSetupError
+from tgfix.runner import TestReport, TestSpec, parse_junit, run_tests
+
+JUNIT = """<?xml version="1.0" encoding="utf-8"?>
+<testsuites><testsuite name="pytest" errors="1" failures="1" skipped="1" tests="5">
+<testcase classname="tests.test_a" name="test_ok" time="0.001"/>
+<testcase classname="tests.test_a" name="test_bad" time="0.002">
+  <failure message="assert 3 == 2">tests/test_a.py:5: in test_bad
+    assert f() == 2
+E   assert 3 == 2</failure></testcase>
+<testcase classname="tests.test_a" name="test_fixture" time="0">
+  <error message="failed on setup with &quot;KeyError&quot;">KeyError: 'x'</error></testcase>
+<testcase classname="tests.test_a" name="test_skip" time="0"><skipped message="not today"/></testcase>
+<testcase classname="" name="tests.test_b" time="0">
+  <error message="collection failure">ImportError: cannot import name 'g'</error></testcase>
+</testsuite></testsuites>"""
+
+
+def test_parse_junit_outcomes():
+    cases = {c.id: c for c in parse_junit(JUNIT)}
+    assert cases["tests.test_a.test_ok"].outcome == "passed"
+    assert cases["tests.test_a.test_bad"].outcome == "failed"
+    assert cases["tests.test_a.test_bad"].message == "assert 3 == 2"
+    assert "assert f() == 2" in cases["tests.test_a.test_bad"].traceback
+    assert cases["tests.test_a.test_fixture"].outcome == "error"
+    assert cases["tests.test_a.test_skip"].outcome == "skipped"
+    assert cases["tests.test_b"].outcome == "error"  # collection error counts as a failure
+
+
+def test_report_scores():
+    report = TestReport(parse_junit(JUNIT))
+    assert report.passed == {"tests.test_a.test_ok"}
+    assert report.score == "1/5"
+    assert len(report.failures) == 3  # skipped is not a failure
+    assert not report.all_passed
+
+
+def write_project(root, source, tests):
+    (root / "tests").mkdir(parents=True, exist_ok=True)
+    (root / "mod.py").write_text(source)
+    (root / "tests" / "test_mod.py").write_text(textwrap.dedent(tests))
+    (root / "conftest.py").write_text("")
+    return TestSpec(root, ("tests",), test_timeout=1.0)
+
+
+def test_real_run_fail_pass_and_timeout(tmp_path):
+    spec = write_project(tmp_path, "def f():\n    return 3\n\ndef loop():\n    while True:\n        pass\n", """
+        from mod import f, loop
+        def test_f(): assert f() == 2
+        def test_true(): assert True
+        def test_loop(): loop()
+    """)
+    report, _ = run_tests(spec, "mod.py", (tmp_path / "mod.py").read_text())
+    outcomes = {c.id.split(".")[-1]: c.outcome for c in report.cases}
+    assert outcomes == {"test_f": "failed", "test_true": "passed", "test_loop": "failed"}
+    loop = next(c for c in report.cases if c.id.endswith("test_loop"))
+    assert "infinite loop" in loop.message
+
+
+def test_candidate_source_is_tested_not_the_users_file(tmp_path):
+    spec = write_project(tmp_path, "def f():\n    return 3\n", "from mod import f\ndef test_f(): assert f() == 2\n")
+    report, _ = run_tests(spec, "mod.py", "def f():\n    return 2\n")
+    assert report.all_passed
+    assert (tmp_path / "mod.py").read_text() == "def f():\n    return 3\n"
+
+
+def test_collection_error_is_a_failure(tmp_path):
+    spec = write_project(tmp_path, "def f(:\n", "from mod import f\ndef test_f(): assert f() == 2\n")
+    report, _ = run_tests(spec, "mod.py", "def f(:\n")
+    assert not report.all_passed and report.failures
+
+
+def test_no_tests_is_a_setup_error(tmp_path):
+    spec = write_project(tmp_path, "x = 1\n", "y = 2\n")
+    with pytest.raises(TestSetupError, match="no tests found"):
+        run_tests(spec, "mod.py", "x = 1\n")
+
+
+def test_coverage_per_test(tmp_path):
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "stats.py").write_text(BUGGY_STATS)
+    (tmp_path / "conftest.py").write_text("")
+    (tmp_path / "tests" / "test_s.py").write_text(
+        "from stats import largest, mean\ndef test_mean(): assert mean([2]) == 2\n"
+        "def test_largest(): assert largest([1, 5]) == 5\n")
+    report, coverage = run_tests(TestSpec(tmp_path, ("tests",)), "stats.py", BUGGY_STATS, with_coverage=True)
+    assert coverage[2] == {"tests.test_s.test_mean"}
+    assert coverage[8] == {"tests.test_s.test_largest"}
+
+
+def test_test_command_runner(tmp_path):
+    (tmp_path / "mod.py").write_text("x = 1\n")
+    spec = TestSpec(tmp_path, (), command="python -c 'import mod; assert mod.x == 2'")
+    assert not run_tests(spec, "mod.py", "x = 1\n")[0].all_passed
+    assert run_tests(spec, "mod.py", "x = 2\n")[0].all_passed
