@@ -37,6 +37,9 @@ class Settings:
     cache: bool = True
     report: str | None = None
     verbosity: int = 0
+    hook_max_iters: int = 2           # `tgfix hook`'s budget: a commit is waiting
+    hook_allow_failing: bool = False  # `tgfix hook`: exit 0 when tests fail and no repair is found
+    hook_on_unavailable: str = "fail"  # `tgfix hook`, model unreachable: "fail" (exit 1) or "skip" (exit 0)
 
 
 PATH_SETTINGS = {"tests", "problem"}

@@ -6,10 +6,12 @@ import itertools
 import sys
 import threading
 import time
+from typing import TYPE_CHECKING
 
 import click
 
-from tgfix.solve import Iteration, Run
+if TYPE_CHECKING:  # solve imports litellm (seconds): the hook's passing path must not pay for it
+    from tgfix.solve import Iteration, Run
 
 
 class Console:

@@ -11,6 +11,7 @@ class Exit(IntEnum):
     ENVIRONMENT = 4      # git state, dirty FILE, lock held, bad project layout
     MODEL = 5            # model missing, unreachable or refused the key
     TESTS = 6            # no tests found, test command missing, tests unusable
+    FAILING = 7          # `tgfix polish` only: tests fail at the start (make them pass with `tgfix solve` first)
     INTERNAL = 70        # a bug in tgfix
     INTERRUPTED = 130    # Ctrl-C: FILE is at its original or last accepted state
 
@@ -30,3 +31,8 @@ class ModelUnavailable(TgfixError):
 class TestSetupError(TgfixError):
     __test__ = False  # a tgfix class, not for pytest to collect
     exit_code = Exit.TESTS
+
+
+class TestsFailing(TgfixError):
+    __test__ = False  # a tgfix class, not for pytest to collect
+    exit_code = Exit.FAILING

@@ -34,6 +34,14 @@ def check_committable(repo: git.Repo, file: Path, allow_dirty: bool) -> None:
                          "or pass --allow-dirty (tgfix's commits will then include them)")
 
 
+def is_ignored(repo: git.Repo, path: Path) -> bool:
+    try:
+        repo.git.check_ignore("--quiet", "--", str(path.resolve()))
+    except git.GitCommandError:  # status 1: not ignored; 128: outside the repository
+        return False
+    return True
+
+
 def commit_file(repo: git.Repo, file: Path, message: str) -> str:
     """Commit FILE's working-tree content alone; other staged changes stay staged, hooks are skipped."""
     relative = _relative(repo, file)

@@ -13,6 +13,7 @@ from pathlib import Path
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # before litellm: no price-list download
 
 import litellm  # noqa: E402
+import openai  # noqa: E402
 
 from tgfix import local  # noqa: E402
 from tgfix.errors import ModelUnavailable, TgfixError  # noqa: E402
@@ -129,8 +130,7 @@ class LLM:
     def _complete(self, request: dict) -> dict:
         try:
             response = litellm.completion(**request, api_base=self.api_base, num_retries=3)
-        except (litellm.AuthenticationError, litellm.NotFoundError, litellm.BadRequestError,
-                litellm.APIConnectionError, litellm.ServiceUnavailableError, local.ModelError) as error:
+        except (openai.OpenAIError, local.ModelError) as error:  # every litellm API error, after its retries
             raise ModelUnavailable(f"model {self.model} unavailable: {_first_line(error)}") from error
         choice = response.choices[0]
         usage = getattr(response, "usage", None)
@@ -141,6 +141,17 @@ class LLM:
             "cost": _cost(response),
             "truncated": choice.finish_reason == "length",
         }
+
+
+def context_window(model: str) -> int | None:
+    """How many tokens the model reads at most, when known."""
+    if model.startswith(local.PROVIDER + "/"):
+        return local.N_CTX
+    try:
+        info = litellm.get_model_info(model)
+    except litellm.ModelNotMappedError:
+        return None
+    return info.get("max_input_tokens") or info.get("max_tokens")
 
 
 def _cost(response) -> float:

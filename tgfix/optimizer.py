@@ -1,9 +1,9 @@
 """Textual gradient descent: propose a new file from the gradient, validate it, keep it only if it is better.
 
 A step samples one or more proposals, turns each into a unified diff, rejects the ones
-that do not parse, runs the tests on the rest, and accepts the best one only if it passes
-more tests and breaks none that passed. Every attempt, accepted or not, goes into the
-variable's memory, which the next backward and step read.
+that do not parse, runs the tests on the rest, and accepts the best one only if the acceptance
+rule says it is better (by default: it passes more tests and breaks none that passed). Every
+attempt, accepted or not, goes into the variable's memory, which the next backward and step read.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Callable
 
-from tgfix import patch, prompts
+from tgfix import patch, prompts, sandbox
 from tgfix.gradient import memory_block
 from tgfix.llm import LLM, Reply
 from tgfix.runner import TestReport
@@ -51,6 +51,9 @@ class StepResult:
     candidates: tuple[Candidate, ...]
 
 
+Acceptance = Callable[[TestReport, TestReport], tuple[bool, str]]  # (before, after) -> (accepted, reason)
+
+
 def improvement(before: TestReport, after: TestReport) -> tuple[bool, str]:
     """The acceptance rule: strictly more tests pass, and none that passed now fails."""
     broken = sorted(before.passed - after.passed)
@@ -65,12 +68,14 @@ class TGD:
     """Textual gradient descent over file variables."""
 
     def __init__(self, parameters: list[Variable], model: str | LLM, *, edit_format: str = "auto",
-                 candidates: int = 1, memory: int = 5, on_status: Callable[[str], None] = lambda _: None):
+                 candidates: int = 1, memory: int = 5, accept: Acceptance = improvement,
+                 on_status: Callable[[str], None] = lambda _: None):
         self.parameters = parameters
         self.engine = model if isinstance(model, LLM) else LLM(model)
         self.edit_format = edit_format
         self.candidates = candidates
         self.memory = memory
+        self.accept = accept
         self.on_status = on_status
 
     def zero_grad(self) -> None:
@@ -87,7 +92,11 @@ class TGD:
         proposals = [self.propose(x, sample) for sample in range(self.candidates)]
         self.on_status("testing proposals")
         with ThreadPoolExecutor(max_workers=min(len(proposals), 2)) as pool:
-            candidates = list(pool.map(lambda p: self._validate(x, p, before), proposals))
+            try:
+                candidates = list(pool.map(lambda p: self._validate(x, p, before), proposals))
+            except KeyboardInterrupt:
+                sandbox.stop_all()  # or leaving the pool would wait for every test run to end
+                raise
         best = _best(candidates)
         if best:
             x.value = best.proposal.source
@@ -135,7 +144,8 @@ class TGD:
         answer = prompts.WHOLE_FILE_FORMAT if edit_format == "whole" else prompts.UDIFF_FORMAT
         return prompts.STEP.substitute(
             name=x.name, role=x.role, problem=x.grad.loss.problem_block(),
-            file=x.value.rstrip("\n"), feedback=x.grad.text, memory=memory_block(x.memory),
+            file=x.value.rstrip("\n"), loss=x.grad.loss.text(), feedback=_feedback(x.grad),
+            memory=memory_block(x.memory),
             answer_format=answer.substitute(name=x.name))
 
     def _validate(self, x: Variable, proposal: Proposal, before: TestReport) -> Candidate:
@@ -148,8 +158,10 @@ class TGD:
                 ast.parse(proposal.source)
             except SyntaxError as error:
                 return Candidate(proposal, None, False, f"syntax error line {error.lineno}: {error.msg}")
+            except ValueError as error:  # e.g. a lone surrogate, which cannot be encoded
+                return Candidate(proposal, None, False, f"invalid source: {error}")
         report = x.grad.loss.fn.evaluate(x, proposal.source)
-        return Candidate(proposal, report, *improvement(before, report))
+        return Candidate(proposal, report, *self.accept(before, report))
 
     def _remember(self, x: Variable, candidate: Candidate, accepted: bool) -> None:
         if self.memory <= 0:
@@ -158,6 +170,11 @@ class TGD:
         brief = "\n".join(shown.splitlines()[:MEMORY_DIFF_LINES])
         x.memory.append(Attempt(brief, candidate.verdict, accepted))
         del x.memory[:-self.memory]
+
+
+def _feedback(gradient) -> str:
+    """The critique; none when the loss itself stood in for it (it is already in the prompt)."""
+    return prompts.FEEDBACK.substitute(critique=gradient.text) if gradient.from_critic else ""
 
 
 def _best(candidates: list[Candidate]) -> Candidate | None:

@@ -275,7 +275,7 @@ def changed_lines(diff_text: str) -> list[int]:
             for line in hunk if line.is_added]
 
 
-def describe_change(diff_text: str, new_source: str) -> str:
+def describe_change(diff_text: str, new_source: str, verb: str = "edit") -> str:
     """A few words for a commit subject: the functions a diff touches, e.g. 'edit median(), mean()'."""
     try:
         tree = ast.parse(new_source)
@@ -284,4 +284,4 @@ def describe_change(diff_text: str, new_source: str) -> str:
     lines = changed_lines(diff_text)
     functions = [node for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
     touched = sorted({f.name for f in functions for n in lines if f.lineno <= n <= (f.end_lineno or f.lineno)})
-    return f"edit {', '.join(name + '()' for name in touched)}" if touched else ""
+    return f"{verb} {', '.join(name + '()' for name in touched)}" if touched else ""

@@ -66,8 +66,8 @@ $lines""")
 # --- step: textual gradient descent -------------------------------------------------------
 
 STEP_SYSTEM = """\
-You are the optimizer of a code-repair tool. You receive a Python file and a critique of \
-it (the feedback), and you apply the critique to the file."""
+You are the optimizer of a code-repair tool. You receive a Python file, the results of \
+its tests, and a critique of it (the feedback), and you correct the file so the tests pass."""
 
 STEP = Template("""\
 The variable to improve is `$name`, $role.
@@ -76,10 +76,10 @@ $problem
 $file
 </FILE>
 
-<FEEDBACK>
-$feedback
-</FEEDBACK>
-$memory
+<TEST_RESULTS>
+$loss
+</TEST_RESULTS>
+$feedback$memory
 <CONSTRAINTS>
 1. Never change the tests; they are correct.
 2. Keep every public name and function signature.
@@ -88,6 +88,12 @@ $memory
 </CONSTRAINTS>
 
 $answer_format""")
+
+FEEDBACK = Template("""
+<FEEDBACK>
+$critique
+</FEEDBACK>
+""")
 
 WHOLE_FILE_FORMAT = Template("""\
 Reply with the complete corrected `$name` in a single ```python code block, and nothing else.""")
@@ -98,3 +104,32 @@ Start with `--- a/$name` and `+++ b/$name`. Begin each hunk with `@@ ... @@` (no
 numbers are needed). Replace whole functions rather than single lines: remove the old \
 function with `-` lines and add the new one with `+` lines, with a few unchanged \
 context lines around it copied exactly.""")
+
+# --- polish: once every test passes, make the file faster -------------------------------
+
+POLISH_GRADIENT_SYSTEM = """\
+You are the gradient engine of a code-speed tool. You read a Python file whose tests all \
+pass and how long they take, and you explain where the time goes and how the algorithm \
+must change to run faster. You never write code: the optimizer that reads your critique \
+writes the code."""
+
+POLISH_GRADIENT = Template("""\
+The variable to speed up is `$name`, $role. Every test passes; now it must run faster.
+$problem
+<FILE name="$name">
+$numbered_file
+</FILE>
+
+<TIMING>
+$timing
+</TIMING>
+$memory
+Write the critique. Name the performance bottleneck: the function and line numbers where \
+the time goes, and the time complexity there. Then say, in words, which algorithmic \
+improvement removes it (a better data structure, memoization, one pass instead of nested \
+loops...). The behaviour must stay identical: the same result for every input, including \
+the inputs of hidden tests. Be short and specific. Do not write code.""")
+
+TIMING = Template("""\
+All $count tests pass. Time of $what: $timing.
+Slowest tests: $slowest""")

@@ -5,12 +5,15 @@ from __future__ import annotations
 import dataclasses
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tgfix.config import Settings
 from tgfix.loss import Loss
-from tgfix.optimizer import Candidate
 from tgfix.runner import TestReport
-from tgfix.solve import Iteration, Run
+
+if TYPE_CHECKING:  # both import litellm (seconds): the hook's passing path must not pay for it
+    from tgfix.optimizer import Candidate
+    from tgfix.solve import Iteration, Run
 
 
 def write_report(run: Run, settings: Settings, path: Path) -> None:

@@ -79,7 +79,7 @@ def run_tests(spec: TestSpec, file: str, source: str, *, with_coverage: bool = F
     second value says which tests executed each line of `file`.
     """
     with sandbox.Sandbox(spec.root) as workdir:
-        (workdir / file).write_text(source)
+        sandbox.write(workdir, file, source)
         cases, output, seconds, timed_out = [], [], 0.0, False
         lines: LineCoverage = {}
         if spec.tests:
@@ -114,12 +114,11 @@ def _run_pytest(spec: TestSpec, workdir: Path, coverage_of: str | None) -> TestR
     if result.returncode in (4, 5) and not result.timed_out:
         what = "no tests found in" if result.returncode == 5 else "pytest could not run"
         raise TestSetupError(f"{what} {' '.join(spec.tests)}: {_tail(result.output, 1)}")
-    if result.timed_out or not junit.exists():
+    cases = None if result.timed_out else _read_junit(junit)
+    if cases is None:
         why = f"test run killed after {spec.limits.wall_seconds:g} s" if result.timed_out \
-            else f"pytest exited {result.returncode} without a report"
+            else f"pytest exited {result.returncode} without a readable report"
         cases = (TestCase("<test run>", "error", message=why, traceback=_tail(result.output, TRACEBACK_LINES)),)
-    else:
-        cases = parse_junit(junit.read_text())
     return TestReport(cases, result.output, result.seconds, result.timed_out)
 
 
@@ -130,9 +129,17 @@ def _run_command(spec: TestSpec, workdir: Path) -> sandbox.RunResult:
         raise TestSetupError(f"test command not found: {spec.command}") from None
 
 
-def parse_junit(xml_text: str) -> tuple[TestCase, ...]:
+def parse_junit(xml_text: str | bytes) -> tuple[TestCase, ...]:
     """JUnit XML (as pytest writes it) into test cases; collection errors count as failures."""
     return tuple(_case(element) for element in ET.fromstring(xml_text).iter("testcase"))
+
+
+def _read_junit(path: Path) -> tuple[TestCase, ...] | None:
+    """None when the code under test deleted or garbled the report."""
+    try:
+        return parse_junit(path.read_bytes())
+    except (OSError, ET.ParseError):
+        return None
 
 
 def _case(element: ET.Element) -> TestCase:

@@ -1,29 +1,49 @@
 """Run a command on a throw-away copy of the project, with the candidate file in place.
 
 The user's tree is only ever read. Each run gets a fresh copy (the code under test may
-write or delete anything), a scrubbed environment, resource limits, and a wall-clock
-timeout that kills the whole process group.
+write or delete anything), an environment without credentials, resource limits, and a
+wall-clock timeout after which everything it started is killed. Where Linux allows it,
+a run also gets its own network namespace (no way out, a private loopback) and a bound
+on its process count. This guards against accidents (an infinite loop, a fork bomb, a
+test that calls a real service), not against code written to escape.
 """
 
 from __future__ import annotations
 
+import ctypes
+import fcntl
+import functools
+import itertools
 import os
 import re
 import resource
 import shutil
 import signal
+import socket
+import struct
 import subprocess
+import sys
 import tempfile
 import time
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
-SKIPPED_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "env", "node_modules", "__pycache__", ".tox",
-                ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".tgfix", "build", "dist"}
-SECRET_ENV = re.compile(r"(_API_KEY|_API_TOKEN|_TOKEN|_SECRET|_SECRET_KEY|_PASSWORD|_CREDENTIALS)$|^(AWS_|AZURE_|"
-                        r"GOOGLE_APPLICATION|VERTEX|ANTHROPIC|OPENAI|COHERE|HF_|HUGGINGFACE|GROQ|MISTRAL|"
-                        r"TOGETHER|REPLICATE|DEEPSEEK|GEMINI|XAI_|OPENROUTER|LITELLM)", re.IGNORECASE)
+from tgfix.errors import TgfixError
+
+SKIPPED_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".tox", ".nox", ".mypy_cache",
+                ".pytest_cache", ".ruff_cache", ".tgfix"}  # and every virtualenv, whatever its name
+SECRET_ENV = re.compile(
+    r"(^|_)(API_?KEY|KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS?|AUTH)(_|$)"  # MY_TOKEN, SSH_AUTH_SOCK...
+    r"|^(AWS|AZURE|GOOGLE|GCP|VERTEX|VERTEXAI|OPENAI|ANTHROPIC|COHERE|GROQ|MISTRAL|TOGETHER|TOGETHERAI|REPLICATE|"
+    r"DEEPSEEK|GEMINI|XAI|OPENROUTER|LITELLM)_"  # model providers and clouds: every variable
+    r"|^(PGPASSWORD|MYSQL_PWD)$", re.IGNORECASE)
 OUTPUT_LIMIT = 200_000  # characters of stdout/stderr kept
+
+CLONE_NEWNET, CLONE_NEWUSER = 0x40000000, 0x10000000
+SIOCGIFFLAGS, SIOCSIFFLAGS, IFF_UP = 0x8913, 0x8914, 0x1
+PIDS_CGROUP = "a pids cgroup"
+NPROC_IN_USER_NAMESPACE = "RLIMIT_NPROC in a user namespace"
 
 
 @dataclass(frozen=True)
@@ -43,6 +63,32 @@ class RunResult:
     timed_out: bool
 
 
+@dataclass(frozen=True)
+class Isolation:
+    """What this machine lets the sandbox add to the resource limits and the timeout."""
+
+    network: bool   # each run has its own network namespace
+    processes: str  # what bounds the number of processes, "" if nothing
+
+    def describe(self) -> str:
+        network = ("network cut (own network namespace)" if self.network
+                   else "network NOT cut (no network namespace here)")
+        processes = (f"process count bounded by {self.processes}" if self.processes
+                     else "process count NOT bounded (the timeout still kills every run)")
+        return f"sandbox: {network}; {processes}"
+
+
+@functools.cache
+def isolation() -> Isolation:
+    """Probe once per process what confinement works here; runs fall back silently to what does."""
+    network = _starts(_enter_network_namespace)
+    if os.geteuid() == 0:  # root ignores RLIMIT_NPROC, so a pids cgroup is the only bound
+        processes = PIDS_CGROUP if _pids_cgroup_works() else ""
+    else:  # in its own user namespace, RLIMIT_NPROC counts only the run's processes (Linux >= 5.14)
+        processes = NPROC_IN_USER_NAMESPACE if network and _kernel_at_least(5, 14) else ""
+    return Isolation(network, processes)
+
+
 def scrubbed_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     env = {name: value for name, value in os.environ.items() if not SECRET_ENV.search(name)}
     env.update({"PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0"})
@@ -51,45 +97,23 @@ def scrubbed_env(extra: dict[str, str] | None = None) -> dict[str, str]:
 
 
 def copy_project(root: Path, destination: Path) -> None:
-    shutil.copytree(root, destination, symlinks=True, dirs_exist_ok=True,
-                    ignore=lambda _dir, names: [n for n in names if n in SKIPPED_DIRS])
+    shutil.copytree(root, destination, symlinks=True, dirs_exist_ok=True, ignore=_skipped)
 
 
-def _limit_resources(limits: Limits):
-    def apply():
-        for kind, value in ((resource.RLIMIT_CPU, limits.cpu_seconds), (resource.RLIMIT_AS, limits.memory_bytes),
-                            (resource.RLIMIT_FSIZE, limits.file_bytes)):
-            resource.setrlimit(kind, (value, value))
-        if os.getuid() != 0:  # root ignores RLIMIT_NPROC; counting is per user, so only meaningful unprivileged
-            resource.setrlimit(resource.RLIMIT_NPROC, (limits.processes, limits.processes))
-    return apply
+def files_under(path: Path) -> list[Path]:
+    """The files at or below path that a copy of the project would hold."""
+    if not path.is_dir():
+        return [path] if path.is_file() else []
+    found = []
+    for directory, subdirectories, files in os.walk(path):
+        skipped = _skipped(directory, subdirectories)
+        subdirectories[:] = [name for name in subdirectories if name not in skipped]
+        found += [Path(directory, name) for name in files if Path(directory, name).is_file()]
+    return found
 
 
-def run(command: list[str], cwd: Path, limits: Limits = Limits(), env: dict[str, str] | None = None) -> RunResult:
-    """Run command in its own process group; on timeout kill the whole group."""
-    started = time.monotonic()
-    with tempfile.TemporaryFile(mode="w+b") as sink:
-        process = subprocess.Popen(command, cwd=cwd, env=scrubbed_env(env), stdin=subprocess.DEVNULL,
-                                   stdout=sink, stderr=subprocess.STDOUT, start_new_session=True,
-                                   preexec_fn=_limit_resources(limits))
-        try:
-            process.wait(timeout=limits.wall_seconds)
-            timed_out = False
-        except subprocess.TimeoutExpired:
-            timed_out = True
-        finally:
-            _kill_group(process)
-        sink.seek(0)
-        output = sink.read(OUTPUT_LIMIT).decode(errors="replace")
-    return RunResult(process.returncode, output, time.monotonic() - started, timed_out)
-
-
-def _kill_group(process: subprocess.Popen) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    process.wait()
+def _skipped(directory: str, names: list[str]) -> list[str]:
+    return [n for n in names if n in SKIPPED_DIRS or os.path.exists(os.path.join(directory, n, "pyvenv.cfg"))]
 
 
 class Sandbox:
@@ -101,8 +125,208 @@ class Sandbox:
 
     def __enter__(self) -> Path:
         self.path = Path(tempfile.mkdtemp(prefix="tgfix-"))
-        copy_project(self.root, self.path)
+        try:
+            copy_project(self.root, self.path)
+        except BaseException:
+            self.__exit__()
+            raise
         return self.path
 
     def __exit__(self, *exc) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+def write(workdir: Path, relative: str, text: str) -> None:
+    """Put the candidate into the copy: never outside it, never through a symlink."""
+    target = workdir / relative
+    if Path(relative).is_absolute() or target.resolve() != workdir.resolve() / relative:
+        raise TgfixError(f"refusing to write {relative}: it resolves outside the project (a symlink?)")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text)
+
+
+# -----------------------------------------------------------------------------
+# running
+
+
+_running: set[subprocess.Popen] = set()
+
+
+def run(command: list[str], cwd: Path, limits: Limits = Limits(), env: dict[str, str] | None = None) -> RunResult:
+    """Run command confined, in its own process group; when it ends or times out, kill all it started."""
+    confined = isolation()
+    started = time.monotonic()
+    bound = _pids_cgroup(limits.processes) if confined.processes == PIDS_CGROUP else nullcontext()
+    with tempfile.TemporaryFile(mode="w+b") as sink, bound as cgroup:
+        process = subprocess.Popen(command, cwd=cwd, env=scrubbed_env(env), stdin=subprocess.DEVNULL,
+                                   stdout=sink, stderr=subprocess.STDOUT, start_new_session=True,
+                                   preexec_fn=_confine(limits, confined, cgroup))
+        namespace = _own_network_namespace(process.pid) if confined.network else None
+        _running.add(process)
+        try:
+            process.wait(timeout=limits.wall_seconds)
+            timed_out = False
+        except subprocess.TimeoutExpired:
+            timed_out = True
+        finally:
+            _kill_group(process.pid)
+            process.wait()
+            if namespace:  # also what left the process group with setsid()
+                _kill_until_gone(lambda: _network_namespace_members(namespace))
+            _running.discard(process)
+        sink.seek(0)
+        output = sink.read(OUTPUT_LIMIT).decode(errors="replace")
+    return RunResult(process.returncode, output, time.monotonic() - started, timed_out)
+
+
+def stop_all() -> None:
+    """Kill every run still going, e.g. in other threads after Ctrl-C; their owners clean up."""
+    for process in list(_running):
+        _kill_group(process.pid)
+
+
+def _kill_group(pgid: int) -> None:
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def _kill_until_gone(members) -> None:
+    """SIGKILL members() until there are none left: they may fork meanwhile."""
+    for _ in range(500):
+        pids = members()
+        if not pids:
+            return
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        time.sleep(0.01)
+
+
+def _confine(limits: Limits, confined: Isolation, cgroup: Path | None):
+    def apply():  # in the child, between fork and exec
+        if cgroup:
+            (cgroup / "cgroup.procs").write_text("0")
+        for kind, value in ((resource.RLIMIT_CPU, limits.cpu_seconds), (resource.RLIMIT_AS, limits.memory_bytes),
+                            (resource.RLIMIT_FSIZE, limits.file_bytes), (resource.RLIMIT_CORE, 0)):
+            _set_limit(kind, value)
+        if confined.network:
+            _enter_network_namespace()
+        if confined.processes == NPROC_IN_USER_NAMESPACE:  # after unshare, or it would cap the user's own count
+            _set_limit(resource.RLIMIT_NPROC, limits.processes)
+    return apply
+
+
+def _set_limit(kind: int, value: int) -> None:
+    hard = resource.getrlimit(kind)[1]
+    if hard != resource.RLIM_INFINITY:  # only root may raise a hard limit: keep the user's if lower
+        value = min(value, hard)
+    resource.setrlimit(kind, (value, value))
+
+
+def _starts(preexec) -> bool:
+    try:
+        subprocess.run([sys.executable, "-S", "-c", ""], preexec_fn=preexec, check=True, timeout=30,
+                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return True
+
+
+# -----------------------------------------------------------------------------
+# Linux: network namespace, pids cgroup
+
+
+def _enter_network_namespace() -> None:
+    """A new network namespace with only loopback, brought up so tests can still serve to themselves.
+    Unprivileged users need a user namespace for it; mapping their own ids keeps them who they are."""
+    uid, gid = os.getuid(), os.getgid()
+    flags = CLONE_NEWNET if os.geteuid() == 0 else CLONE_NEWNET | CLONE_NEWUSER
+    if _libc().unshare(flags) != 0:
+        raise OSError(ctypes.get_errno(), "unshare failed")
+    if flags & CLONE_NEWUSER:
+        for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
+            Path("/proc/self", name).write_text(text)
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as ioctl_socket:
+        flags = struct.unpack("16sh", fcntl.ioctl(ioctl_socket, SIOCGIFFLAGS, struct.pack("16sh", b"lo", 0)))[1]
+        fcntl.ioctl(ioctl_socket, SIOCSIFFLAGS, struct.pack("16sh", b"lo", flags | IFF_UP))
+
+
+@functools.cache
+def _libc() -> ctypes.CDLL:
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def _kernel_at_least(major: int, minor: int) -> bool:
+    found = re.match(r"(\d+)\.(\d+)", os.uname().release)
+    return bool(found) and (int(found[1]), int(found[2])) >= (major, minor)
+
+
+_serial = itertools.count()
+
+
+def _pids_cgroup_works() -> bool:
+    try:
+        with _pids_cgroup(8) as cgroup:
+            return _starts(lambda: (cgroup / "cgroup.procs").write_text("0"))
+    except OSError:
+        return False
+
+
+@contextmanager
+def _pids_cgroup(limit: int):
+    """A fresh pids cgroup under our own: every process in it counts, setsid() does not leave it,
+    and on exit all of them are killed."""
+    path = _own_pids_cgroup() / f"tgfix-{os.getpid()}-{next(_serial)}"
+    path.mkdir()
+    try:
+        (path / "pids.max").write_text(str(limit))
+        yield path
+    finally:
+        _kill_until_gone(lambda: [int(pid) for pid in (path / "cgroup.procs").read_text().split()])
+        _remove_cgroup(path)
+
+
+def _own_pids_cgroup() -> Path:
+    """Where this process sits in the pids hierarchy: cgroup v1 (a pids line) or v2 (the 0:: line)."""
+    v2 = None
+    for line in Path("/proc/self/cgroup").read_text().splitlines():
+        _, controllers, path = line.split(":", 2)
+        if "pids" in controllers.split(","):
+            return Path("/sys/fs/cgroup/pids", path.lstrip("/"))
+        if not controllers and Path("/sys/fs/cgroup/cgroup.controllers").exists():
+            v2 = Path("/sys/fs/cgroup", path.lstrip("/"))
+    if v2 is None:
+        raise OSError("no pids cgroup")
+    return v2
+
+
+def _remove_cgroup(cgroup: Path) -> None:
+    for _ in range(500):
+        try:
+            cgroup.rmdir()
+            return
+        except OSError:  # the last processes are still exiting
+            time.sleep(0.01)
+
+
+def _own_network_namespace(pid: int) -> tuple[int, int] | None:
+    """The network namespace pid runs in, unless it is tgfix's own: every process in it can then be killed."""
+    theirs = _network_namespace(pid)
+    return theirs if theirs != _network_namespace(os.getpid()) else None
+
+
+def _network_namespace(pid: int) -> tuple[int, int] | None:
+    try:
+        found = os.stat(f"/proc/{pid}/ns/net")
+    except OSError:  # already gone
+        return None
+    return found.st_dev, found.st_ino
+
+
+def _network_namespace_members(namespace: tuple[int, int]) -> list[int]:
+    pids = [int(entry) for entry in os.listdir("/proc") if entry.isdigit()]
+    return [pid for pid in pids if _network_namespace(pid) == namespace]

@@ -5,6 +5,8 @@ The CLI and the git hook both drive this; it prints nothing itself and reports t
 
 from __future__ import annotations
 
+import fnmatch
+import hashlib
 import os
 import tempfile
 import time
@@ -12,14 +14,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-from tgfix import git, local, patch
+from tgfix import git, local, patch, sandbox
 from tgfix.config import Settings
-from tgfix.errors import Exit, UsageError
-from tgfix.llm import LLM, CallBudgetSpent, DiskCache, Ledger, default_model
-from tgfix.loss import Loss, TestLoss
+from tgfix.errors import Exit, TgfixError, UsageError
+from tgfix.llm import LLM, CallBudgetSpent, DiskCache, Ledger, context_window, default_model
+from tgfix.loss import Loss, TestLoss, read_problem
 from tgfix.optimizer import TGD, StepResult
-from tgfix.sandbox import Limits
 from tgfix.variable import Variable, project_root
+
+SECRET_FILES = (".env", ".env.*", "*.pem", "*.key", "*.p12", "*.pfx", "id_rsa*", "id_dsa*", "id_ecdsa*", "id_ed25519*",
+                ".netrc", ".pypirc", ".npmrc", ".htpasswd", ".git-credentials", "credentials", "credentials.json")
+CHARS_PER_TOKEN = 3  # a cautious estimate for code
 
 
 @dataclass(frozen=True)
@@ -67,19 +72,24 @@ Event = Callable[[str, object], None]  # (kind, payload): "status" str, "start" 
 
 
 def solve(files: list[str], settings: Settings, on_event: Event = lambda kind, payload: None) -> Run:
+    _check_budget(settings)
     variables = _variables(files, settings)
     root = variables[0].root
-    loss_fn = _loss_fn(settings)
+    loss_fn = TestLoss.from_settings(settings)
     editor, critic = _engines(settings)
+    _check_fits(variables, editor, critic)
     repo = git.open_repo(root) if settings.commit else None
     if repo:
         for x in variables:
             git.check_committable(repo, x.path, settings.allow_dirty)
     with git.run_lock(root):
+        tests = _test_files(settings, variables)
         run = Run(variables, {x.name: x.value for x in variables}, ledger=editor.ledger, committed=bool(repo))
         optimizer = TGD(variables, editor, edit_format=settings.edit_format, candidates=settings.candidates,
                         memory=settings.memory, on_status=lambda text: on_event("status", text))
         _loop(run, loss_fn, optimizer, critic, repo, settings, on_event)
+        if _test_files(settings, variables) != tests:
+            raise TgfixError("the test files changed during the run: tgfix never writes them, something else did")
     return run
 
 
@@ -143,11 +153,11 @@ def _iterate(number: int, x: Variable, loss: Loss, optimizer: TGD, critic: LLM, 
                      ledger.calls - calls, _tokens(ledger) - tokens, ledger.cost - cost)
 
 
-def _save(x: Variable, iteration: Iteration, repo) -> str | None:
+def _save(x: Variable, iteration: Iteration, repo, verb: str = "edit") -> str | None:
     write_atomically(x.path, x.value)
     if repo is None:
         return None
-    what = patch.describe_change(iteration.step.diff, x.value) or x.name
+    what = patch.describe_change(iteration.step.diff, x.value, verb) or f"{verb} {x.name}"
     message = f"tgfix: {what} ({iteration.step.reason})\n\n{iteration.gradient}\n"
     return git.commit_file(repo, x.path, message)
 
@@ -173,31 +183,49 @@ def _variables(files: list[str], settings: Settings) -> list[Variable]:
     for path in paths:
         if not path.is_file():
             raise UsageError(f"no such file: {path}")
+        if path.is_symlink():
+            raise UsageError(f"{path} is a symlink: pass the file it points to, {path.resolve()}")
+    root = project_root(paths[0].resolve())
+    repo = git.open_repo(root)
+    for path in paths + ([Path(settings.problem)] if settings.problem else []):
+        _check_shareable(path, repo)
+    for path in paths:
         if settings.tests and path.suffix != ".py":
             raise UsageError(f"{path} is not a Python file; use --test-cmd to repair other files")
-    problem = _read_problem(settings.problem)
+    problem = read_problem(settings.problem)
     role = settings.role or ("the solution to the problem statement below" if problem else None)
-    root = project_root(paths[0].resolve())
     return [Variable.from_file(path, role=role, root=root) for path in paths]
 
 
-def _read_problem(path: str | None) -> str:
-    if path is None:
-        return ""
-    try:
-        return Path(path).read_text()
-    except OSError as error:
-        raise UsageError(f"cannot read the problem statement {path}: {error.strerror}") from None
+def _check_shareable(path: Path, repo) -> None:
+    """Only what the user would commit goes to the model: no secrets, nothing git ignores."""
+    if any(fnmatch.fnmatch(path.name, pattern) for pattern in SECRET_FILES):
+        raise UsageError(f"{path} looks like a secret: tgfix does not send it to the model")
+    if repo and git.is_ignored(repo, path):
+        raise UsageError(f"{path} is ignored by git: tgfix does not send ignored files to the model")
 
 
-def _loss_fn(settings: Settings) -> TestLoss:
-    if not settings.tests and not settings.test_cmd:
-        raise UsageError("no tests: pass --tests PATH or --test-cmd CMD (or set them in [tool.tgfix])")
-    for path in settings.tests:
-        if not Path(path).exists():
-            raise UsageError(f"no such tests path: {path}")
-    return TestLoss(tests=settings.tests, command=settings.test_cmd, test_timeout=settings.test_timeout,
-                    limits=Limits(), problem=_read_problem(settings.problem), localize=settings.localize)
+def _check_budget(settings: Settings) -> None:
+    for name in ("max_iters", "candidates"):
+        if getattr(settings, name) < 1:
+            raise UsageError(f"--{name.replace('_', '-')} must be at least 1")
+
+
+def _check_fits(variables: list[Variable], *engines: LLM) -> None:
+    for engine in engines:
+        window = context_window(engine.model)
+        for x in variables:
+            tokens = len(x.value) // CHARS_PER_TOKEN
+            if window and tokens > window - engine.max_tokens:
+                raise UsageError(f"{x.name} is too large for {engine.model}: about {tokens:,} tokens, and its "
+                                 f"context holds {window:,} less {engine.max_tokens:,} for the reply")
+
+
+def _test_files(settings: Settings, variables: list[Variable]) -> dict[Path, str]:
+    """sha256 of every file under the test paths but FILES, which tgfix must never change."""
+    mine = {x.path for x in variables}
+    return {path: hashlib.sha256(path.read_bytes()).hexdigest()
+            for top in settings.tests for path in sandbox.files_under(Path(top)) if path.resolve() not in mine}
 
 
 def _engines(settings: Settings) -> tuple[LLM, LLM]:

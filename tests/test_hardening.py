@@ -1,0 +1,473 @@
+"""Hardening: the sandbox, bad input, interruption. Nothing of the user's is lost, nothing leaks.
+
+Sandbox tests use small limits and bounded workloads, so that even a broken sandbox cannot
+take down a small shared machine.
+"""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import git
+import pytest
+from click.testing import CliRunner
+
+from conftest import BUGGY_STATS, FIXED_STATS, STATS_TESTS, fenced
+from tgfix import llm, sandbox
+from tgfix import git as tgfix_git
+from tgfix.cli import main
+from tgfix.errors import TgfixError
+from tgfix.runner import TestSpec, run_tests
+from tgfix.sandbox import Limits
+
+LINUX = sys.platform.startswith("linux")
+
+
+@pytest.fixture(autouse=True)
+def fast_sandboxed_pytest(monkeypatch):
+    """Sandboxed pytest runs skip the entry-point plugins installed here (hypothesis alone takes a second)."""
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+
+
+@pytest.fixture
+def private_tmp(tmp_path, monkeypatch):
+    """A temp folder of our own, so "nothing left behind" is not confused by other runs on the machine."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def tgfix(*args, model="openai/scripted"):
+    return CliRunner().invoke(main, ["solve", *args, "--model", model])
+
+
+def run_python(code: str, cwd: Path, limits: Limits) -> sandbox.RunResult:
+    return sandbox.run([sys.executable, "-c", code], cwd, limits)
+
+
+# -----------------------------------------------------------------------------
+# the copy
+
+
+def test_sandbox_is_a_copy_outside_the_tree_and_is_removed_on_ctrl_c(project, private_tmp):
+    with pytest.raises(KeyboardInterrupt):
+        with sandbox.Sandbox(project) as copy:
+            assert copy.parent == private_tmp
+            assert (copy / "stats.py").read_text() == BUGGY_STATS
+            assert not (copy / ".git").exists()
+            raise KeyboardInterrupt
+    assert list(private_tmp.iterdir()) == []
+
+
+def test_interrupted_copy_leaves_nothing(project, private_tmp, monkeypatch):
+    def copy_half_then_interrupt(root, destination):
+        (destination / "stats.py").write_text(BUGGY_STATS)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sandbox, "copy_project", copy_half_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        with sandbox.Sandbox(project):
+            pass
+    assert list(private_tmp.iterdir()) == []
+
+
+def test_copy_skips_virtualenvs_by_content_not_by_name(tmp_path):
+    for folder in ("env", ".venv", "tools/myvenv"):
+        (tmp_path / folder).mkdir(parents=True)
+    (tmp_path / "env" / "settings.py").write_text("DEBUG = False\n")  # a package that happens to be called env
+    (tmp_path / ".venv" / "pyvenv.cfg").write_text("home = /usr\n")
+    (tmp_path / "tools" / "myvenv" / "pyvenv.cfg").write_text("home = /usr\n")
+    with sandbox.Sandbox(tmp_path) as copy:
+        assert (copy / "env" / "settings.py").exists()
+        assert not (copy / ".venv").exists() and not (copy / "tools" / "myvenv").exists()
+
+
+def test_candidate_is_never_written_through_a_symlink_or_outside_the_copy(tmp_path):
+    outside = tmp_path / "outside.py"
+    outside.write_text("precious = True\n")
+    workdir = tmp_path / "copy"
+    workdir.mkdir()
+    (workdir / "link.py").symlink_to(outside)
+    (workdir / "linked_dir").symlink_to(tmp_path)
+    for relative in ("link.py", "linked_dir/outside.py", "../outside.py", str(outside)):
+        with pytest.raises(TgfixError, match="resolves outside the project"):
+            sandbox.write(workdir, relative, "precious = False\n")
+    assert outside.read_text() == "precious = True\n"
+
+
+# -----------------------------------------------------------------------------
+# the environment
+
+
+def test_secret_variable_names():
+    secret = ["OPENAI_API_KEY", "MY_SERVICE_TOKEN", "AWS_PROFILE", "AWS_SECRET_ACCESS_KEY", "GH_TOKEN", "HF_TOKEN",
+              "WATSONX_APIKEY", "SSH_AUTH_SOCK", "PGPASSWORD", "DB_PASSWORD", "GOOGLE_APPLICATION_CREDENTIALS",
+              "AZURE_API_BASE", "ANTHROPIC_BASE_URL", "LITELLM_MASTER_KEY", "client_secret",
+              "ACTIONS_ID_TOKEN_REQUEST_URL"]
+    kept = ["PATH", "HOME", "LANG", "PYTHONPATH", "VIRTUAL_ENV", "HF_HOME", "TOKENIZERS_PARALLELISM", "KEYMAP",
+            "TGFIX_TEST_TIMEOUT", "XAUTHORITY"]
+    assert [name for name in secret if not sandbox.SECRET_ENV.search(name)] == []
+    assert [name for name in kept if sandbox.SECRET_ENV.search(name)] == []
+
+
+PLANTED = {"OPENAI_API_KEY": "sk-planted", "MY_SERVICE_TOKEN": "planted-token", "AWS_ACCESS_KEY_ID": "AKIAPLANTED",
+           "ANTHROPIC_API_KEY": "sk-ant-planted", "SSH_AUTH_SOCK": "/tmp/planted-agent.sock"}
+
+ENV_TEST = f"""\
+import os
+
+def test_no_credentials_reach_the_code_under_test():
+    print("sees:", sorted(os.environ))
+    assert [name for name in {sorted(PLANTED)!r} if name in os.environ] == []
+    assert not any("planted" in value.lower() for value in os.environ.values())
+    assert os.environ["HARMLESS_SETTING"] == "kept"
+"""
+
+
+def test_credentials_are_scrubbed_from_the_code_under_test(tmp_path, monkeypatch):
+    for name, value in {**PLANTED, "HARMLESS_SETTING": "kept"}.items():
+        monkeypatch.setenv(name, value)
+    (tmp_path / "mod.py").write_text("")
+    (tmp_path / "test_env.py").write_text(ENV_TEST)
+    report, _ = run_tests(TestSpec(tmp_path, ("test_env.py",)), "mod.py", "")
+    assert report.all_passed, report.output
+    assert "planted" not in report.output.lower()
+
+
+# -----------------------------------------------------------------------------
+# the network
+
+
+def unshare_available() -> bool:
+    command = ["unshare", "--net", "true"] if os.geteuid() == 0 else ["unshare", "-rn", "true"]
+    return shutil.which("unshare") is not None and subprocess.run(command, capture_output=True).returncode == 0
+
+
+CONNECT = """\
+import socket
+try:
+    socket.create_connection(("127.0.0.1", {port}), timeout=3)
+    print("reached the outside listener")
+except OSError as error:
+    print("outside listener unreachable:", error)
+own = socket.create_server(("127.0.0.1", 0))
+socket.create_connection(own.getsockname(), timeout=3)
+print("own loopback works")
+"""
+
+
+@pytest.mark.skipif(not LINUX or not unshare_available(), reason="no network namespaces on this machine")
+def test_network_is_cut_but_loopback_works(tmp_path):
+    assert sandbox.isolation().network
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        port = listener.getsockname()[1]
+        result = run_python(CONNECT.format(port=port), tmp_path, Limits(wall_seconds=20))
+    assert "outside listener unreachable" in result.output, result.output
+    assert "own loopback works" in result.output, result.output
+
+
+# -----------------------------------------------------------------------------
+# limits
+
+
+HUNG = Limits(wall_seconds=3, file_bytes=1 << 20)
+
+
+@pytest.mark.parametrize("candidate, limits", [
+    ("while True:\n    pass\n", HUNG),  # at import time, where the per-test timeout does not reach
+    ("def largest(xs):\n    while True:\n        pass\n", Limits(cpu_seconds=1, wall_seconds=20)),
+    ("def largest(xs):\n    return len(bytearray(10 << 30))\n", HUNG),  # 10 GB, with the default memory limit
+    ("def largest(xs):\n    while True:\n        print('x' * 65536)\n", HUNG),  # output flood
+], ids=["loop-at-import", "cpu", "10GB", "output-flood"])
+def test_runaway_candidate_fails_instead_of_hanging(tmp_path, candidate, limits):
+    (tmp_path / "stats.py").write_text(BUGGY_STATS)
+    (tmp_path / "test_largest.py").write_text("from stats import largest\n\ndef test_largest():\n"
+                                              "    assert largest([3, 9, 4]) == 9\n")
+    started = time.monotonic()
+    report, _ = run_tests(TestSpec(tmp_path, ("test_largest.py",), test_timeout=0, limits=limits),
+                          "stats.py", candidate)
+    assert not report.all_passed
+    assert time.monotonic() - started < 30
+    assert len(report.output) <= 2 * sandbox.OUTPUT_LIMIT
+
+
+def test_output_flood_is_cut_at_the_file_size_limit(tmp_path):
+    started = time.monotonic()
+    result = run_python("import sys\nwhile True:\n    sys.stdout.write('x' * 65536)\n", tmp_path,
+                        Limits(wall_seconds=20, file_bytes=1 << 20))
+    assert result.returncode != 0 and not result.timed_out
+    assert len(result.output) == sandbox.OUTPUT_LIMIT
+    assert time.monotonic() - started < 10
+
+
+BOMB = """\
+import os, time
+children = []
+try:
+    for _ in range(60):  # bounded, unlike a real fork bomb
+        pid = os.fork()
+        if pid == 0:
+            os.setsid()  # leave the process group: only a cgroup or namespace still holds it
+            time.sleep(30)
+            os._exit(0)
+        children.append(pid)
+except OSError as error:
+    print("fork refused:", error.strerror)
+print("children:", *children, flush=True)
+time.sleep(30)
+"""
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state not in ("Z", "X")
+
+
+@pytest.mark.skipif(not sandbox.isolation().processes, reason="nothing here can bound the process count")
+def test_fork_bomb_is_bounded_and_every_process_killed(tmp_path):
+    result = run_python(BOMB, tmp_path, Limits(processes=16, wall_seconds=2))
+    assert result.timed_out
+    assert "fork refused" in result.output, result.output
+    children = [int(pid) for pid in result.output.split("children:")[1].split()]
+    assert 0 < len(children) < 16
+    deadline = time.monotonic() + 5
+    while any(alive(pid) for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(alive(pid) for pid in children)
+
+
+# -----------------------------------------------------------------------------
+# the user's work: interruption at every stage, concurrent runs, read-only tests
+
+
+class Tripwire:
+    """Counts the calls into the stages it wraps, and raises at the n-th event (just before or after a call)."""
+
+    def __init__(self, n: int, exception: BaseException):
+        self.n, self.exception, self.events = n, exception, 0
+
+    def wrap(self, function):
+        def wrapped(*args, **kwargs):
+            self.tick()
+            result = function(*args, **kwargs)
+            self.tick()
+            return result
+        return wrapped
+
+    def tick(self):
+        self.events += 1
+        if self.events == self.n:
+            raise self.exception
+
+
+EVENTS_IN_A_RUN = 12  # test runs 3, model call 1 (the step), os.replace 1, commit 1; each with a before and an after
+
+
+def user_state(root: Path) -> dict:
+    """What tgfix must leave alone: every other file's status, the index apart from FILE, the temp folder."""
+    repo = git.Repo(root)
+    return {"status": [line for line in repo.git.status("--porcelain").splitlines() if not line.endswith("stats.py")],
+            "index": [line for line in repo.git.ls_files("-s").splitlines() if not line.endswith("stats.py")],
+            "staged": repo.git.diff("--cached", "--", ".", ":(exclude)stats.py")}
+
+
+@pytest.fixture
+def busy_project(project):
+    """The user is mid-work: a staged change, an unstaged one and an untracked file."""
+    (project / "notes.md").write_text("notes\n")
+    (project / "README.md").write_text("readme\n")
+    repo = git.Repo(project)
+    repo.git.add("notes.md", "README.md")
+    repo.git.commit("-m", "docs")
+    (project / "notes.md").write_text("notes, staged edit\n")
+    repo.git.add("notes.md")
+    (project / "README.md").write_text("readme, unstaged edit\n")
+    (project / "scratch.txt").write_text("untracked\n")
+    return project
+
+
+@pytest.mark.parametrize("n, exception", [(n, KeyboardInterrupt()) for n in range(1, EVENTS_IN_A_RUN + 1)]
+                         + [(n, RuntimeError("simulated crash")) for n in (4, 9)])
+def test_interrupt_or_crash_at_any_point_loses_nothing(busy_project, scripted, private_tmp, monkeypatch, n,
+                                                       exception):
+    scripted += [fenced(FIXED_STATS)]
+    before = user_state(busy_project)
+    tripwire = Tripwire(n, exception)
+    for owner, name in ((sandbox, "run"), (llm.litellm, "completion"), (os, "replace"), (tgfix_git, "commit_file")):
+        monkeypatch.setattr(owner, name, tripwire.wrap(getattr(owner, name)))
+    monkeypatch.chdir(busy_project)
+    result = tgfix("stats.py", "--no-localize", "--no-gradient")
+    assert result.exit_code == (130 if isinstance(exception, KeyboardInterrupt) else 70), result.output
+    assert "Traceback" not in result.output
+    content = (busy_project / "stats.py").read_text()
+    committed = git.Repo(busy_project).git.show("HEAD:stats.py") + "\n"
+    assert content in (BUGGY_STATS, FIXED_STATS)
+    assert committed == BUGGY_STATS or committed == content == FIXED_STATS
+    assert git.Repo(busy_project).git.diff("--cached", "--", "stats.py") == ""  # FILE is never left half-staged
+    assert user_state(busy_project) == before
+    assert list(private_tmp.iterdir()) == []
+    assert not (busy_project / ".git" / "index.lock").exists()
+
+
+def test_tripwire_covers_a_whole_run(busy_project, scripted, private_tmp, monkeypatch):
+    scripted += [fenced(FIXED_STATS)]
+    tripwire = Tripwire(0, KeyboardInterrupt())
+    for owner, name in ((sandbox, "run"), (llm.litellm, "completion"), (os, "replace"), (tgfix_git, "commit_file")):
+        monkeypatch.setattr(owner, name, tripwire.wrap(getattr(owner, name)))
+    monkeypatch.chdir(busy_project)
+    result = tgfix("stats.py", "--no-localize", "--no-gradient")
+    assert result.exit_code == 0, result.output
+    assert tripwire.events == EVENTS_IN_A_RUN
+
+
+def test_real_ctrl_c_during_a_test_run_stops_it_at_once(project, scripted, private_tmp, monkeypatch, tmp_path):
+    started = tmp_path / "candidate-started"
+    slow_fix = FIXED_STATS + (f"\nimport os, pathlib, time\npathlib.Path({str(started)!r}).write_text(str(os.getpid()))"
+                              "\ntime.sleep(60)\n")
+    scripted += [fenced(slow_fix)]
+    interrupted_at = []
+
+    def press_ctrl_c():
+        deadline = time.monotonic() + 60
+        while not started.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        interrupted_at.append(time.monotonic())
+        os.kill(os.getpid(), signal.SIGINT)
+
+    threading.Thread(target=press_ctrl_c, daemon=True).start()
+    monkeypatch.chdir(project)
+    result = tgfix("stats.py", "--no-localize", "--no-gradient")
+    assert result.exit_code == 130, result.output
+    assert time.monotonic() - interrupted_at[0] < 10
+    assert (project / "stats.py").read_text() == BUGGY_STATS
+    assert not alive(int(started.read_text()))
+    assert list(private_tmp.iterdir()) == []
+
+
+def test_second_run_on_the_same_project_is_refused(project, scripted, monkeypatch):
+    monkeypatch.chdir(project)
+    with tgfix_git.run_lock(project):
+        result = tgfix("stats.py")
+    assert result.exit_code == 4, result.output
+    assert "another tgfix run is working on" in result.output
+    assert scripted.requests == []
+
+
+def test_test_files_changed_during_the_run_is_an_error(project, scripted, monkeypatch):
+    scripted += ["no code"]
+    real_completion = llm.litellm.completion
+
+    def completion_that_edits_a_test(**request):
+        with open(project / "tests" / "test_stats.py", "a") as tests:
+            tests.write("# edited behind tgfix's back\n")
+        return real_completion(**request)
+
+    monkeypatch.setattr(llm.litellm, "completion", completion_that_edits_a_test)
+    monkeypatch.chdir(project)
+    result = tgfix("stats.py", "--max-iters", "1", "--no-gradient", "--no-localize")
+    assert result.exit_code == 4, result.output
+    assert "test files changed during the run" in result.output
+
+
+# -----------------------------------------------------------------------------
+# bad input: one line, a documented exit code, never a traceback
+
+
+def assert_refused(result, code: int, message: str):
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+    [error] = [line for line in result.output.splitlines() if line.startswith("tgfix: error:")]
+    assert message in error
+
+
+@pytest.mark.parametrize("setup, args, code, message", [
+    (lambda p: (p / "notes.txt").write_text("x\n"), ["notes.txt"], 2, "not a Python file"),
+    (lambda p: (p / "link.py").symlink_to(p.parent / "elsewhere.py"), ["link.py"], 2, "is a symlink"),
+    (lambda p: (p / ".env").write_text("TOKEN=x\n"), [".env", "--test-cmd", "true"], 2, "looks like a secret"),
+    (lambda p: (p / "id_rsa").write_text("key\n"), ["id_rsa", "--test-cmd", "true"], 2, "looks like a secret"),
+    (lambda p: ((p / ".gitignore").write_text("generated.py\n"), (p / "generated.py").write_text("x = 1\n")),
+     ["generated.py"], 2, "ignored by git"),
+    (lambda p: (p / "server.pem").write_text("-----BEGIN\n"), ["stats.py", "--problem", "server.pem"], 2,
+     "looks like a secret"),
+    (lambda p: ((p / ".gitignore").write_text("spec.md\n"), (p / "spec.md").write_text("spec\n")),
+     ["stats.py", "--problem", "spec.md"], 2, "ignored by git"),
+    (lambda p: None, ["stats.py", "--max-iters", "0"], 2, "--max-iters must be at least 1"),
+    (lambda p: None, ["stats.py", "--candidates", "0"], 2, "--candidates must be at least 1"),
+    (lambda p: git.Repo(p).git.checkout("--detach"), ["stats.py"], 4, "HEAD is detached"),
+], ids=["not-python", "symlink", "dotenv", "ssh-key", "ignored", "secret-problem", "ignored-problem",
+        "zero-iterations", "zero-candidates", "detached-head"])
+def test_bad_input_is_refused_before_any_work(project, scripted, monkeypatch, setup, args, code, message):
+    (project.parent / "elsewhere.py").write_text(BUGGY_STATS)
+    setup(project)
+    monkeypatch.chdir(project)
+    assert_refused(tgfix(*args), code, message)
+    assert scripted.requests == []
+
+
+def test_file_too_large_for_the_models_context(project, monkeypatch):
+    big = BUGGY_STATS + "".join(f"CONSTANT_{n} = {n}  # padding to make the file large\n" for n in range(800))
+    (project / "stats.py").write_text(big)
+    git.Repo(project).git.commit("-am", "big")
+    monkeypatch.chdir(project)
+    assert_refused(tgfix("stats.py", model="local/qwen2.5-coder-1.5b"), 2, "too large for local/qwen2.5-coder-1.5b")
+
+
+def test_not_a_git_repository_writes_the_file_and_says_so(tmp_path, scripted, monkeypatch):
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "stats.py").write_text(BUGGY_STATS)
+    (tmp_path / "tests" / "test_stats.py").write_text(STATS_TESTS)
+    (tmp_path / "pyproject.toml").write_text('[tool.tgfix]\ntests = "tests"\ncache = false\n')
+    scripted += [fenced(FIXED_STATS)]
+    monkeypatch.chdir(tmp_path)
+    result = tgfix("stats.py", "--no-localize", "--no-gradient", "-v")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "stats.py").read_text() == FIXED_STATS
+    assert "written to the file (not committed)" in result.output
+    assert sandbox.isolation().describe() in result.output
+
+
+class Unauthorized(BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = json.dumps({"error": {"message": "Incorrect API key provided", "type": "invalid_request_error",
+                                     "code": "invalid_api_key"}}).encode()
+        self.send_response(401)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def refusing_server():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Unauthorized)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("api_base", ["http://127.0.0.1:9/v1", "refusing"], ids=["unreachable", "key-refused"])
+def test_model_unreachable_or_key_refused_exit_5_quickly(project, monkeypatch, refusing_server, api_base):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-invalid")
+    monkeypatch.chdir(project)
+    started = time.monotonic()
+    result = tgfix("stats.py", "--no-localize", "--api-base", refusing_server if api_base == "refusing" else api_base,
+                   model="openai/x")
+    assert_refused(result, 5, "model openai/x unavailable")
+    assert time.monotonic() - started < 30

@@ -1,0 +1,161 @@
+"""Bad model output is rejected into the variable's memory with a reason, and the run goes on; never a crash."""
+
+import dataclasses
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import BUGGY_STATS, FIXED_STATS, STATS_TESTS, fenced
+from tgfix import llm
+from tgfix.cli import main
+from tgfix.gradient import Gradient
+from tgfix.llm import LLM, Reply
+from tgfix.loss import TestLoss
+from tgfix.optimizer import TGD
+from tgfix.variable import Variable
+
+CRITIQUE = "largest() keeps the smaller value on line 8; it must keep the larger one."
+
+
+@pytest.fixture(scope="module")
+def loss(tmp_path_factory):
+    """The loss of the buggy stats.py, from one real test run shared by the whole module."""
+    root = tmp_path_factory.mktemp("project")
+    (root / "tests").mkdir()
+    (root / "stats.py").write_text(BUGGY_STATS)
+    (root / "tests" / "test_stats.py").write_text(STATS_TESTS)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+        return TestLoss(tests=root / "tests", localize=False)(Variable.from_file(root / "stats.py", root=root))
+
+
+def variable_with_gradient(loss, fn=None) -> Variable:
+    x = Variable.from_file(loss.variable.path, root=loss.variable.root)
+    x.grad = Gradient(CRITIQUE, dataclasses.replace(loss, variable=x, fn=fn or loss.fn))
+    return x
+
+
+BAD_REPLIES = {
+    "empty": ("", "no ```python code block"),
+    "no-code-block": ("Change line 8 so it keeps the larger value.", "no ```python code block"),
+    "other-language": ("```javascript\nfunction largest(xs) { return Math.max(...xs); }\n```\n",
+                       "no ```python code block"),
+    "empties-the-file": ("```python\n```\n", "code block is empty"),
+    "blank-file": ("```python\n\n   \n```\n", "code block is empty"),
+    "unclosed-fence": ("```python\ndef largest(xs):\n    return max(xs)\n", "never closed"),
+    "invalid-syntax": ("```python\ndef largest(xs:\n    return max(xs)\n```\n", "syntax error line 1"),
+    "unencodable": ("```python\nx = '\ud800'\n```\n", "invalid source"),
+    "unchanged": (fenced(BUGGY_STATS), "no change"),
+    "echoed-prompt": (None, "no ```python code block"),  # None: the step prompt itself
+}
+
+
+@pytest.mark.parametrize("reply, reason", BAD_REPLIES.values(), ids=BAD_REPLIES.keys())
+def test_bad_reply_is_rejected_into_memory(loss, scripted, reply, reason):
+    x = variable_with_gradient(loss)
+    optimizer = TGD([x], "openai/scripted", edit_format="whole")
+    scripted.append(optimizer._step_prompt(x, "whole") if reply is None else reply)
+    [step] = optimizer.step()
+    assert not step.accepted
+    assert x.value == BUGGY_STATS
+    assert reason in x.memory[-1].outcome and not x.memory[-1].accepted
+
+
+def test_truncated_reply_is_rejected_into_memory(loss, scripted, monkeypatch):
+    scripted_completion = llm.litellm.completion
+
+    def cut_off(**request):
+        response = scripted_completion(**request)
+        response.choices[0].finish_reason = "length"
+        return response
+
+    monkeypatch.setattr(llm.litellm, "completion", cut_off)
+    scripted.append(fenced(FIXED_STATS))
+    x = variable_with_gradient(loss)
+    [step] = TGD([x], "openai/scripted", edit_format="whole").step()
+    assert not step.accepted and x.value == BUGGY_STATS
+    assert "cut off at max_tokens" in x.memory[-1].outcome
+
+
+OTHER_FILE_DIFF = """```diff
+--- a/tests/test_stats.py
++++ b/tests/test_stats.py
+@@ @@
+ def test_largest():
+-    assert largest([3, 9, 4]) == 9
++    assert largest([3, 9, 4]) == 3
+```
+"""
+
+
+def test_diff_for_another_file_is_refused_and_the_whole_file_fallback_still_runs(loss, scripted):
+    x = variable_with_gradient(loss)
+    optimizer = TGD([x], "openai/scripted", edit_format="udiff")
+    scripted.append(OTHER_FILE_DIFF)
+    assert optimizer._ask(x, "udiff", 0).error == "diff edits tests/test_stats.py, only stats.py may change"
+    scripted += [OTHER_FILE_DIFF, fenced(FIXED_STATS)]
+    [step] = optimizer.step()
+    assert step.accepted and x.value == FIXED_STATS
+    assert (x.root / "tests" / "test_stats.py").read_text() == STATS_TESTS
+
+
+def test_the_run_goes_on_after_bad_replies(project, scripted, monkeypatch):
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+    monkeypatch.chdir(project)
+    scripted += ["", "```python\ndef largest(xs:\n```\n", fenced(FIXED_STATS)]
+    result = CliRunner().invoke(main, ["solve", "stats.py", "--model", "openai/scripted", "--no-gradient",
+                                       "--no-localize", "--max-iters", "3", "--patience", "3"])
+    assert result.exit_code == 0, result.output
+    assert (project / "stats.py").read_text() == FIXED_STATS
+
+
+# -----------------------------------------------------------------------------
+# fuzzing: any reply at all becomes a proposal or a one-line reason
+
+
+class Canned(LLM):
+    """A model that answers with the given texts in turn (the last one repeats), without litellm."""
+
+    def __init__(self, texts: list[str], truncated: bool):
+        super().__init__("openai/canned")
+        self.texts, self.truncated = list(texts), truncated
+
+    def __call__(self, messages, **sampling) -> Reply:
+        text = self.texts.pop(0) if len(self.texts) > 1 else self.texts[0]
+        return Reply(text, self.model, 0, 0, 0.0, 0.0, False, self.truncated)
+
+
+@dataclasses.dataclass
+class Unchanged:
+    """A loss function whose every candidate scores like the original: validation without running tests."""
+
+    report: object
+    problem: str = ""
+
+    def evaluate(self, x, source):
+        return self.report
+
+
+LINES = st.sampled_from([
+    *BUGGY_STATS.splitlines(keepends=True), "        if x > best:\n", "--- a/stats.py\n", "+++ b/stats.py\n",
+    "--- a/tests/test_stats.py\n", "+++ /etc/passwd\n", "--- /dev/null\n", "@@ -1,3 +1,3 @@\n", "@@ @@\n",
+    "-        if x < best:\n", "+        if x > best:\n", "```\n", "```python\n", "````\n",
+    "\\ No newline at end of file\n", "\n", "\x00\n", "x = '\ud800'\n"])
+FENCED = st.builds(lambda lang, body: f"```{lang}\n{''.join(body)}```\n",
+                   st.sampled_from(["python", "py", "diff", "patch", "", "javascript"]), st.lists(LINES, max_size=12))
+REPLIES = st.lists(st.one_of(LINES, FENCED, st.text(max_size=30)), max_size=10).map("".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(replies=st.lists(REPLIES, min_size=2, max_size=2), edit_format=st.sampled_from(["whole", "udiff"]),
+       truncated=st.booleans())
+def test_any_reply_becomes_a_proposal_or_a_reason(loss, replies, edit_format, truncated):
+    x = variable_with_gradient(loss, fn=Unchanged(loss.report))
+    [step] = TGD([x], Canned(replies, truncated), edit_format=edit_format).step()
+    [candidate] = step.candidates
+    proposal = candidate.proposal
+    assert (proposal.source is None) == bool(proposal.error)
+    assert not step.accepted and x.value == BUGGY_STATS
+    assert candidate.verdict and x.memory[-1].outcome == candidate.verdict
