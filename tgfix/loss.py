@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tgfix import gradient, prompts
+from tgfix.config import Settings
+from tgfix.errors import UsageError
 from tgfix.localize import SuspiciousLine, rank_lines
 from tgfix.runner import LineCoverage, TestCase, TestReport, TestSpec, run_tests
 from tgfix.sandbox import Limits
@@ -65,6 +67,17 @@ class TestLoss:
     problem: str = ""
     localize: bool = True
 
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "TestLoss":
+        """The project's tests as configured (flags, env, pyproject); one-line errors when there are none."""
+        if not settings.tests and not settings.test_cmd:
+            raise UsageError("no tests: pass --tests PATH or --test-cmd CMD (or set them in [tool.tgfix])")
+        for path in settings.tests:
+            if not Path(path).exists():
+                raise UsageError(f"no such tests path: {path}")
+        return cls(tests=settings.tests, command=settings.test_cmd, test_timeout=settings.test_timeout,
+                   limits=Limits(), problem=read_problem(settings.problem), localize=settings.localize)
+
     def spec(self, x: Variable) -> TestSpec:
         paths = [self.tests] if isinstance(self.tests, (str, Path)) else list(self.tests)
         relative = tuple(Path(p).resolve().relative_to(x.root).as_posix() for p in paths if str(p))
@@ -79,6 +92,15 @@ class TestLoss:
     def evaluate(self, x: Variable, source: str) -> TestReport:
         """Test a candidate source for x without touching x."""
         return run_tests(self.spec(x), x.name, source)[0]
+
+
+def read_problem(path: str | None) -> str:
+    if path is None:
+        return ""
+    try:
+        return Path(path).read_text()
+    except OSError as error:
+        raise UsageError(f"cannot read the problem statement {path}: {error.strerror}") from None
 
 
 def _indent(text: str) -> str:

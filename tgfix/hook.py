@@ -1,0 +1,131 @@
+"""`tgfix hook` and `tgfix install-hook`: repair at commit time, in the working tree only.
+
+When the tests pass, the hook exits 0 after one test run. When they fail, it repairs the
+passed source files that the failing tests execute, writes the repair to the working tree,
+prints the diff and exits 1. It never touches the index (pre-commit's rule): a changed file
+means the commit was not ready, so the user reviews the diff, `git add`s it and commits again.
+
+Nothing on the passing path imports litellm, which alone takes seconds to load.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import replace
+from importlib import resources
+from pathlib import Path
+
+import click
+
+from tgfix.config import Settings
+from tgfix.console import Console, summary
+from tgfix.errors import ModelUnavailable, TgfixError, UsageError
+from tgfix.loss import MAX_FAILURES_SHOWN, TestLoss
+from tgfix.runner import TestReport
+from tgfix.variable import Variable, project_root
+
+FAILED = 1     # what git and pre-commit read as "the hook failed"
+MAX_FILES = 3  # every file repaired costs model calls on every iteration, and a commit is waiting
+TEST_FILE = re.compile(r"test_.*\.py|.*_test\.py|conftest\.py")
+
+
+def run_hook(files: list[str], settings: Settings) -> int:
+    """The hook's exit code for FILES (the staged files pre-commit or the git hook passes)."""
+    if settings.hook_on_unavailable not in ("fail", "skip"):
+        raise UsageError(f"setting hook_on_unavailable: cannot use {settings.hook_on_unavailable!r} (fail or skip)")
+    loss_fn = TestLoss.from_settings(settings)
+    root = project_root(Path(files[0]).resolve())
+    staged = [Variable.from_file(f, root=root) for f in files if Path(f).resolve().is_relative_to(root)]
+    report = loss_fn.evaluate(staged[0], staged[0].value)  # the file as it is: one plain test run
+    if report.all_passed:
+        if settings.verbosity >= 0:
+            click.echo(f"tgfix: tests {report.score} pass", err=True)
+        return 0
+    sources = [x for x in staged if x.path.suffix == ".py" and not is_test_file(x)]
+    suspects = _suspects(sources, loss_fn)
+    if not suspects:
+        return _unrepaired(report, "no staged source file to repair", settings)
+    return _repair(suspects, report, settings)
+
+
+def is_test_file(x: Variable) -> bool:
+    """Tests are the loss, never the variable."""
+    return TEST_FILE.fullmatch(x.path.name) is not None or "tests" in Path(x.name).parts[:-1]
+
+
+def _suspects(sources: list[Variable], loss_fn: TestLoss) -> list[Variable]:
+    """The sources the failing tests execute, most suspicious (Ochiai) first.
+
+    All of them when coverage cannot tell: a test command has no coverage, and a file
+    that does not import (a syntax error) records none.
+    """
+    if len(sources) < 2:  # one file or none: nothing to rank, and a test run saved
+        return sources
+    scores = {x.name: _suspicion(loss_fn, x) for x in sources}
+    executed = sorted((x for x in sources if scores[x.name] > 0), key=lambda x: -scores[x.name])
+    return (executed or sources)[:MAX_FILES]
+
+
+def _suspicion(loss_fn: TestLoss, x: Variable) -> float:
+    suspicious = loss_fn(x).suspicious
+    return suspicious[0].score if suspicious else 0.0
+
+
+def _repair(suspects: list[Variable], report: TestReport, settings: Settings) -> int:
+    from tgfix.solve import solve  # litellm loads here, once there is something to repair
+
+    settings = replace(settings, max_iters=settings.hook_max_iters, commit=False)
+    try:
+        with Console(settings.verbosity) as console:
+            run = solve([str(x.path) for x in suspects], settings, on_event=console)
+    except ModelUnavailable as error:
+        return _unavailable(error, report, settings)
+    if not run.improved:
+        return _unrepaired(run.final.report, f"no repair found ({run.stop_reason})", settings)
+    click.echo(run.diff(), nl=False)
+    changed = " ".join(x.name for x in run.variables if x.value != run.originals[x.name])
+    click.echo(f"tgfix: {' '.join(summary(run).splitlines())} Nothing was staged: review the diff, "
+               f"then `git add {changed}` and commit again.", err=True)
+    return FAILED
+
+
+def _unrepaired(report: TestReport, why: str, settings: Settings) -> int:
+    allowed = settings.hook_allow_failing
+    lines = [f"tgfix: {'warning: ' if allowed else ''}tests {report.score} pass, {why}. Failing:"]
+    lines += [f"  {case.id}: {case.message or case.outcome}" for case in report.failures[:MAX_FAILURES_SHOWN]]
+    if allowed:
+        lines.append("tgfix: the commit goes on (--allow-failing)")
+    click.echo("\n".join(lines), err=True)
+    return 0 if allowed else FAILED
+
+
+def _unavailable(error: ModelUnavailable, report: TestReport, settings: Settings) -> int:
+    if settings.hook_on_unavailable == "skip":
+        click.echo(f"tgfix: warning: {error}; tests {report.score} pass, nothing repaired, "
+                   "the commit goes on (--on-unavailable skip)", err=True)
+        return 0
+    click.echo(f"tgfix: error: {error}; tests {report.score} pass, nothing repaired", err=True)
+    return FAILED
+
+
+def install_git_hook(force: bool) -> Path:
+    """Copy the shipped pre-commit script into this repository's hooks folder; return its path."""
+    target = _hooks_dir() / "pre-commit"
+    if target.exists() and not force:
+        raise TgfixError(f"{target} already exists: pass --force to replace it")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(resources.files("tgfix").joinpath("data/pre-commit").read_text())
+    target.chmod(0o755)
+    return target
+
+
+def _hooks_dir() -> Path:
+    """Where git looks for hooks: .git/hooks, or core.hooksPath when set (worktrees included)."""
+    try:
+        result = subprocess.run(["git", "rev-parse", "--git-path", "hooks"], capture_output=True, text=True)
+    except OSError:
+        raise TgfixError("git is not installed") from None
+    if result.returncode != 0:
+        raise TgfixError("not in a git repository: run tgfix install-hook inside one")
+    return Path.cwd() / result.stdout.strip()
