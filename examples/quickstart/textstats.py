@@ -6,7 +6,7 @@ def words(text):
 
 
 def longest_word(text):
-    """The longest word; the first one wins a tie."""
+    """The longest word of the text, or "" if it has none."""
     best = ""
     for word in words(text):
         if len(word) < len(best):

@@ -9,10 +9,6 @@ def test_longest_word():
     assert longest_word("the quick brown fox") == "quick"
 
 
-def test_longest_word_tie_keeps_first():
-    assert longest_word("ab cd") == "ab"
-
-
 def test_longest_word_empty():
     assert longest_word("") == ""
 
