@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -13,15 +14,16 @@ from tgfix import config
 from tgfix.console import Console, summary
 from tgfix.errors import Exit, TgfixError
 from tgfix.report import write_report
+from tgfix.sandbox import isolation
 from tgfix.variable import project_root
 
 EXIT_CODES = """\b
 Exit codes:
   0  all tests pass
   1  improved, but tests still fail
-  2  usage error (bad option, missing file)
+  2  usage error (bad option; FILE missing, a symlink, a secret, ignored by git or too large)
   3  no improvement found
-  4  environment error (git state, dirty FILE, another run holds the lock)
+  4  environment error (git state, dirty FILE, another run holds the lock, tests changed)
   5  model unavailable (not installed, unreachable, key refused)
   6  tests unusable (none found, command not found)
   70 internal error (a bug in tgfix; -vv shows the traceback)
@@ -33,6 +35,7 @@ def friendly_errors(command):
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         verbosity = kwargs.get("verbose", 0) - kwargs.get("quiet", 0)
+        signal.signal(signal.SIGTERM, signal.default_int_handler)  # `kill` and CI timeouts clean up like Ctrl-C
         try:
             return command(*args, **kwargs)
         except TgfixError as error:
@@ -104,6 +107,7 @@ def solve(files, **flags):
 
     settings = settings_from(files, flags)
     with Console(settings.verbosity) as console:
+        console.say(isolation().describe(), level=1)
         run = run_solve(list(files), settings, on_event=console)
     diff = run.diff()
     if diff and settings.verbosity >= 0:
@@ -124,6 +128,100 @@ def doctor(model, no_probe):
 
     for line in diagnose(model, probe=not no_probe):
         click.echo(line)
+
+
+HOOK_EXIT_CODES = """\b
+Exit codes:
+  0  tests pass (or fail with --allow-failing, or the model is unavailable with --on-unavailable skip)
+  1  tests fail: the repair is in the working tree (review it, git add, commit again), or none was found
+  2  usage error (bad option, missing file, no tests configured)
+  4  environment error (another run holds the lock)
+  6  tests unusable (none found, command not found)
+  70 internal error (a bug in tgfix; -vv shows the traceback)
+  130 interrupted (files are at their original or last accepted state)"""
+
+
+@main.command(epilog=HOOK_EXIT_CODES)
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@run_options
+@click.option("--allow-failing", "hook_allow_failing", is_flag=True, default=None,
+              help="Exit 0 when the tests fail and no repair is found.")
+@click.option("--on-unavailable", "hook_on_unavailable", type=click.Choice(["fail", "skip"]),
+              help="When the model cannot be reached: fail (exit 1, default) or skip (exit 0 with a warning).")
+@friendly_errors
+def hook(files, **flags):
+    """Pre-commit hook: if the tests fail, repair FILES in the working tree (never the index) and exit 1.
+
+    The budget is --max-iters, here 2 by default (hook_max_iters in [tool.tgfix]).
+    """
+    from tgfix.hook import run_hook
+
+    flags["hook_max_iters"] = flags.pop("max_iters")
+    sys.exit(run_hook(list(files), settings_from(files, flags)))
+
+
+@main.command("install-hook")
+@click.option("--force", is_flag=True, help="Replace an existing pre-commit hook.")
+@friendly_errors
+def install_hook(force):
+    """Install tgfix as this repository's git pre-commit hook (for repositories without pre-commit)."""
+    from tgfix.hook import install_git_hook
+
+    click.echo(f"installed {install_git_hook(force)}")
+
+
+POLISH_EXIT_CODES = """\b
+Exit codes:
+  0  FILE is faster: every speed-up was kept (and committed, unless --no-commit)
+  2  usage error (bad option, missing file)
+  3  nothing was faster beyond the noise: FILE is unchanged
+  4  environment error (git state, dirty FILE, another run holds the lock)
+  5  model unavailable (not installed, unreachable, key refused)
+  6  tests unusable (none found, command not found)
+  7  tests fail at the start: make them pass with `tgfix solve` first
+  70 internal error (a bug in tgfix; -vv shows the traceback)
+  130 interrupted (FILE is at its original or last accepted state)"""
+
+
+@main.command(epilog=POLISH_EXIT_CODES)
+@click.argument("file", type=click.Path())
+@run_options
+@click.option("--bench-cmd", help="Time this command (run in the sandbox, exit 0 = pass) instead of the tests.")
+@click.option("--repeat", type=click.IntRange(min=1), default=5, show_default=True,
+              help="Timed runs per measurement; their median and spread decide.")
+@click.option("--commit/--no-commit", default=None, help="Commit each speed-up with git (default on).")
+@click.option("--allow-dirty", is_flag=True, default=None, help="Work on a FILE with uncommitted changes.")
+@friendly_errors
+def polish(file, bench_cmd, repeat, **flags):
+    """Make FILE faster once its tests pass, committing every speed-up.
+
+    A change is kept only if every test still passes and the median time drops by more than
+    the spread of the measurements (and by 5 % at least).
+    """
+    from tgfix.polish import polish as run_polish
+
+    settings = settings_from((file,), flags)
+    with Console(settings.verbosity) as console:
+        run = run_polish(file, settings, bench_cmd, repeat, on_event=_with_timings(console))
+    diff = run.diff()
+    if diff and settings.verbosity >= 0:
+        click.echo(diff, nl=False)
+    click.echo(summary(run), err=True)
+    if run.improved:
+        click.echo(f"time: {run.summary()}.", err=True)
+    sys.exit(int(run.exit_code))
+
+
+def _with_timings(console: Console):
+    """The console's events, plus the measurements polish's decisions rest on."""
+    def on_event(kind, payload):
+        console(kind, payload)
+        if kind == "start":
+            (loss,) = payload.initial.values()
+            console.say(f"    time: {loss.report.timing}")
+        elif kind == "iteration" and payload.step.accepted:
+            console.say(f"    {payload.step.reason}")
+    return on_event
 
 
 if __name__ == "__main__":

@@ -1,0 +1,1 @@
+"""The tgfix benchmark: repair methods compared over bench/cases/ (python -m bench --help)."""

@@ -1,0 +1,143 @@
+"""The repair methods the benchmark compares, all with the same model and the same call budget.
+
+A method repairs `case.file` inside `work` (a fresh git copy of the case) in place and
+returns a Trace; the runner judges the file it leaves. Every method's model calls go
+through a Ledger with max_calls, so no method can make more than `setup.calls` calls.
+
+- single-shot: one call (the file, the problem statement, the failing tests), whole file back.
+- naive-retry: the common naive loop: ask, apply the answer if it parses, rerun the tests,
+  ask again with the current file and the latest failures; no critique, no memory, no
+  acceptance rule (a worse answer is kept too).
+- tgfix and its ablations: tgfix.solve with one setting changed.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, replace
+from functools import partial
+from pathlib import Path
+from string import Template
+
+from bench.corpus import Case
+from tgfix import local, patch, prompts
+from tgfix.config import Settings
+from tgfix.llm import LLM, CallBudgetSpent, DiskCache, Ledger
+from tgfix.loss import Loss, TestLoss
+from tgfix.solve import Run, solve
+from tgfix.variable import Variable
+
+NAIVE_SYSTEM = "You are a Python programmer. You fix bugs so that the tests pass."
+
+NAIVE = Template("""\
+The tests of `$name` fail. Fix the code so that they pass; the tests are correct.
+$problem
+<FILE name="$name">
+$file
+</FILE>
+
+<TEST_RESULTS>
+$failures
+</TEST_RESULTS>
+
+$answer_format""")
+
+
+@dataclass(frozen=True)
+class Setup:
+    model: str
+    calls: int                       # the call budget of every method
+    max_tokens: int = Settings.max_tokens  # per reply: bounds a runaway generation
+    cache: bool = False              # reuse cached replies (free reruns, but model time is then not measured)
+    gradient_model: str | None = None
+
+
+@dataclass(frozen=True)
+class Trace:
+    ledger: Ledger
+    curve: tuple[int, ...]           # tests passing: before, then after each iteration (naive: each call)
+    test_seconds: float              # time spent running tests
+    stop_reason: str
+
+
+def single_shot(work: Path, case: Case, setup: Setup) -> Trace:
+    return naive_retry(work, case, replace(setup, calls=1))
+
+
+def naive_retry(work: Path, case: Case, setup: Setup) -> Trace:
+    x = Variable.from_file(work / case.file, root=work)
+    loss_fn = TestLoss(tests=str(work / case.tests), problem=_problem(work, case), localize=False)
+    llm = LLM(setup.model, max_tokens=setup.max_tokens, cache=_cache(setup), ledger=Ledger(max_calls=setup.calls))
+    loss = loss_fn(x)
+    curve, test_seconds, stop_reason = [len(loss.report.passed)], loss.report.seconds, "all tests pass"
+    try:
+        while not loss.passed:
+            source = _ask(llm, x, loss)
+            if source is not None:
+                x.value = source
+                x.path.write_text(source)
+                loss = loss_fn(x)
+                test_seconds += loss.report.seconds
+            curve.append(len(loss.report.passed))
+    except CallBudgetSpent as spent:
+        stop_reason = str(spent)
+    return Trace(llm.ledger, tuple(curve), test_seconds, stop_reason)
+
+
+def _ask(llm: LLM, x: Variable, loss: Loss) -> str | None:
+    """The model's new file, or None when the reply holds no Python that parses."""
+    prompt = NAIVE.substitute(name=x.name, problem=loss.problem_block(), file=x.value.rstrip("\n"),
+                              failures=loss.text(), answer_format=prompts.WHOLE_FILE_FORMAT.substitute(name=x.name))
+    reply = llm([{"role": "system", "content": NAIVE_SYSTEM}, {"role": "user", "content": prompt}])
+    try:
+        source = patch.extract_code(reply.text)
+        ast.parse(source)
+    except (patch.PatchError, SyntaxError):
+        return None
+    return source
+
+
+def tgfix(work: Path, case: Case, setup: Setup, **changes) -> Trace:
+    """tgfix.solve with default settings but `changes`; max_iters never binds before the call budget."""
+    settings = Settings(tests=(str(work / case.tests),), model=setup.model, max_iters=setup.calls,
+                        max_calls=setup.calls, max_tokens=setup.max_tokens, cache=setup.cache,
+                        problem=str(work / case.problem) if case.problem else None, **changes)
+    run = solve([str(work / case.file)], settings)
+    (initial,) = run.initial.values()
+    curve = (len(initial.report.passed), *(len(i.step.after.passed) for i in run.iterations))
+    return Trace(run.ledger, curve, _test_seconds(run), run.stop_reason)
+
+
+def tgfix_critic(work: Path, case: Case, setup: Setup) -> Trace:
+    return tgfix(work, case, setup, gradient_model=setup.gradient_model)
+
+
+def _test_seconds(run: Run) -> float:
+    """Every test run of a solve: each forward pass (deduplicated) and each validated candidate."""
+    losses = {id(loss): loss for loss in (*run.initial.values(), *(i.loss for i in run.iterations), run.final)}
+    reports = [loss.report for loss in losses.values()]
+    reports += [c.report for i in run.iterations for c in i.step.candidates if c.report is not None]
+    return sum(report.seconds for report in reports)
+
+
+def _problem(work: Path, case: Case) -> str:
+    return (work / case.problem).read_text() if case.problem else ""
+
+
+def _cache(setup: Setup) -> DiskCache | None:
+    return DiskCache(local.cache_dir() / "completions") if setup.cache else None
+
+
+METHODS = {
+    "single-shot": single_shot,
+    "naive-retry": naive_retry,
+    "tgfix": tgfix,
+    "tgfix-no-gradient": partial(tgfix, gradient=False),
+    "tgfix-no-memory": partial(tgfix, memory=0),
+    "tgfix-no-localize": partial(tgfix, localize=False),
+    "tgfix-candidates-3": partial(tgfix, candidates=3),
+    "tgfix-whole": partial(tgfix, edit_format="whole"),
+    "tgfix-udiff": partial(tgfix, edit_format="udiff"),
+    "tgfix-critic": tgfix_critic,    # only with a second model (--gradient-model)
+}
+NEEDS_SECOND_MODEL = {"tgfix-critic"}

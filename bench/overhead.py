@@ -1,0 +1,210 @@
+"""tgfix's own overhead on a large project, with scripted model replies (no model time).
+
+Generates a project of about 5,000 files and 500 tests (one module, calc.py, with two bugs),
+then measures the sandbox setup (sandbox.Sandbox: the copy every test run makes, and its
+removal), and a three-iteration tgfix.solve whose model replies come from litellm's
+mock_response. For each iteration: wall time, model time, test time (the pytest
+subprocesses) and tgfix's own overhead, the rest.
+
+Run: python -m bench.overhead [--files 5000] [--tests 500]
+Goals: tgfix's overhead under 10% of the test time; sandbox setup under 0.5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import astuple, dataclass
+from pathlib import Path
+
+import git
+
+from tgfix import llm, prompts, sandbox
+from tgfix.config import Settings
+from tgfix.llm import Ledger
+from tgfix.solve import Run, solve
+
+SANDBOX_REPEATS = 5
+TESTS_PER_FILE = 10
+OVERHEAD_GOAL = 0.10   # of the test time
+SANDBOX_GOAL = 0.5     # seconds
+
+CALC = '''\
+def add(a, b):
+    return a + b
+
+
+def double(x):
+    return x * 3
+
+
+def sign(x):
+    if x >= 0:
+        return 1
+    if x < 0:
+        return -1
+    return 0
+'''
+HALF_FIXED = CALC.replace("x * 3", "x * 2")
+FIXED = HALF_FIXED.replace("x >= 0", "x > 0")
+NO_GAIN = CALC.replace("def add", "# arithmetic helpers\n\n\ndef add")
+
+TESTS = ("def test_add_{n}():\n    assert add({n}, 1) == {n} + 1\n",        # pass
+         "def test_double_{n}():\n    assert double({n}) == 2 * {n}\n",   # fail until double is fixed
+         "def test_sign_{n}():\n    assert sign(0) == 0\n")               # fail until sign is fixed
+
+FILLER = '''\
+"""Filler module {n}: never imported by the tests, only copied."""
+
+
+def value_{n}(x):
+    total = 0
+    for i in range(x):
+        total += i * {n}
+    return total
+
+
+class Thing{n}:
+    def __init__(self, name):
+        self.name = name
+
+    def describe(self):
+        return f"thing {n}: {{self.name}}"
+'''
+CRITIQUE = "The code fails the double and sign tests: double must multiply by 2, sign(0) must be 0."
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=5000)
+    parser.add_argument("--tests", type=int, default=500)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="tgfix-overhead-") as scratch:
+        root = make_project(Path(scratch) / "project", args.files, args.tests)
+        files = sum(1 for p in root.rglob("*") if p.is_file() and ".git" not in p.parts)
+        size = sum(p.stat().st_size for p in root.rglob("*") if p.is_file() and ".git" not in p.parts)
+        print(f"project: {files} files ({size / 1e6:.1f} MB), {args.tests} tests")
+        copy, removal = time_sandbox(root)
+        print(f"sandbox setup: {copy:.3f} s copy, {removal:.3f} s removal (median of {SANDBOX_REPEATS})")
+        script_model([NO_GAIN, HALF_FIXED, FIXED])
+        report_solve(root, copy)
+    return 0
+
+
+def make_project(root: Path, files: int, tests: int) -> Path:
+    """calc.py, conftest.py, tests/ (TESTS_PER_FILE tests a file) and filler modules up to `files` files."""
+    (root / "tests").mkdir(parents=True)
+    (root / "calc.py").write_text(CALC)
+    (root / "conftest.py").write_text("# marks the project root\n")
+    test_files = -(-tests // TESTS_PER_FILE)
+    for f in range(test_files):
+        numbers = range(f * TESTS_PER_FILE, min(tests, (f + 1) * TESTS_PER_FILE))
+        body = "\n\n".join(TESTS[n % len(TESTS)].format(n=n) for n in numbers)
+        (root / "tests" / f"test_part_{f:03d}.py").write_text("from calc import add, double, sign\n\n\n" + body)
+    for n in range(files - test_files - 2):
+        package = root / "lib" / f"pkg_{n // 100:03d}"
+        package.mkdir(parents=True, exist_ok=True)
+        (package / f"mod_{n:05d}.py").write_text(FILLER.format(n=n))
+    repo = git.Repo.init(root)
+    with repo.config_writer() as config:
+        config.set_value("user", "name", "tgfix overhead")
+        config.set_value("user", "email", "overhead@tgfix.invalid")
+    repo.git.add(A=True)
+    repo.git.commit("-m", "project", "--no-verify")
+    return root
+
+
+def time_sandbox(root: Path) -> tuple[float, float]:
+    copies, removals = [], []
+    for _ in range(SANDBOX_REPEATS):
+        box = sandbox.Sandbox(root)
+        started = time.perf_counter()
+        box.__enter__()
+        copied = time.perf_counter()
+        box.__exit__(None, None, None)
+        copies.append(copied - started)
+        removals.append(time.perf_counter() - copied)
+    return statistics.median(copies), statistics.median(removals)
+
+
+def script_model(steps: list[str]) -> None:
+    """Every model call answers at once: a critique for the gradient, else the next file in `steps`."""
+    real = llm.litellm.completion
+
+    def completion(**request):
+        critic = request["messages"][0]["content"] == prompts.GRADIENT_SYSTEM
+        text = CRITIQUE if critic else f"```python\n{steps.pop(0)}```\n"
+        return real(**request, mock_response=text)
+
+    llm.litellm.completion = completion
+    llm.LLM("openai/scripted")([{"role": "system", "content": prompts.GRADIENT_SYSTEM}])  # litellm's lazy imports
+
+
+@dataclass(frozen=True)
+class Mark:
+    """The clocks at one moment of a solve."""
+
+    wall: float
+    model: float          # model seconds so far (the ledger)
+    cpu: float            # CPU seconds of this process: tgfix, and the (tiny) in-process mock model
+    children_cpu: float   # CPU seconds of finished child processes: pytest (and git)
+
+    @classmethod
+    def now(cls, ledger: Ledger) -> "Mark":
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return cls(time.perf_counter(), ledger.seconds, time.process_time(), children.ru_utime + children.ru_stime)
+
+    def __sub__(self, other: "Mark") -> "Mark":
+        return Mark(*(a - b for a, b in zip(astuple(self), astuple(other))))
+
+
+def report_solve(root: Path, sandbox_copy: float) -> None:
+    marks: list[Mark] = []  # at the start and after each iteration
+    started: list[Run] = []
+
+    def on_event(kind, payload):
+        if kind == "start":
+            started.append(payload)
+        if kind in ("start", "iteration"):
+            marks.append(Mark.now(started[0].ledger))
+
+    settings = Settings(tests=(str(root / "tests"),), model="openai/scripted", max_iters=3, cache=False)
+    run = solve([str(root / "calc.py")], settings, on_event)
+    print(f"solve: {len(run.iterations)} iterations, {run.ledger.calls} model calls, stop: {run.stop_reason}")
+    print("  iteration  wall s  model s  tests s  test runs  tgfix s  tgfix/tests  |  CPU: tgfix s  tests s  ratio")
+    rows = []
+    for number, (tests, runs, before, after) in enumerate(zip(*iteration_tests(run), marks, marks[1:]), 1):
+        spent = after - before
+        tgfix = spent.wall - spent.model - tests
+        rows.append((tests, tgfix, spent.children_cpu, spent.cpu, runs))
+        print(f"  {number:9d}  {spent.wall:6.2f}  {spent.model:7.3f}  {tests:7.2f}  {runs:9d}  {tgfix:7.2f}  "
+              f"{tgfix / tests:11.0%}  |  {spent.cpu:12.2f}  {spent.children_cpu:7.2f}  {spent.cpu / spent.children_cpu:5.0%}")
+    tests, tgfix, tests_cpu, tgfix_cpu, runs = (sum(column) for column in zip(*rows))
+    print(f"  per iteration, excluding model time: {(tests + tgfix) / len(rows):.2f} s "
+          f"({tests / len(rows):.2f} s tests + {tgfix / len(rows):.2f} s tgfix)")
+    print(f"  sandbox copies in the iterations: about {runs} x {sandbox_copy:.2f} s = {runs * sandbox_copy:.2f} s")
+    print(f"goal: tgfix overhead < {OVERHEAD_GOAL:.0%} of test time: {tgfix / tests:.1%} wall, "
+          f"{tgfix_cpu / tests_cpu:.1%} CPU ({'met' if tgfix / tests < OVERHEAD_GOAL else 'NOT met'})")
+    print(f"goal: sandbox setup < {SANDBOX_GOAL} s: {sandbox_copy:.3f} s "
+          f"({'met' if sandbox_copy < SANDBOX_GOAL else 'NOT met'})")
+
+
+def iteration_tests(run: Run) -> tuple[list[float], list[int]]:
+    """Per iteration: seconds in pytest and number of test runs (candidates, plus the forward pass after
+    an accepted step, whose loss the next iteration starts from)."""
+    afters = [it.loss for it in run.iterations[1:]] + [run.final]
+    seconds, runs = [], []
+    for it, after in zip(run.iterations, afters):
+        reports = [c.report for c in it.step.candidates if c.report is not None]
+        reports += [after.report] if it.step.accepted else []
+        seconds.append(sum(r.seconds for r in reports))
+        runs.append(len(reports))
+    return seconds, runs
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,162 @@
+"""Run repair methods over the benchmark cases, judge each result, and summarize.
+
+    python -m bench --model local/qwen2.5-coder-1.5b --methods single-shot,naive-retry,tgfix \\
+        --calls 4 --cases '0[1-5]_*' --out bench/results
+
+Each case x method runs on a fresh git copy of the case; the runner then judges the file
+the method left against pristine tests (tgfix's own verdict is never used). Results go to
+OUT/results.jsonl, one JSON line per case x method; rows already there are skipped, so an
+interrupted run resumes. The summary table goes to stdout and OUT/summary.md, the pictures
+to OUT/*.png.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench import corpus, plots
+from bench.methods import METHODS, NEEDS_SECOND_MODEL, Setup
+from tgfix.llm import default_model
+
+DEFAULT_METHODS = "single-shot,naive-retry,tgfix"
+
+
+@dataclass(frozen=True)
+class Summary:
+    method: str
+    solved: int
+    cases: int
+    calls: int
+    prompt_tokens: int
+    completion_tokens: int
+    seconds: float
+    model_seconds: float
+    test_seconds: float
+    overhead_seconds: float
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    setup = Setup(args.model or default_model(), args.calls, args.max_tokens, args.cache, args.gradient_model)
+    methods = [m for m in args.methods if m not in NEEDS_SECOND_MODEL or setup.gradient_model]
+    for skipped in sorted(set(args.methods) - set(methods)):
+        print(f"skipping {skipped}: it needs --gradient-model", file=sys.stderr)
+    cases = corpus.select(args.cases, args.limit)
+    args.out.mkdir(parents=True, exist_ok=True)
+    results = args.out / "results.jsonl"
+    done = {key(row) for row in read_rows(results)}
+    for case in cases:
+        for method in methods:
+            if slot(case.name, method, setup) in done:
+                continue
+            row = run_one(case, method, setup)
+            with results.open("a") as out:
+                out.write(json.dumps(row) + "\n")
+            print(progress(row), file=sys.stderr, flush=True)
+    chosen = {slot(c.name, m, setup) for c in cases for m in methods}
+    rows = [row for row in read_rows(results) if key(row) in chosen]
+    table = format_table(summarize(rows, methods))
+    print(table)
+    (args.out / "summary.md").write_text(table + "\n")
+    plots.solved_vs_calls(rows, methods, setup.calls, args.out / "solved_vs_calls.png")
+    plots.loss_curves(rows, methods, args.out / "loss_curves.png")
+    return 0
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--model", help="litellm model string (default: as tgfix chooses)")
+    parser.add_argument("--gradient-model", help="a second model, for the tgfix-critic method")
+    parser.add_argument("--methods", type=_methods, default=DEFAULT_METHODS,
+                        help=f"comma-separated, or 'all' (default {DEFAULT_METHODS}); known: {', '.join(METHODS)}")
+    parser.add_argument("--cases", type=lambda text: text.split(","), default=[],
+                        help="comma-separated names or globs, e.g. '0[1-5]_*,41_matrix' (default: all)")
+    parser.add_argument("--limit", type=int, help="only the first N selected cases")
+    parser.add_argument("--calls", type=int, default=4, help="model calls each method may make per case (default 4)")
+    parser.add_argument("--max-tokens", type=int, default=Setup.max_tokens,
+                        help=f"tokens per reply, for every method (default {Setup.max_tokens})")
+    parser.add_argument("--cache", action="store_true", help="reuse cached model replies (model time is then not real)")
+    parser.add_argument("--out", type=Path, default=Path("bench/results"), help="output directory")
+    return parser.parse_args(argv)
+
+
+def _methods(text: str) -> list[str]:
+    names = list(METHODS) if text == "all" else text.split(",")
+    unknown = [n for n in names if n not in METHODS]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown method {', '.join(unknown)}")
+    return names
+
+
+def run_one(case: corpus.Case, method: str, setup: Setup) -> dict:
+    """Repair a fresh copy of `case` with `method`, judge what it left, and describe it as one row."""
+    with tempfile.TemporaryDirectory(prefix="tgfix-bench-") as scratch:
+        work = corpus.prepare(case, Path(scratch) / "work")
+        started = time.monotonic()
+        trace = METHODS[method](work, case, setup)
+        seconds = time.monotonic() - started
+        verdict = corpus.judge(case, work, Path(scratch) / "judge")
+    ledger = trace.ledger
+    return {
+        "case": case.name, "method": method, "model": setup.model, "budget": setup.calls,
+        "max_tokens": setup.max_tokens,
+        "solved": verdict.solved, "passed": verdict.passed, "total": verdict.total, "tampered": verdict.tampered,
+        "calls": ledger.calls, "cached_calls": ledger.cached_calls, "prompt_tokens": ledger.prompt_tokens,
+        "completion_tokens": ledger.completion_tokens, "cost": ledger.cost,
+        "seconds": round(seconds, 3), "model_seconds": round(ledger.seconds, 3),
+        "test_seconds": round(trace.test_seconds, 3),
+        "overhead_seconds": round(seconds - ledger.seconds - trace.test_seconds, 3),
+        "curve": list(trace.curve), "stop_reason": trace.stop_reason,
+    }
+
+
+def slot(case: str, method: str, setup: Setup) -> tuple:
+    """What makes a result row: a row for the same slot is never run again."""
+    return case, method, setup.model, setup.calls, setup.max_tokens
+
+
+def key(row: dict) -> tuple:
+    return row["case"], row["method"], row["model"], row["budget"], row["max_tokens"]
+
+
+def read_rows(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def progress(row: dict) -> str:
+    verdict = "solved" if row["solved"] else f"{row['passed']}/{row['total']}" + (" tampered" if row["tampered"] else "")
+    return f"{row['case']:28} {row['method']:20} {verdict:10} {row['calls']} calls  {row['seconds']:7.1f} s"
+
+
+def summarize(rows: list[dict], methods: list[str]) -> list[Summary]:
+    """Totals per method, in the order given."""
+    summaries = []
+    for method in methods:
+        mine = [row for row in rows if row["method"] == method]
+        total = {name: sum(row[name] for row in mine) for name in
+                 ("solved", "calls", "prompt_tokens", "completion_tokens", "seconds", "model_seconds",
+                  "test_seconds", "overhead_seconds")}
+        summaries.append(Summary(method, cases=len(mine), **total))
+    return summaries
+
+
+def format_table(summaries: list[Summary]) -> str:
+    lines = ["| method | solved | LLM calls | prompt tokens | completion tokens | wall s | model s | tests s "
+             "| overhead s |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    lines += [f"| {s.method} | {s.solved}/{s.cases} | {s.calls} | {s.prompt_tokens} | {s.completion_tokens} "
+              f"| {s.seconds:.1f} | {s.model_seconds:.1f} | {s.test_seconds:.1f} | {s.overhead_seconds:.1f} |"
+              for s in summaries]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

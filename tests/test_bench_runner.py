@@ -1,0 +1,95 @@
+"""The benchmark runner (bench/run.py) with scripted model replies on two small cases."""
+
+import json
+import shutil
+import tomllib
+
+import pytest
+
+from bench import corpus, run
+from bench.methods import METHODS, Setup, Trace
+from conftest import fenced
+from tgfix.llm import Ledger
+
+CHUNKED, LEAP = corpus.select(["02_chunked", "03_leap_year"])
+SETUP = Setup("openai/scripted", calls=2, gradient_model="openai/scripted-critic")
+
+
+def fixed(case: corpus.Case) -> str:
+    return (case.path / "fixed" / case.file).read_text()
+
+
+def spoiler(case: corpus.Case) -> str:
+    return tomllib.loads((case.path / "case.toml").read_text())["note"]
+
+
+def oracle(work, case, setup):
+    shutil.copyfile(case.path / "fixed" / case.file, work / case.file)
+    return Trace(Ledger(), (), 0.0, "")
+
+
+def rewrite_tests(work, case):
+    for test in (work / case.tests).glob("test_*.py"):
+        test.write_text("def test_nothing():\n    pass\n")
+
+
+def cheat(work, case, setup):  # the tests pass in its own copy, the module is still buggy
+    rewrite_tests(work, case)
+    return Trace(Ledger(), (), 0.0, "")
+
+
+def oracle_that_cheats(work, case, setup):  # a right answer, but the tests were touched
+    rewrite_tests(work, case)
+    return oracle(work, case, setup)
+
+
+def test_judge_uses_pristine_tests_and_rejects_touched_tests(monkeypatch):
+    for name, method in [("oracle", oracle), ("cheat", cheat), ("oracle-that-cheats", oracle_that_cheats)]:
+        monkeypatch.setitem(METHODS, name, method)
+    solved = run.run_one(CHUNKED, "oracle", SETUP)
+    cheated = run.run_one(CHUNKED, "cheat", SETUP)
+    both = run.run_one(CHUNKED, "oracle-that-cheats", SETUP)
+    assert (solved["solved"], solved["passed"], solved["total"], solved["tampered"]) == (True, 5, 5, False)
+    assert (cheated["solved"], cheated["passed"], cheated["total"], cheated["tampered"]) == (False, 2, 5, True)
+    assert (both["solved"], both["passed"], both["tampered"]) == (False, 5, True)
+
+
+@pytest.mark.parametrize("method", list(METHODS))
+def test_call_budget_is_enforced(method, scripted, tmp_path):
+    scripted += ["The code is wrong somewhere, but I cannot say where."] * 20  # never a usable change
+    trace = METHODS[method](corpus.prepare(CHUNKED, tmp_path / "work"), CHUNKED, SETUP)
+    budget = 1 if method == "single-shot" else SETUP.calls
+    assert trace.ledger.calls == len(scripted.requests) == budget
+    shown = "".join(m["content"] for request in scripted.requests for m in request["messages"])
+    assert spoiler(CHUNKED) not in shown
+
+
+def test_resume_skips_done_rows(tmp_path, scripted):
+    done = row("single-shot", False, 1, 3.0, case=CHUNKED.name, model="openai/scripted", budget=2, max_tokens=2048)
+    (tmp_path / "results.jsonl").write_text(json.dumps(done) + "\n")
+    scripted.append(fenced(fixed(LEAP)))
+    args = ["--model", "openai/scripted", "--cases", "02_chunked,03_*", "--calls", "2", "--out", str(tmp_path)]
+    assert run.main([*args, "--methods", "single-shot"]) == 0
+    assert len(scripted.requests) == 1
+    first, second = run.read_rows(tmp_path / "results.jsonl")
+    assert first == done
+    assert (second["case"], second["solved"], second["calls"], second["curve"]) == (LEAP.name, True, 1, [0, 1])
+    assert "| single-shot | 1/2 | 2 |" in (tmp_path / "summary.md").read_text()
+    assert (tmp_path / "solved_vs_calls.png").stat().st_size and (tmp_path / "loss_curves.png").stat().st_size
+
+
+def row(method, solved, calls, seconds, **more):
+    return {"method": method, "solved": solved, "calls": calls, "prompt_tokens": 100 * calls,
+            "completion_tokens": 10 * calls, "seconds": seconds, "model_seconds": seconds / 2,
+            "test_seconds": seconds / 4, "overhead_seconds": seconds / 4, "passed": 0, "total": 5,
+            "curve": [0], **more}
+
+
+def test_summary_table_sums():
+    rows = [row("tgfix", True, 3, 8.0), row("tgfix", False, 4, 4.0), row("naive-retry", True, 1, 2.0)]
+    tgfix, naive = run.summarize(rows, ["tgfix", "naive-retry"])
+    assert tgfix == run.Summary("tgfix", solved=1, cases=2, calls=7, prompt_tokens=700, completion_tokens=70,
+                                seconds=12.0, model_seconds=6.0, test_seconds=3.0, overhead_seconds=3.0)
+    assert (naive.solved, naive.cases, naive.calls) == (1, 1, 1)
+    table = run.format_table([tgfix, naive]).splitlines()
+    assert table[2] == "| tgfix | 1/2 | 7 | 700 | 70 | 12.0 | 6.0 | 3.0 | 3.0 |"

@@ -1,0 +1,105 @@
+"""`tgfix polish`: speed-ups beyond the noise are kept and committed, anything else is rejected.
+
+The slow file sleeps 0.3 s per call, so "faster" and "as fast" are never a matter of luck.
+"""
+
+import re
+
+import git
+import pytest
+from click.testing import CliRunner
+
+from conftest import fenced
+from tgfix.cli import main
+
+SLOW = '''\
+import time
+
+
+def total(xs):
+    time.sleep(0.3)
+    return sum(xs)
+'''
+
+FAST = '''\
+def total(xs):
+    return sum(xs)
+'''
+
+TESTS = '''\
+from total import total
+
+
+def test_total():
+    assert total([1, 2, 3]) == 6
+'''
+
+CRITIQUE = "The bottleneck is line 5 of total(): it sleeps 0.3 s on every call. Remove the sleep."
+
+
+@pytest.fixture
+def slow_project(tmp_path, monkeypatch):
+    """A git repository with a slow but correct total.py, all committed, as the working directory."""
+    root = tmp_path / "project"
+    (root / "tests").mkdir(parents=True)
+    (root / "total.py").write_text(SLOW)
+    (root / "tests" / "test_total.py").write_text(TESTS)
+    (root / "bench.py").write_text("from total import total\n\nassert total(range(10)) == 45\n")
+    (root / "pyproject.toml").write_text('[tool.tgfix]\ntests = "tests"\ncache = false\n')
+    repo = git.Repo.init(root)
+    with repo.config_writer() as config:
+        config.set_value("user", "name", "Test User")
+        config.set_value("user", "email", "test@example.com")
+    repo.git.add(A=True)
+    repo.git.commit("-m", "initial")
+    monkeypatch.chdir(root)
+    return root
+
+
+def polish(*args):
+    return CliRunner().invoke(main, ["polish", "total.py", "--repeat", "3", "--model", "openai/scripted", *args])
+
+
+def commits(root) -> list[str]:
+    return [c.message for c in git.Repo(root).iter_commits()]
+
+
+@pytest.mark.parametrize("bench", [[], ["--bench-cmd", "python bench.py"]], ids=["tests", "bench-cmd"])
+def test_speedup_is_committed_with_timings(slow_project, scripted, bench):
+    scripted += [CRITIQUE, fenced(FAST)]
+    result = polish("--max-iters", "1", *bench)
+    assert result.exit_code == 0, result.output
+    assert (slow_project / "total.py").read_text() == FAST
+    subject = commits(slow_project)[0].splitlines()[0]
+    assert re.fullmatch(r"tgfix: speed up total\.py \(median 0\.\d\d s -> [\d.]+ m?s\)", subject), subject
+    critic_prompt = scripted.requests[0]["messages"][1]["content"]
+    assert "performance bottleneck" in critic_prompt and "<TIMING>" in critic_prompt
+    assert "x faster" in result.output
+
+
+def test_faster_but_wrong_is_rejected(slow_project, scripted):
+    scripted += [CRITIQUE, fenced(FAST.replace("sum(xs)", "sum(xs) + 1"))]
+    result = polish("--max-iters", "1")
+    assert result.exit_code == 3, result.output
+    assert "rejected: breaks tests.test_total.test_total" in result.output
+    assert (slow_project / "total.py").read_text() == SLOW
+    assert len(commits(slow_project)) == 1
+
+
+def test_as_fast_is_within_the_noise(slow_project, scripted):
+    scripted += [CRITIQUE, fenced(SLOW.replace("return sum(xs)", "return sum(x for x in xs)"))]
+    result = polish("--max-iters", "1")
+    assert result.exit_code == 3, result.output
+    assert "not faster beyond the noise" in result.output
+    assert (slow_project / "total.py").read_text() == SLOW
+
+
+def test_failing_tests_send_the_user_to_solve(slow_project, scripted):
+    (slow_project / "total.py").write_text(FAST.replace("sum(xs)", "max(xs)"))
+    git.Repo(slow_project).git.commit("-am", "broken")
+    result = polish()
+    assert result.exit_code == 7, result.output
+    assert result.output.strip().splitlines() == [
+        "tgfix: error: 1 of 1 tests fail (tests.test_total.test_total): "
+        "polish needs passing tests, run `tgfix solve` first"]
+    assert scripted.requests == []
