@@ -26,6 +26,7 @@ Exit codes:
   4  environment error (git state, dirty FILE, another run holds the lock, tests changed)
   5  model unavailable (not installed, unreachable, key refused)
   6  tests unusable (none found, command not found)
+  7  tests fail at the start of `tgfix polish` (run `tgfix solve` first)
   70 internal error (a bug in tgfix; -vv shows the traceback)
   130 interrupted (FILE is at its original or last accepted state)"""
 

@@ -20,7 +20,7 @@ from tgfix.loss import Loss, TestLoss
 from tgfix.optimizer import TGD
 from tgfix.runner import TestReport
 from tgfix.solve import (Event, Run, _check_budget, _check_fits, _engines, _iterate, _save, _test_files,
-                         _variables)
+                         _variables, budget_spent)
 from tgfix.variable import Variable
 
 REPEAT = 5
@@ -188,11 +188,8 @@ def _loop(run: Polish, loss_fn: SpeedLoss, optimizer: TGD, critic: LLM, repo, se
         run.iterations.append(iteration)
         on_event("iteration", iteration)
         idle = 0 if iteration.step.accepted else idle + 1
-        if settings.max_cost is not None and run.ledger.cost >= settings.max_cost:
-            run.stop_reason = f"cost budget ${settings.max_cost:g} spent"
-            break
-        if idle >= settings.patience:
-            run.stop_reason = f"no speed-up beyond the noise in {idle} iterations (patience)"
+        run.stop_reason = budget_spent(run, idle, settings, wanted="speed-up beyond the noise")
+        if run.stop_reason:
             break
     run.final = loss
     run.stop_reason = run.stop_reason or f"iteration budget ({settings.max_iters}) used"

@@ -116,14 +116,20 @@ def _loop(run: Run, loss_fn: TestLoss, optimizer: TGD, critic: LLM, repo, settin
             run.stop_reason = str(spent)
             break
         idle = 0 if accepted else idle + 1
-        if settings.max_cost is not None and run.ledger.cost >= settings.max_cost:
-            run.stop_reason = f"cost budget ${settings.max_cost:g} spent"
-            break
-        if idle >= settings.patience:
-            run.stop_reason = f"no improvement in {idle} iterations (patience)"
+        run.stop_reason = budget_spent(run, idle, settings)
+        if run.stop_reason:
             break
     run.final = losses[run.variables[-1].name]
     run.stop_reason = _stop_reason(run, settings)
+
+
+def budget_spent(run: Run, idle: int, settings: Settings, wanted: str = "improvement") -> str:
+    """Why the loop must stop now (cost spent, patience lost), or "" to go on."""
+    if settings.max_cost is not None and run.ledger.cost >= settings.max_cost:
+        return f"cost budget ${settings.max_cost:g} spent"
+    if idle >= settings.patience:
+        return f"no {wanted} in {idle} iterations (patience)"
+    return ""
 
 
 def _forward(variables: list[Variable], loss_fn: TestLoss, on_event: Event) -> dict[str, Loss]:
