@@ -88,20 +88,26 @@ def test_largest_negative():
 @pytest.fixture
 def project(tmp_path):
     """A git repository with a buggy stats.py (2 of 4 tests fail), all committed."""
-    import git
-
     root = tmp_path / "project"
     (root / "tests").mkdir(parents=True)
     (root / "stats.py").write_text(BUGGY_STATS)
     (root / "tests" / "test_stats.py").write_text(STATS_TESTS)
     (root / "pyproject.toml").write_text('[tool.tgfix]\ntests = "tests"\ncache = false\n')
+    commit_all(root, "initial")
+    return root
+
+
+def commit_all(root, message: str):
+    """Make root a git repository (with a test identity) holding everything in it; return the repo."""
+    import git
+
     repo = git.Repo.init(root)
     with repo.config_writer() as config:
         config.set_value("user", "name", "Test User")
         config.set_value("user", "email", "test@example.com")
     repo.git.add(A=True)
-    repo.git.commit("-m", "initial")
-    return root
+    repo.git.commit("-m", message)
+    return repo
 
 
 def fenced(source: str) -> str:

@@ -9,6 +9,8 @@ import git
 import pytest
 from click.testing import CliRunner
 
+from conftest import commit_all
+
 from tgfix.cli import main
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "quickstart"
@@ -18,12 +20,7 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "quickstart"
 def quickstart(tmp_path):
     root = tmp_path / "quickstart"
     shutil.copytree(EXAMPLE, root)
-    repo = git.Repo.init(root)
-    with repo.config_writer() as config:
-        config.set_value("user", "name", "Test User")
-        config.set_value("user", "email", "test@example.com")
-    repo.git.add(A=True)
-    repo.git.commit("-m", "buggy example")
+    commit_all(root, "buggy example")
     return root
 
 

@@ -9,7 +9,7 @@ import git
 import pytest
 from click.testing import CliRunner
 
-from conftest import fenced
+from conftest import commit_all, fenced
 from tgfix.cli import main
 
 SLOW = '''\
@@ -46,12 +46,7 @@ def slow_project(tmp_path, monkeypatch):
     (root / "tests" / "test_total.py").write_text(TESTS)
     (root / "bench.py").write_text("from total import total\n\nassert total(range(10)) == 45\n")
     (root / "pyproject.toml").write_text('[tool.tgfix]\ntests = "tests"\ncache = false\n')
-    repo = git.Repo.init(root)
-    with repo.config_writer() as config:
-        config.set_value("user", "name", "Test User")
-        config.set_value("user", "email", "test@example.com")
-    repo.git.add(A=True)
-    repo.git.commit("-m", "initial")
+    commit_all(root, "initial")
     monkeypatch.chdir(root)
     return root
 
