@@ -132,7 +132,8 @@ def read_rows(path: Path) -> list[dict]:
 
 
 def progress(row: dict) -> str:
-    verdict = "solved" if row["solved"] else f"{row['passed']}/{row['total']}" + (" tampered" if row["tampered"] else "")
+    verdict = "solved" if row["solved"] else f"{row['passed']}/{row['total']}"
+    verdict += " tampered" if row["tampered"] else ""
     return f"{row['case']:28} {row['method']:20} {verdict:10} {row['calls']} calls  {row['seconds']:7.1f} s"
 
 
