@@ -8,6 +8,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 CURVES_PER_METHOD = 6
 CURVE_METHODS = 3
@@ -39,6 +40,7 @@ def loss_curves(rows: list[dict], methods: list[str], path: Path) -> None:
             axis.plot(range(len(row["curve"])), [p / row["total"] for p in row["curve"]], marker="o",
                       label=row["case"])
         axis.set(title=method, xlabel="iteration", ylim=(-0.05, 1.05))
+        axis.xaxis.set_major_locator(MaxNLocator(integer=True))
         axis.grid(alpha=0.3)
         if runs:
             axis.legend(fontsize="x-small")
