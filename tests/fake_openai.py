@@ -6,10 +6,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class FakeOpenAI:
-    """Serves /v1/chat/completions; each request takes the next scripted reply (the last one repeats)."""
+    """Serves /v1/chat/completions; each request takes the next scripted reply (the last one repeats).
 
-    def __init__(self, replies):
+    With status 401 every request is refused as an invalid API key instead.
+    """
+
+    def __init__(self, replies, status: int = 200):
         self.replies = list(replies)
+        self.status = status
         self.requests = []
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -30,6 +34,16 @@ class FakeOpenAI:
         self.requests.append(request)
         return self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
 
+    def _answer(self, request: dict, text: str) -> dict:
+        if self.status == 401:
+            return {"error": {"message": "Incorrect API key provided", "type": "invalid_request_error",
+                              "code": "invalid_api_key"}}
+        return {
+            "id": "fake", "object": "chat.completion", "created": 0, "model": request.get("model", "fake"),
+            "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": text}}],
+            "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
+        }
+
     def _handler(self):
         fake = self
 
@@ -37,13 +51,8 @@ class FakeOpenAI:
             def do_POST(self):
                 request = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 text = fake._next_reply(request)
-                body = json.dumps({
-                    "id": "fake", "object": "chat.completion", "created": 0, "model": request.get("model", "fake"),
-                    "choices": [{"index": 0, "finish_reason": "stop",
-                                 "message": {"role": "assistant", "content": text}}],
-                    "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
-                }).encode()
-                self.send_response(200)
+                body = json.dumps(fake._answer(request, text)).encode()
+                self.send_response(fake.status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()

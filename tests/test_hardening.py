@@ -4,7 +4,6 @@ Sandbox tests use small limits and bounded workloads, so that even a broken sand
 take down a small shared machine.
 """
 
-import json
 import os
 import shutil
 import signal
@@ -14,13 +13,13 @@ import sys
 import tempfile
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import git
 import pytest
 from click.testing import CliRunner
 
+from fake_openai import FakeOpenAI
 from conftest import BUGGY_STATS, FIXED_STATS, STATS_TESTS, fenced
 from tgfix import llm, sandbox
 from tgfix import git as tgfix_git
@@ -439,27 +438,10 @@ def test_not_a_git_repository_writes_the_file_and_says_so(tmp_path, scripted, mo
     assert sandbox.isolation().describe() in result.output
 
 
-class Unauthorized(BaseHTTPRequestHandler):
-    def do_POST(self):
-        body = json.dumps({"error": {"message": "Incorrect API key provided", "type": "invalid_request_error",
-                                     "code": "invalid_api_key"}}).encode()
-        self.send_response(401)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def refusing_server():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Unauthorized)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    server.shutdown()
-    server.server_close()
+    with FakeOpenAI(["unused"], status=401) as fake:
+        yield fake.base_url
 
 
 @pytest.mark.parametrize("api_base", ["http://127.0.0.1:9/v1", "refusing"], ids=["unreachable", "key-refused"])
