@@ -4,6 +4,7 @@ import pytest
 
 import tgfix as tg
 from conftest import BUGGY_STATS, FIXED_STATS, fenced
+from tgfix.gradient import CRITIQUE_TOKENS
 from tgfix.optimizer import improvement
 from tgfix.runner import TestCase, TestReport
 
@@ -68,6 +69,12 @@ def test_backward_prompt_carries_the_loss(x, loss_fn, scripted):
     assert "   8| " in prompt  # the file, line-numbered
     assert "line 8" in prompt  # fault localization
     assert x.grad is gradient and gradient.text == CRITIQUE
+
+
+def test_critique_length_is_capped_below_the_step(x, loss_fn, scripted):
+    scripted.append(CRITIQUE)
+    loss_fn(x).backward(tg.LLM("openai/scripted", cache=None, max_tokens=4096))
+    assert scripted.requests[0]["max_tokens"] == CRITIQUE_TOKENS < 4096
 
 
 def test_rejected_step_keeps_value_and_feeds_memory(x, loss_fn, scripted):

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from tgfix.loss import Loss
 
 MAX_CLUSTERS = 3
+CRITIQUE_TOKENS = 512  # a critique is prose; an uncapped one can run for minutes on a small CPU model
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ def _critique(loss: "Loss", engine: "LLM", failures) -> str:
         name=x.name, role=x.role, problem=loss.problem_block(), numbered_file=x.numbered(),
         loss=loss.text(failures), memory=memory_block(x.memory))
     reply = engine([{"role": "system", "content": prompts.GRADIENT_SYSTEM},
-                    {"role": "user", "content": prompt}])
+                    {"role": "user", "content": prompt}], max_tokens=CRITIQUE_TOKENS)
     return reply.text.strip()
 
 

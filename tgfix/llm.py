@@ -105,7 +105,8 @@ class LLM:
         if self.model.startswith("local/"):
             local.register()
 
-    def __call__(self, messages: list[dict], *, seed: int | None = None, temperature: float | None = None) -> Reply:
+    def __call__(self, messages: list[dict], *, seed: int | None = None, temperature: float | None = None,
+                 max_tokens: int | None = None) -> Reply:
         if self.ledger.max_calls is not None and self.ledger.calls >= self.ledger.max_calls:
             raise CallBudgetSpent(f"call budget ({self.ledger.max_calls}) spent")
         request = {
@@ -113,7 +114,7 @@ class LLM:
             "messages": messages,
             "temperature": self.temperature if temperature is None else temperature,
             "seed": self.seed if seed is None else seed,
-            "max_tokens": self.max_tokens,
+            "max_tokens": self.max_tokens if max_tokens is None else min(max_tokens, self.max_tokens),
         }
         started = time.monotonic()
         answer = self.cache.get(request) if self.cache else None
