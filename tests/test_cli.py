@@ -51,6 +51,17 @@ def test_partial_improvement_exit_1(project, scripted):
     assert (project / "stats.py").read_text() == half_fixed
 
 
+def test_gradient_after_first_steps_from_the_tests_then_critiques(project, scripted):
+    half_fixed = FIXED_STATS.replace("best = xs[0]", "best = 0")
+    scripted += [fenced(half_fixed), CRITIQUE, fenced(FIXED_STATS)]
+    result = solve("stats.py", "--gradient", "after-first")
+    assert result.exit_code == 0, result.output
+    systems = [request["messages"][0]["content"] for request in scripted.requests]
+    assert ["gradient engine" in system for system in systems] == [False, True, False]
+    assert "<FEEDBACK>" not in scripted.requests[0]["messages"][1]["content"]
+    assert CRITIQUE in scripted.requests[2]["messages"][1]["content"]
+
+
 def test_tests_already_pass_makes_no_model_call(project, scripted):
     (project / "stats.py").write_text(FIXED_STATS)
     git.Repo(project).git.commit("-am", "fixed by hand")

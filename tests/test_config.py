@@ -24,9 +24,10 @@ def test_precedence(root, monkeypatch):
     assert settings.tests == (str(root / "tests"),)  # pyproject paths are relative to the project
 
 
-def test_bad_values_are_usage_errors(root, monkeypatch):
-    monkeypatch.setenv("TGFIX_MAX_ITERS", "many")
-    with pytest.raises(UsageError, match="max_iters"):
+@pytest.mark.parametrize("name, value", [("MAX_ITERS", "many"), ("GRADIENT", "sometimes"), ("EDIT_FORMAT", "xml")])
+def test_bad_values_are_usage_errors(root, monkeypatch, name, value):
+    monkeypatch.setenv(f"TGFIX_{name}", value)
+    with pytest.raises(UsageError, match=name.lower()):
         config.load({}, root)
 
 

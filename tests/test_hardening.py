@@ -43,6 +43,7 @@ def private_tmp(tmp_path, monkeypatch):
     folder = tmp_path / "tmp"
     folder.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    monkeypatch.setenv("TMPDIR", str(folder))  # an explicit TMPDIR wins over a RAM disk
     return folder
 
 
@@ -66,6 +67,17 @@ def test_sandbox_is_a_copy_outside_the_tree_and_is_removed_on_ctrl_c(project, pr
             assert not (copy / ".git").exists()
             raise KeyboardInterrupt
     assert list(private_tmp.iterdir()) == []
+
+
+def test_copies_go_to_a_ram_disk_unless_tmpdir_says_otherwise(project, monkeypatch):
+    if not sandbox._is_ram_disk("/dev/shm"):
+        pytest.skip("no RAM disk at /dev/shm on this machine")
+    monkeypatch.delenv("TMPDIR", raising=False)
+    with sandbox.Sandbox(project) as copy:
+        assert copy.parent == Path("/dev/shm") and (copy / "stats.py").read_text() == BUGGY_STATS
+    assert not copy.exists()
+    monkeypatch.setenv("TMPDIR", "/var/tmp")
+    assert sandbox.copies_directory(project) is None
 
 
 def test_interrupted_copy_leaves_nothing(project, private_tmp, monkeypatch):
@@ -308,7 +320,7 @@ def test_interrupt_or_crash_at_any_point_loses_nothing(busy_project, scripted, p
     for owner, name in ((sandbox, "run"), (llm.litellm, "completion"), (os, "replace"), (tgfix_git, "commit_file")):
         monkeypatch.setattr(owner, name, tripwire.wrap(getattr(owner, name)))
     monkeypatch.chdir(busy_project)
-    result = tgfix("stats.py", "--no-localize", "--no-gradient")
+    result = tgfix("stats.py", "--no-localize", "--gradient", "never")
     assert result.exit_code == (130 if isinstance(exception, KeyboardInterrupt) else 70), result.output
     assert "Traceback" not in result.output
     content = (busy_project / "stats.py").read_text()
@@ -327,7 +339,7 @@ def test_tripwire_covers_a_whole_run(busy_project, scripted, private_tmp, monkey
     for owner, name in ((sandbox, "run"), (llm.litellm, "completion"), (os, "replace"), (tgfix_git, "commit_file")):
         monkeypatch.setattr(owner, name, tripwire.wrap(getattr(owner, name)))
     monkeypatch.chdir(busy_project)
-    result = tgfix("stats.py", "--no-localize", "--no-gradient")
+    result = tgfix("stats.py", "--no-localize", "--gradient", "never")
     assert result.exit_code == 0, result.output
     assert tripwire.events == EVENTS_IN_A_RUN
 
@@ -348,7 +360,7 @@ def test_real_ctrl_c_during_a_test_run_stops_it_at_once(project, scripted, priva
 
     threading.Thread(target=press_ctrl_c, daemon=True).start()
     monkeypatch.chdir(project)
-    result = tgfix("stats.py", "--no-localize", "--no-gradient")
+    result = tgfix("stats.py", "--no-localize", "--gradient", "never")
     assert result.exit_code == 130, result.output
     assert time.monotonic() - interrupted_at[0] < 10
     assert (project / "stats.py").read_text() == BUGGY_STATS
@@ -376,7 +388,7 @@ def test_test_files_changed_during_the_run_is_an_error(project, scripted, monkey
 
     monkeypatch.setattr(llm.litellm, "completion", completion_that_edits_a_test)
     monkeypatch.chdir(project)
-    result = tgfix("stats.py", "--max-iters", "1", "--no-gradient", "--no-localize")
+    result = tgfix("stats.py", "--max-iters", "1", "--gradient", "never", "--no-localize")
     assert result.exit_code == 4, result.output
     assert "test files changed during the run" in result.output
 
@@ -431,7 +443,7 @@ def test_not_a_git_repository_writes_the_file_and_says_so(tmp_path, scripted, mo
     (tmp_path / "pyproject.toml").write_text('[tool.tgfix]\ntests = "tests"\ncache = false\n')
     scripted += [fenced(FIXED_STATS)]
     monkeypatch.chdir(tmp_path)
-    result = tgfix("stats.py", "--no-localize", "--no-gradient", "-v")
+    result = tgfix("stats.py", "--no-localize", "--gradient", "never", "-v")
     assert result.exit_code == 0, result.output
     assert (tmp_path / "stats.py").read_text() == FIXED_STATS
     assert "written to the file (not committed)" in result.output

@@ -105,7 +105,7 @@ def test_the_run_goes_on_after_bad_replies(project, scripted, monkeypatch):
     monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
     monkeypatch.chdir(project)
     scripted += ["", "```python\ndef largest(xs:\n```\n", fenced(FIXED_STATS)]
-    result = CliRunner().invoke(main, ["solve", "stats.py", "--model", "openai/scripted", "--no-gradient",
+    result = CliRunner().invoke(main, ["solve", "stats.py", "--model", "openai/scripted", "--gradient", "never",
                                        "--no-localize", "--max-iters", "3", "--patience", "3"])
     assert result.exit_code == 0, result.output
     assert (project / "stats.py").read_text() == FIXED_STATS

@@ -71,10 +71,11 @@ def test_backward_prompt_carries_the_loss(x, loss_fn, scripted):
     assert x.grad is gradient and gradient.text == CRITIQUE
 
 
-def test_critique_length_is_capped_below_the_step(x, loss_fn, scripted):
-    scripted.append(CRITIQUE)
-    loss_fn(x).backward(tg.LLM("openai/scripted", cache=None, max_tokens=4096))
+def test_critique_is_capped_and_a_looping_one_kept_once(x, loss_fn, scripted):
+    scripted.append(f"{CRITIQUE}\n\nSecond point.\n\n{CRITIQUE}\n\nSecond point.\n\n{CRITIQUE[:20]}")
+    gradient = loss_fn(x).backward(tg.LLM("openai/scripted", cache=None, max_tokens=4096))
     assert scripted.requests[0]["max_tokens"] == CRITIQUE_TOKENS < 4096
+    assert gradient.text == f"{CRITIQUE}\n\nSecond point.\n\n{CRITIQUE[:20]}"
 
 
 def test_rejected_step_keeps_value_and_feeds_memory(x, loss_fn, scripted):

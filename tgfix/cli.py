@@ -77,9 +77,10 @@ def run_options(command):
         click.option("--max-cost", type=float, help="Stop once this many USD are spent."),
         click.option("--test-timeout", type=float, help="Seconds one test may run (default 10)."),
         click.option("--problem", type=click.Path(), help="Problem statement or spec given to the model."),
-        click.option("--edit-format", type=click.Choice(["auto", "whole", "udiff"])),
+        click.option("--edit-format", type=click.Choice(config.CHOICES["edit_format"])),
         click.option("--memory", type=int, help="Earlier attempts shown to the model (default 5, 0 = none)."),
-        click.option("--gradient/--no-gradient", default=None, help="Write a critique before each step (default on)."),
+        click.option("--gradient", type=click.Choice(config.CHOICES["gradient"]),
+                     help="When to write a critique before a step; never = step straight from the test results."),
         click.option("--localize/--no-localize", default=None, help="Coverage-based fault localization (default on)."),
         click.option("--cache/--no-cache", default=None, help="Reuse cached model replies (default on)."),
         click.option("-v", "--verbose", count=True, help="Show gradients (-v) and candidates (-vv)."),
@@ -147,7 +148,7 @@ Exit codes:
 @run_options
 @click.option("--allow-failing", "hook_allow_failing", is_flag=True, default=None,
               help="Exit 0 when the tests fail and no repair is found.")
-@click.option("--on-unavailable", "hook_on_unavailable", type=click.Choice(["fail", "skip"]),
+@click.option("--on-unavailable", "hook_on_unavailable", type=click.Choice(config.CHOICES["hook_on_unavailable"]),
               help="When the model cannot be reached: fail (exit 1, default) or skip (exit 0 with a warning).")
 @friendly_errors
 def hook(files, **flags):

@@ -30,7 +30,7 @@ class Settings:
     role: str | None = None
     edit_format: str = "auto"
     memory: int = 5
-    gradient: bool = True   # False: step straight from the loss (ablation)
+    gradient: str = "always"  # when to write a critique before a step: always | after-first | never
     localize: bool = True   # False: no coverage-based fault localization (ablation)
     commit: bool = True
     allow_dirty: bool = False
@@ -43,6 +43,11 @@ class Settings:
 
 
 PATH_SETTINGS = {"tests", "problem"}
+CHOICES = {
+    "edit_format": ("auto", "whole", "udiff"),
+    "gradient": ("always", "after-first", "never"),
+    "hook_on_unavailable": ("fail", "skip"),
+}
 
 
 def load(flags: dict, project: Path) -> Settings:
@@ -85,6 +90,8 @@ def _convert(name: str, value):
             return int(value)
         if kind.startswith("float"):
             return float(value)
+        if name in CHOICES and value not in CHOICES[name]:
+            raise ValueError
         return str(value)
     except (TypeError, ValueError):
         raise UsageError(f"setting {name}: cannot use {value!r}") from None

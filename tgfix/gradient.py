@@ -44,7 +44,12 @@ def _critique(loss: "Loss", engine: "LLM", failures) -> str:
         loss=loss.text(failures), memory=memory_block(x.memory))
     reply = engine([{"role": "system", "content": prompts.GRADIENT_SYSTEM},
                     {"role": "user", "content": prompt}], max_tokens=CRITIQUE_TOKENS)
-    return reply.text.strip()
+    return _without_repeats(reply.text)
+
+
+def _without_repeats(text: str) -> str:
+    """A small model at temperature 0 can loop, repeating paragraphs until cut off: keep each once."""
+    return "\n\n".join(dict.fromkeys(p.strip() for p in text.split("\n\n") if p.strip()))
 
 
 def failure_clusters(loss: "Loss") -> list[tuple]:
