@@ -29,7 +29,7 @@ from tgfix.config import Settings
 from tgfix.llm import LLM, default_model
 from tgfix.polish import Polish, polish, seconds
 from tgfix.runner import TestReport, TestSpec, run_tests
-from tgfix.solve import _engines, solve
+from tgfix.solve import engines, solve
 
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples" / "leetcode"
 FILE = "solution.py"
@@ -115,7 +115,7 @@ def settings(work: Path, args: argparse.Namespace, **budget) -> Settings:
 def measure(example: Example, args: argparse.Namespace, scratch: Path) -> Row:
     work = workspace(example, scratch / "solve")
     print(f"{example.name}: zero-shot", file=sys.stderr)
-    editor, _ = _engines(settings(work, args, max_calls=1))
+    editor, _ = engines(settings(work, args, max_calls=1))
     zero = zero_shot(example, editor)
     print(f"{example.name}: tgfix solve", file=sys.stderr)
     solve([str(work / FILE)], settings(work, args, max_iters=args.calls, max_calls=args.calls))

@@ -11,16 +11,15 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, replace
 
-from tgfix import git, prompts
+from tgfix import prompts
 from tgfix.config import Settings
-from tgfix.errors import Exit, TestsFailing, TgfixError
+from tgfix.errors import Exit, TestsFailing
 from tgfix.gradient import Gradient, memory_block
 from tgfix.llm import LLM, CallBudgetSpent
 from tgfix.loss import Loss, TestLoss
 from tgfix.optimizer import TGD
 from tgfix.runner import TestReport
-from tgfix.solve import (Event, Run, _check_budget, _check_fits, _engines, _iterate, _save, _test_files,
-                         _variables, budget_spent)
+from tgfix.solve import Event, Run, budget_spent, iterate, save, session
 from tgfix.variable import Variable
 
 REPEAT = 5
@@ -143,25 +142,15 @@ def polish(file: str, settings: Settings, bench_cmd: str | None = None, repeat: 
            on_event: Event = lambda kind, payload: None) -> Polish:
     """Speed FILE up while its tests keep passing, committing every speed-up beyond the noise.
 
-    The checks, engines, git and lock around the loop are solve's, in solve's order.
+    The checks, engines, git and lock around the loop are solve's session.
     """
-    _check_budget(settings)
-    [x] = _variables([file], settings)
-    tests = TestLoss.from_settings(settings)
-    loss_fn = SpeedLoss(tests, replace(tests, tests=(), command=bench_cmd) if bench_cmd else None, repeat)
-    editor, critic = _engines(settings)
-    _check_fits([x], editor, critic)
-    repo = git.open_repo(x.root) if settings.commit else None
-    if repo:
-        git.check_committable(repo, x.path, settings.allow_dirty)
-    with git.run_lock(x.root):
-        test_files = _test_files(settings, [x])
+    with session([file], settings) as ([x], editor, critic, repo):
+        tests = TestLoss.from_settings(settings)
+        loss_fn = SpeedLoss(tests, replace(tests, tests=(), command=bench_cmd) if bench_cmd else None, repeat)
         run = Polish([x], {x.name: x.value}, ledger=editor.ledger, committed=bool(repo))
         optimizer = TGD([x], editor, edit_format=settings.edit_format, candidates=settings.candidates,
                         memory=settings.memory, accept=faster, on_status=lambda text: on_event("status", text))
         _loop(run, loss_fn, optimizer, critic, repo, settings, on_event)
-        if _test_files(settings, [x]) != test_files:
-            raise TgfixError("the test files changed during the run: tgfix never writes them, something else did")
     return run
 
 
@@ -178,12 +167,12 @@ def _loop(run: Polish, loss_fn: SpeedLoss, optimizer: TGD, critic: LLM, repo, se
     idle = 0
     for number in range(1, settings.max_iters + 1):
         try:
-            iteration = _iterate(number, x, loss, optimizer, critic, settings, on_event)
+            iteration = iterate(number, x, loss, optimizer, critic, settings, on_event)
         except CallBudgetSpent as spent:
             run.stop_reason = str(spent)
             break
         if iteration.step.accepted:
-            iteration = replace(iteration, commit=_save(x, iteration, repo, verb="speed up"))
+            iteration = replace(iteration, commit=save(x, iteration, repo, verb="speed up"))
             loss = TimedLoss(x, iteration.step.after, loss_fn)  # the new baseline: as measured to accept it
         run.iterations.append(iteration)
         on_event("iteration", iteration)

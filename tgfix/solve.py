@@ -10,9 +10,10 @@ import hashlib
 import os
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from tgfix import git, local, patch, sandbox
 from tgfix.config import Settings
@@ -72,25 +73,33 @@ Event = Callable[[str, object], None]  # (kind, payload): "status" str, "start" 
 
 
 def solve(files: list[str], settings: Settings, on_event: Event = lambda kind, payload: None) -> Run:
-    _check_budget(settings)
-    variables = _variables(files, settings)
-    root = variables[0].root
-    loss_fn = TestLoss.from_settings(settings)
-    editor, critic = _engines(settings)
-    _check_fits(variables, editor, critic)
-    repo = git.open_repo(root) if settings.commit else None
-    if repo:
-        for x in variables:
-            git.check_committable(repo, x.path, settings.allow_dirty)
-    with git.run_lock(root):
-        tests = _test_files(settings, variables)
+    with session(files, settings) as (variables, editor, critic, repo):
+        loss_fn = TestLoss.from_settings(settings)
         run = Run(variables, {x.name: x.value for x in variables}, ledger=editor.ledger, committed=bool(repo))
         optimizer = TGD(variables, editor, edit_format=settings.edit_format, candidates=settings.candidates,
                         memory=settings.memory, on_status=lambda text: on_event("status", text))
         _loop(run, loss_fn, optimizer, critic, repo, settings, on_event)
+    return run
+
+
+@contextmanager
+def session(files: list[str], settings: Settings) -> Iterator[tuple[list[Variable], LLM, LLM, object]]:
+    """What every optimization loop needs, checked in this order: the variables, the editor and critic
+    engines, the git repository (None with --no-commit), and the run lock; the test files must not
+    change meanwhile."""
+    _check_budget(settings)
+    variables = _variables(files, settings)
+    editor, critic = engines(settings)
+    _check_fits(variables, editor, critic)
+    repo = git.open_repo(variables[0].root) if settings.commit else None
+    if repo:
+        for x in variables:
+            git.check_committable(repo, x.path, settings.allow_dirty)
+    with git.run_lock(variables[0].root):
+        tests = _test_files(settings, variables)
+        yield variables, editor, critic, repo
         if _test_files(settings, variables) != tests:
             raise TgfixError("the test files changed during the run: tgfix never writes them, something else did")
-    return run
 
 
 def _loop(run: Run, loss_fn: TestLoss, optimizer: TGD, critic: LLM, repo, settings: Settings, on_event: Event):
@@ -105,10 +114,10 @@ def _loop(run: Run, loss_fn: TestLoss, optimizer: TGD, critic: LLM, repo, settin
             for x in run.variables:
                 if losses[x.name].passed:
                     break
-                iteration = _iterate(number, x, losses[x.name], optimizer, critic, settings, on_event)
+                iteration = iterate(number, x, losses[x.name], optimizer, critic, settings, on_event)
                 if iteration.step.accepted:
                     accepted = True
-                    iteration = replace(iteration, commit=_save(x, iteration, repo))
+                    iteration = replace(iteration, commit=save(x, iteration, repo))
                     losses = _forward(run.variables, loss_fn, on_event)
                 run.iterations.append(iteration)
                 on_event("iteration", iteration)
@@ -143,7 +152,7 @@ def _stop_reason(run: Run, settings: Settings) -> str:
     return run.stop_reason or f"iteration budget ({settings.max_iters}) used"
 
 
-def _iterate(number: int, x: Variable, loss: Loss, optimizer: TGD, critic: LLM, settings: Settings,
+def iterate(number: int, x: Variable, loss: Loss, optimizer: TGD, critic: LLM, settings: Settings,
              on_event: Event) -> Iteration:
     started, calls, tokens, cost = time.monotonic(), critic.ledger.calls, _tokens(critic.ledger), critic.ledger.cost
     if settings.gradient == "always" or (settings.gradient == "after-first" and number > 1):
@@ -159,7 +168,7 @@ def _iterate(number: int, x: Variable, loss: Loss, optimizer: TGD, critic: LLM, 
                      ledger.calls - calls, _tokens(ledger) - tokens, ledger.cost - cost)
 
 
-def _save(x: Variable, iteration: Iteration, repo, verb: str = "edit") -> str | None:
+def save(x: Variable, iteration: Iteration, repo, verb: str = "edit") -> str | None:
     write_atomically(x.path, x.value)
     if repo is None:
         return None
@@ -234,7 +243,7 @@ def _test_files(settings: Settings, variables: list[Variable]) -> dict[Path, str
             for top in settings.tests for path in sandbox.files_under(Path(top)) if path.resolve() not in mine}
 
 
-def _engines(settings: Settings) -> tuple[LLM, LLM]:
+def engines(settings: Settings) -> tuple[LLM, LLM]:
     model = settings.model or default_model()
     cache = DiskCache(local.cache_dir() / "completions") if settings.cache else None
     ledger = Ledger(max_calls=settings.max_calls)
