@@ -32,6 +32,8 @@ class Summary:
     method: str
     solved: int
     cases: int
+    passed: int        # tests passing at the end, over all cases: partial credit
+    total: int
     calls: int
     prompt_tokens: int
     completion_tokens: int
@@ -143,17 +145,17 @@ def summarize(rows: list[dict], methods: list[str]) -> list[Summary]:
     for method in methods:
         mine = [row for row in rows if row["method"] == method]
         total = {name: sum(row[name] for row in mine) for name in
-                 ("solved", "calls", "prompt_tokens", "completion_tokens", "seconds", "model_seconds",
+                 ("solved", "passed", "total", "calls", "prompt_tokens", "completion_tokens", "seconds", "model_seconds",
                   "test_seconds", "overhead_seconds")}
         summaries.append(Summary(method, cases=len(mine), **total))
     return summaries
 
 
 def format_table(summaries: list[Summary]) -> str:
-    lines = ["| method | solved | LLM calls | prompt tokens | completion tokens | wall s | model s | tests s "
-             "| overhead s |",
-             "|---|---|---|---|---|---|---|---|---|"]
-    lines += [f"| {s.method} | {s.solved}/{s.cases} | {s.calls} | {s.prompt_tokens} | {s.completion_tokens} "
+    lines = ["| method | solved | tests passing | LLM calls | prompt tokens | completion tokens | wall s | model s "
+             "| tests s | overhead s |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    lines += [f"| {s.method} | {s.solved}/{s.cases} | {s.passed}/{s.total} | {s.calls} | {s.prompt_tokens} | {s.completion_tokens} "
               f"| {s.seconds:.1f} | {s.model_seconds:.1f} | {s.test_seconds:.1f} | {s.overhead_seconds:.1f} |"
               for s in summaries]
     return "\n".join(lines)

@@ -74,7 +74,7 @@ def test_resume_skips_done_rows(tmp_path, scripted):
     first, second = run.read_rows(tmp_path / "results.jsonl")
     assert first == done
     assert (second["case"], second["solved"], second["calls"], second["curve"]) == (LEAP.name, True, 1, [0, 1])
-    assert "| single-shot | 1/2 | 2 |" in (tmp_path / "summary.md").read_text()
+    assert "| single-shot | 1/2 | 1/6 | 2 |" in (tmp_path / "summary.md").read_text()
     assert (tmp_path / "solved_vs_calls.png").stat().st_size and (tmp_path / "loss_curves.png").stat().st_size
 
 
@@ -88,8 +88,8 @@ def row(method, solved, calls, seconds, **more):
 def test_summary_table_sums():
     rows = [row("tgfix", True, 3, 8.0), row("tgfix", False, 4, 4.0), row("naive-retry", True, 1, 2.0)]
     tgfix, naive = run.summarize(rows, ["tgfix", "naive-retry"])
-    assert tgfix == run.Summary("tgfix", solved=1, cases=2, calls=7, prompt_tokens=700, completion_tokens=70,
+    assert tgfix == run.Summary("tgfix", solved=1, cases=2, passed=0, total=10, calls=7, prompt_tokens=700, completion_tokens=70,
                                 seconds=12.0, model_seconds=6.0, test_seconds=3.0, overhead_seconds=3.0)
     assert (naive.solved, naive.cases, naive.calls) == (1, 1, 1)
     table = run.format_table([tgfix, naive]).splitlines()
-    assert table[2] == "| tgfix | 1/2 | 7 | 700 | 70 | 12.0 | 6.0 | 3.0 | 3.0 |"
+    assert table[2] == "| tgfix | 1/2 | 0/10 | 7 | 700 | 70 | 12.0 | 6.0 | 3.0 | 3.0 |"
