@@ -81,6 +81,14 @@ def test_faster_but_wrong_is_rejected(slow_project, scripted):
     assert len(commits(slow_project)) == 1
 
 
+def test_of_two_speedups_the_fastest_is_kept(slow_project, scripted):
+    faster = SLOW.replace("0.3", "0.1")
+    scripted += [CRITIQUE, fenced(faster), fenced(FAST)]  # FAST: the fastest, and the larger change
+    result = polish("--max-iters", "1", "--candidates", "2")
+    assert result.exit_code == 0, result.output
+    assert (slow_project / "total.py").read_text() == FAST
+
+
 def test_as_fast_is_within_the_noise(slow_project, scripted):
     scripted += [CRITIQUE, fenced(SLOW.replace("return sum(xs)", "return sum(x for x in xs)"))]
     result = polish("--max-iters", "1")

@@ -52,6 +52,11 @@ class StepResult:
 
 
 Acceptance = Callable[[TestReport, TestReport], tuple[bool, str]]  # (before, after) -> (accepted, reason)
+Preference = Callable[[TestReport], float]  # among accepted candidates, the highest wins (then the smallest diff)
+
+
+def passing(report: TestReport) -> float:
+    return len(report.passed)
 
 
 def improvement(before: TestReport, after: TestReport) -> tuple[bool, str]:
@@ -69,13 +74,14 @@ class TGD:
 
     def __init__(self, parameters: list[Variable], model: str | LLM, *, edit_format: str = "auto",
                  candidates: int = 1, memory: int = 5, accept: Acceptance = improvement,
-                 on_status: Callable[[str], None] = lambda _: None):
+                 prefer: Preference = passing, on_status: Callable[[str], None] = lambda _: None):
         self.parameters = parameters
         self.engine = model if isinstance(model, LLM) else LLM(model)
         self.edit_format = edit_format
         self.candidates = candidates
         self.memory = memory
         self.accept = accept
+        self.prefer = prefer
         self.on_status = on_status
 
     def zero_grad(self) -> None:
@@ -97,7 +103,8 @@ class TGD:
             except KeyboardInterrupt:
                 sandbox.stop_all()  # or leaving the pool would wait for every test run to end
                 raise
-        best = _best(candidates)
+        best = max((c for c in candidates if c.accepted), default=None,
+                   key=lambda c: (self.prefer(c.report), -len(c.proposal.diff)))
         if best:
             x.value = best.proposal.source
         for candidate in candidates:
@@ -175,11 +182,6 @@ class TGD:
 def _feedback(gradient) -> str:
     """The critique; none when the loss itself stood in for it (it is already in the prompt)."""
     return prompts.FEEDBACK.substitute(critique=gradient.text) if gradient.from_critic else ""
-
-
-def _best(candidates: list[Candidate]) -> Candidate | None:
-    accepted = [c for c in candidates if c.accepted]
-    return max(accepted, key=lambda c: (len(c.report.passed), -len(c.proposal.diff)), default=None)
 
 
 def _keep_final_newline(old: str, new: str) -> str:

@@ -149,7 +149,8 @@ def polish(file: str, settings: Settings, bench_cmd: str | None = None, repeat: 
         loss_fn = SpeedLoss(tests, replace(tests, tests=(), command=bench_cmd) if bench_cmd else None, repeat)
         run = Polish([x], {x.name: x.value}, ledger=editor.ledger, committed=bool(repo))
         optimizer = TGD([x], editor, edit_format=settings.edit_format, candidates=settings.candidates,
-                        memory=settings.memory, accept=faster, on_status=lambda text: on_event("status", text))
+                        memory=settings.memory, accept=faster, prefer=lambda report: -report.timing.median,
+                        on_status=lambda text: on_event("status", text))
         _loop(run, loss_fn, optimizer, critic, repo, settings, on_event)
     return run
 
