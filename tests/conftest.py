@@ -92,7 +92,8 @@ def project(tmp_path):
     (root / "tests").mkdir(parents=True)
     (root / "stats.py").write_text(BUGGY_STATS)
     (root / "tests" / "test_stats.py").write_text(STATS_TESTS)
-    (root / "pyproject.toml").write_text('[tool.tgfix]\ntests = "tests"\ncache = false\n')
+    # gradient = "always": the scripted replies of these tests begin with a critique
+    (root / "pyproject.toml").write_text('[tool.tgfix]\ntests = "tests"\ncache = false\ngradient = "always"\n')
     commit_all(root, "initial")
     return root
 

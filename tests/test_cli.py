@@ -51,10 +51,13 @@ def test_partial_improvement_exit_1(project, scripted):
     assert (project / "stats.py").read_text() == half_fixed
 
 
-def test_gradient_after_first_steps_from_the_tests_then_critiques(project, scripted):
+def test_by_default_the_first_step_reads_the_tests_and_later_ones_a_critique(project, scripted):
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('gradient = "always"\n', ""))
+    git.Repo(project).git.commit("-am", "default gradient")
     half_fixed = FIXED_STATS.replace("best = xs[0]", "best = 0")
     scripted += [fenced(half_fixed), CRITIQUE, fenced(FIXED_STATS)]
-    result = solve("stats.py", "--gradient", "after-first")
+    result = solve("stats.py")
     assert result.exit_code == 0, result.output
     systems = [request["messages"][0]["content"] for request in scripted.requests]
     assert ["gradient engine" in system for system in systems] == [False, True, False]

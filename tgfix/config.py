@@ -30,7 +30,7 @@ class Settings:
     role: str | None = None
     edit_format: str = "auto"
     memory: int = 5
-    gradient: str = "always"  # when to write a critique before a step: always | after-first | never
+    gradient: str = "after-first"  # when a critique precedes the step: always | after-first | never (bench/README.md)
     localize: bool = True   # False: no coverage-based fault localization (ablation)
     commit: bool = True
     allow_dirty: bool = False
