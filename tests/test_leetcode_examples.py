@@ -74,7 +74,7 @@ def test_solve_with_problem_and_plain_assert_tests(tmp_path, scripted, monkeypat
     scripted += ["The code fails because j starts at i, so one element is used twice.",
                  fenced(two_sum.source("reference/solution.py"))]
     result = CliRunner().invoke(main, ["solve", FILE, "--tests", "tests", "--problem", "problem.md",
-                                       "--model", "openai/scripted", "--no-cache"])
+                                       "--gradient", "always", "--model", "openai/scripted", "--no-cache"])
     assert result.exit_code == 0, result.output
     critique, step = (request["messages"][1]["content"] for request in scripted.requests)
     assert "<PROBLEM>" in critique and "exactly one solution" in critique and "<PROBLEM>" in step
