@@ -60,14 +60,19 @@ def copy_case(case: Case, destination: Path) -> Path:
 def prepare(case: Case, destination: Path) -> Path:
     """A fresh copy of the case, committed to a new git repository (tgfix commits its steps)."""
     copy_case(case, destination)
-    repo = git.Repo.init(destination)
+    return commit_everything(destination, "buggy")
+
+
+def commit_everything(folder: Path, message: str) -> Path:
+    """Make folder a git repository, with a bench identity, whose one commit holds all of it."""
+    repo = git.Repo.init(folder)
     with repo.config_writer() as config:
         config.set_value("user", "name", "tgfix bench")
         config.set_value("user", "email", "bench@tgfix.invalid")
         config.set_value("commit", "gpgsign", "false")
     repo.git.add(A=True)
-    repo.git.commit("-m", "buggy", "--no-verify")
-    return destination
+    repo.git.commit("-m", message, "--no-verify")
+    return folder
 
 
 def judge(case: Case, work: Path, scratch: Path) -> Verdict:

@@ -22,8 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 
-import git
-
+from bench.corpus import commit_everything
 from tgfix import patch, prompts
 from tgfix.config import Settings
 from tgfix.llm import LLM, default_model
@@ -80,14 +79,7 @@ def examples(only: list[str] | tuple[str, ...] = ()) -> list[Example]:
 def workspace(example: Example, destination: Path) -> Path:
     """A fresh git repository holding the example as a method may see it: no hidden tests, no reference."""
     shutil.copytree(example.path, destination, ignore=shutil.ignore_patterns(*UNSEEN))
-    repo = git.Repo.init(destination)
-    with repo.config_writer() as config:
-        config.set_value("user", "name", "tgfix bench")
-        config.set_value("user", "email", "bench@tgfix.invalid")
-        config.set_value("commit", "gpgsign", "false")
-    repo.git.add(A=True)
-    repo.git.commit("-m", "start", "--no-verify")
-    return destination
+    return commit_everything(destination, "start")
 
 
 def hidden(example: Example, source: str) -> TestReport:
