@@ -153,7 +153,7 @@ def _stop_reason(run: Run, settings: Settings) -> str:
 
 
 def iterate(number: int, x: Variable, loss: Loss, optimizer: TGD, critic: LLM, settings: Settings,
-             on_event: Event) -> Iteration:
+            on_event: Event) -> Iteration:
     started, calls, tokens, cost = time.monotonic(), critic.ledger.calls, _tokens(critic.ledger), critic.ledger.cost
     if settings.gradient == "always" or (settings.gradient == "after-first" and number > 1):
         on_event("status", f"writing the gradient for {x.name}")
