@@ -165,11 +165,10 @@ def _loop(run: Polish, loss_fn: SpeedLoss, optimizer: TGD, critic: LLM, repo, se
                            f"({loss.report.failures[0].id}): polish needs passing tests, run `tgfix solve` first")
     run.initial = {x.name: loss}
     on_event("start", run)
-    critiqued = replace(settings, gradient="always")  # there are no failures to step from: only the critique
     idle = 0
     for number in range(1, settings.max_iters + 1):
         try:
-            iteration = iterate(number, x, loss, optimizer, critic, critiqued, on_event)
+            iteration = iterate(number, x, loss, optimizer, critic, True, on_event)  # no failures to step from
         except CallBudgetSpent as spent:
             run.stop_reason = str(spent)
             break

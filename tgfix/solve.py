@@ -114,7 +114,8 @@ def _loop(run: Run, loss_fn: TestLoss, optimizer: TGD, critic: LLM, repo, settin
             for x in run.variables:
                 if losses[x.name].passed:
                     break
-                iteration = iterate(number, x, losses[x.name], optimizer, critic, settings, on_event)
+                iteration = iterate(number, x, losses[x.name], optimizer, critic, critiques(settings, number),
+                                    on_event)
                 if iteration.step.accepted:
                     accepted = True
                     iteration = replace(iteration, commit=save(x, iteration, repo))
@@ -152,10 +153,15 @@ def _stop_reason(run: Run, settings: Settings) -> str:
     return run.stop_reason or f"iteration budget ({settings.max_iters}) used"
 
 
-def iterate(number: int, x: Variable, loss: Loss, optimizer: TGD, critic: LLM, settings: Settings,
+def critiques(settings: Settings, number: int) -> bool:
+    """Whether iteration `number` writes a critique before its step (the --gradient schedule)."""
+    return settings.gradient == "always" or (settings.gradient == "after-first" and number > 1)
+
+
+def iterate(number: int, x: Variable, loss: Loss, optimizer: TGD, critic: LLM, critique: bool,
             on_event: Event) -> Iteration:
     started, calls, tokens, cost = time.monotonic(), critic.ledger.calls, _tokens(critic.ledger), critic.ledger.cost
-    if settings.gradient == "always" or (settings.gradient == "after-first" and number > 1):
+    if critique:
         on_event("status", f"writing the gradient for {x.name}")
         loss.backward(critic)
     else:
