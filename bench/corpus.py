@@ -81,7 +81,7 @@ def judge(case: Case, work: Path, scratch: Path) -> Verdict:
     tampered = _contents(work, case.file) != _contents(case.path, case.file)
     pristine = copy_case(case, scratch)
     spec = TestSpec(pristine, (case.tests,), test_timeout=TEST_TIMEOUT)
-    report, _ = run_tests(spec, case.file, source)
+    report, _ = run_tests(spec, {case.file: source})
     return Verdict(report.all_passed and not tampered, len(report.passed), len(report.cases), tampered)
 
 

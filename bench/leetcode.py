@@ -26,9 +26,10 @@ from bench.corpus import commit_everything
 from tgfix import patch, prompts
 from tgfix.config import Settings
 from tgfix.llm import LLM, default_model
-from tgfix.polish import Polish, polish, seconds
+from tgfix.commands.polish import polish, seconds
+from tgfix.commands.solve import solve
 from tgfix.runner import TestReport, TestSpec, run_tests
-from tgfix.solve import engines, solve
+from tgfix.session import Run, engines
 
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples" / "leetcode"
 FILE = "solution.py"
@@ -64,7 +65,7 @@ class Row:
     start: TestReport       # hidden tests on the starting solution
     zero_shot: TestReport
     tgfix: TestReport
-    polish: Polish | None
+    polish: Run | None
     polished: TestReport | None
 
 
@@ -84,7 +85,7 @@ def workspace(example: Example, destination: Path) -> Path:
 
 def hidden(example: Example, source: str) -> TestReport:
     """The hidden tests on `source` as solution.py, in a sandbox copy of the example."""
-    return run_tests(TestSpec(example.path, ("hidden",), test_timeout=TEST_TIMEOUT), FILE, source)[0]
+    return run_tests(TestSpec(example.path, ("hidden",), test_timeout=TEST_TIMEOUT), {FILE: source})[0]
 
 
 def zero_shot(example: Example, llm: LLM) -> str:
@@ -134,9 +135,9 @@ def table(rows: list[Row], args: argparse.Namespace) -> str:
         lines += ["", f"polish ({args.polish_iters} iterations; median of {args.repeat} benchmark runs)",
                   f"{'problem':<26}{'before':>10}{'after':>10}{'speed-up':>10}{'hidden':>8}"]
         for r in polished:
-            before, after = r.polish.timings
+            before, after = r.polish.initial[0].report.timing, r.polish.final[0].report.timing
             lines.append(f"{r.example.name:<26}{seconds(before.median):>10}{seconds(after.median):>10}"
-                         f"{r.polish.speedup:>9.1f}x{r.polished.score:>8}")
+                         f"{before.median / max(after.median, 1e-9):>9.1f}x{r.polished.score:>8}")
     return "\n".join(lines)
 
 

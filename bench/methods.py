@@ -2,7 +2,7 @@
 
 A method repairs `case.file` inside `work` (a fresh git copy of the case) in place and
 returns a Trace; the runner judges the file it leaves. Every method's model calls go
-through a Ledger with max_calls, so no method can make more than `setup.calls` calls.
+through a Usage with max_calls, so no method can make more than `setup.calls` calls.
 
 - single-shot: one call (the file, the problem statement, the failing tests), whole file back.
 - naive-retry: the common naive loop: ask, apply the answer if it parses, rerun the tests,
@@ -22,9 +22,10 @@ from string import Template
 from bench.corpus import Case
 from tgfix import local, patch, prompts
 from tgfix.config import Settings
-from tgfix.llm import LLM, CallBudgetSpent, DiskCache, Ledger
+from tgfix.commands.solve import solve
+from tgfix.llm import LLM, CallBudgetSpent, DiskCache, Usage
 from tgfix.loss import Loss, TestLoss
-from tgfix.solve import Run, solve
+from tgfix.session import Run
 from tgfix.variable import Variable
 
 NAIVE_SYSTEM = "You are a Python programmer. You fix bugs so that the tests pass."
@@ -47,14 +48,14 @@ $answer_format""")
 class Setup:
     model: str
     calls: int                       # the call budget of every method
-    max_tokens: int = Settings.max_tokens  # per reply: bounds a runaway generation
+    max_tokens: int = Settings.model_fields["max_tokens"].default  # per reply: bounds a runaway generation
     cache: bool = False              # reuse cached replies (free reruns, but model time is then not measured)
     gradient_model: str | None = None
 
 
 @dataclass(frozen=True)
 class Trace:
-    ledger: Ledger
+    usage: Usage
     curve: tuple[int, ...]           # tests passing: before, then after each iteration (naive: each call)
     test_seconds: float              # time spent running tests
     stop_reason: str
@@ -67,7 +68,7 @@ def single_shot(work: Path, case: Case, setup: Setup) -> Trace:
 def naive_retry(work: Path, case: Case, setup: Setup) -> Trace:
     x = Variable.from_file(work / case.file, root=work)
     loss_fn = TestLoss(tests=str(work / case.tests), problem=_problem(work, case), localize=False)
-    llm = LLM(setup.model, max_tokens=setup.max_tokens, cache=_cache(setup), ledger=Ledger(max_calls=setup.calls))
+    llm = LLM(setup.model, max_tokens=setup.max_tokens, cache=_cache(setup), usage=Usage(max_calls=setup.calls))
     loss = loss_fn(x)
     curve, test_seconds, stop_reason = [len(loss.report.passed)], loss.report.seconds, "all tests pass"
     try:
@@ -81,13 +82,13 @@ def naive_retry(work: Path, case: Case, setup: Setup) -> Trace:
             curve.append(len(loss.report.passed))
     except CallBudgetSpent as spent:
         stop_reason = str(spent)
-    return Trace(llm.ledger, tuple(curve), test_seconds, stop_reason)
+    return Trace(llm.usage, tuple(curve), test_seconds, stop_reason)
 
 
 def _ask(llm: LLM, x: Variable, loss: Loss) -> str | None:
     """The model's new file, or None when the reply holds no Python that parses."""
     prompt = NAIVE.substitute(name=x.name, problem=loss.problem_block(), file=x.value.rstrip("\n"),
-                              failures=loss.text(), answer_format=prompts.WHOLE_FILE_FORMAT.substitute(name=x.name))
+                              failures=loss.text(), answer_format=prompts.WHOLE_FILE_FORMAT.substitute(name=x.name, lang="python"))
     reply = llm([{"role": "system", "content": NAIVE_SYSTEM}, {"role": "user", "content": prompt}])
     try:
         source = patch.extract_code(reply.text)
@@ -103,9 +104,9 @@ def tgfix(work: Path, case: Case, setup: Setup, **changes) -> Trace:
                         max_calls=setup.calls, max_tokens=setup.max_tokens, cache=setup.cache,
                         problem=str(work / case.problem) if case.problem else None, **changes)
     run = solve([str(work / case.file)], settings)
-    (initial,) = run.initial.values()
+    (initial,) = run.initial
     curve = (len(initial.report.passed), *(len(i.step.after.passed) for i in run.iterations))
-    return Trace(run.ledger, curve, _test_seconds(run), run.stop_reason)
+    return Trace(run.usage, curve, _test_seconds(run), run.stop_reason)
 
 
 def tgfix_critic(work: Path, case: Case, setup: Setup) -> Trace:
@@ -114,7 +115,7 @@ def tgfix_critic(work: Path, case: Case, setup: Setup) -> Trace:
 
 def _test_seconds(run: Run) -> float:
     """Every test run of a solve: each forward pass (deduplicated) and each validated candidate."""
-    losses = {id(loss): loss for loss in (*run.initial.values(), *(i.loss for i in run.iterations), run.final)}
+    losses = {id(loss): loss for loss in (*run.initial, *(i.loss for i in run.iterations), *run.final)}
     reports = [loss.report for loss in losses.values()]
     reports += [c.report for i in run.iterations for c in i.step.candidates if c.report is not None]
     return sum(report.seconds for report in reports)

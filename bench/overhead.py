@@ -18,15 +18,16 @@ import statistics
 import sys
 import tempfile
 import time
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, dataclass, replace
 from pathlib import Path
 
 import git
 
 from tgfix import llm, prompts, sandbox
 from tgfix.config import Settings
-from tgfix.llm import Ledger
-from tgfix.solve import Run, solve
+from tgfix.commands.solve import solve
+from tgfix.loop import Silent
+from tgfix.session import Run
 
 SANDBOX_REPEATS = 5
 TESTS_PER_FILE = 10
@@ -137,12 +138,12 @@ def script_model(steps: list[str]) -> None:
     real = llm.litellm.completion
 
     def completion(**request):
-        critic = request["messages"][0]["content"] == prompts.GRADIENT_SYSTEM
+        critic = request["messages"][0]["content"] == prompts.REPAIR_CRITIQUE.system
         text = CRITIQUE if critic else f"```python\n{steps.pop(0)}```\n"
         return real(**request, mock_response=text)
 
     llm.litellm.completion = completion
-    llm.LLM("openai/scripted")([{"role": "system", "content": prompts.GRADIENT_SYSTEM}])  # litellm's lazy imports
+    llm.LLM("openai/scripted")([{"role": "system", "content": prompts.REPAIR_CRITIQUE.system}])  # litellm's lazy imports
 
 
 @dataclass(frozen=True)
@@ -150,14 +151,14 @@ class Mark:
     """The clocks at one moment of a solve."""
 
     wall: float
-    model: float          # model seconds so far (the ledger)
+    model: float          # model seconds of the iteration that just ended
     cpu: float            # CPU seconds of this process: tgfix, and the (tiny) in-process mock model
     children_cpu: float   # CPU seconds of finished child processes: pytest (and git)
 
     @classmethod
-    def now(cls, ledger: Ledger) -> "Mark":
+    def now(cls, model_seconds: float = 0.0) -> "Mark":
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
-        return cls(time.perf_counter(), ledger.seconds, time.process_time(), children.ru_utime + children.ru_stime)
+        return cls(time.perf_counter(), model_seconds, time.process_time(), children.ru_utime + children.ru_stime)
 
     def __sub__(self, other: "Mark") -> "Mark":
         return Mark(*(a - b for a, b in zip(astuple(self), astuple(other))))
@@ -179,21 +180,20 @@ def timed_copies() -> list[tuple[float, float]]:
 def report_solve(root: Path) -> None:
     marks: list[Mark] = []  # at the start and after each iteration
     copies = timed_copies()
-    current: list[Run] = []
+    class Clock(Silent):
+        def started(self, losses):
+            marks.append(Mark.now())
 
-    def on_event(kind, payload):
-        if kind == "start":
-            current.append(payload)
-        if kind in ("start", "iteration"):
-            marks.append(Mark.now(current[0].ledger))
+        def iteration(self, iteration):
+            marks.append(Mark.now(iteration.model_seconds))
 
     settings = Settings(tests=(str(root / "tests"),), model="openai/scripted", max_iters=3, cache=False)
-    run = solve([str(root / "calc.py")], settings, on_event)
-    print(f"solve: {len(run.iterations)} iterations, {run.ledger.calls} model calls, stop: {run.stop_reason}")
+    run = solve([str(root / "calc.py")], settings, Clock())
+    print(f"solve: {len(run.iterations)} iterations, {run.usage.calls} model calls, stop: {run.stop_reason}")
     print("  iteration  wall s  model s  tests s  test runs  tgfix s  tgfix/tests  |  CPU: tgfix s  tests s  ratio")
     rows = []
     for number, (tests, runs, before, after) in enumerate(zip(*iteration_tests(run), marks, marks[1:]), 1):
-        spent = after - before
+        spent = replace(after - before, model=after.model)
         tgfix = spent.wall - spent.model - tests
         rows.append((tests, tgfix, spent.children_cpu, spent.cpu, runs))
         print(f"  {number:9d}  {spent.wall:6.2f}  {spent.model:7.3f}  {tests:7.2f}  {runs:9d}  {tgfix:7.2f}  "
@@ -211,7 +211,7 @@ def report_solve(root: Path) -> None:
 def iteration_tests(run: Run) -> tuple[list[float], list[int]]:
     """Per iteration: seconds in pytest and number of test runs (candidates, plus the forward pass after
     an accepted step, whose loss the next iteration starts from)."""
-    afters = [it.loss for it in run.iterations[1:]] + [run.final]
+    afters = [it.loss for it in run.iterations[1:]] + [run.final[0]]
     seconds, runs = [], []
     for it, after in zip(run.iterations, afters):
         reports = [c.report for c in it.step.candidates if c.report is not None]

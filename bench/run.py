@@ -104,16 +104,16 @@ def run_one(case: corpus.Case, method: str, setup: Setup) -> dict:
         trace = METHODS[method](work, case, setup)
         seconds = time.monotonic() - started
         verdict = corpus.judge(case, work, Path(scratch) / "judge")
-    ledger = trace.ledger
+    usage = trace.usage
     return {
         "case": case.name, "method": method, "model": setup.model, "budget": setup.calls,
         "max_tokens": setup.max_tokens,
         "solved": verdict.solved, "passed": verdict.passed, "total": verdict.total, "tampered": verdict.tampered,
-        "calls": ledger.calls, "cached_calls": ledger.cached_calls, "prompt_tokens": ledger.prompt_tokens,
-        "completion_tokens": ledger.completion_tokens, "cost": ledger.cost,
-        "seconds": round(seconds, 3), "model_seconds": round(ledger.seconds, 3),
+        "calls": usage.calls, "cached_calls": usage.cached_calls, "prompt_tokens": usage.prompt_tokens,
+        "completion_tokens": usage.completion_tokens, "cost": usage.cost,
+        "seconds": round(seconds, 3), "model_seconds": round(usage.seconds, 3),
         "test_seconds": round(trace.test_seconds, 3),
-        "overhead_seconds": round(seconds - ledger.seconds - trace.test_seconds, 3),
+        "overhead_seconds": round(seconds - usage.seconds - trace.test_seconds, 3),
         "curve": list(trace.curve), "stop_reason": trace.stop_reason,
     }
 

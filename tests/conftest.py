@@ -25,8 +25,8 @@ def pytest_runtest_setup(item):
 def scripted(monkeypatch):
     """Script the model's replies in-process through litellm's own mock support.
 
-    Append reply texts to the returned list; each model call consumes the next one.
-    Every request (model, messages, temperature, seed...) is recorded in .requests.
+    Append reply texts to the returned list; each model call consumes the next one (a callable
+    reply is called with the request and answers with what it returns). Every request (model, messages, temperature, seed...) is recorded in .requests.
     """
     from tgfix import llm
 
@@ -37,7 +37,8 @@ def scripted(monkeypatch):
         replies.requests.append(request)
         if not replies:
             raise AssertionError("the model was called more often than scripted")
-        return real_completion(**request, mock_response=replies.pop(0))
+        reply = replies.pop(0)
+        return real_completion(**request, mock_response=reply(request) if callable(reply) else reply)
 
     monkeypatch.setattr(llm.litellm, "completion", completion)
     return replies

@@ -9,7 +9,7 @@ import pytest
 from bench import corpus, run
 from bench.methods import METHODS, Setup, Trace
 from conftest import fenced
-from tgfix.llm import Ledger
+from tgfix.llm import Usage
 
 CHUNKED, LEAP = corpus.select(["02_chunked", "03_leap_year"])
 SETUP = Setup("openai/scripted", calls=2, gradient_model="openai/scripted-critic")
@@ -25,7 +25,7 @@ def spoiler(case: corpus.Case) -> str:
 
 def oracle(work, case, setup):
     shutil.copyfile(case.path / "fixed" / case.file, work / case.file)
-    return Trace(Ledger(), (), 0.0, "")
+    return Trace(Usage(), (), 0.0, "")
 
 
 def rewrite_tests(work, case):
@@ -35,7 +35,7 @@ def rewrite_tests(work, case):
 
 def cheat(work, case, setup):  # the tests pass in its own copy, the module is still buggy
     rewrite_tests(work, case)
-    return Trace(Ledger(), (), 0.0, "")
+    return Trace(Usage(), (), 0.0, "")
 
 
 def oracle_that_cheats(work, case, setup):  # a right answer, but the tests were touched
@@ -59,7 +59,7 @@ def test_call_budget_is_enforced(method, scripted, tmp_path):
     scripted += ["The code is wrong somewhere, but I cannot say where."] * 20  # never a usable change
     trace = METHODS[method](corpus.prepare(CHUNKED, tmp_path / "work"), CHUNKED, SETUP)
     budget = 1 if method == "single-shot" else SETUP.calls
-    assert trace.ledger.calls == len(scripted.requests) == budget
+    assert trace.usage.calls == len(scripted.requests) == budget
     shown = "".join(m["content"] for request in scripted.requests for m in request["messages"])
     assert spoiler(CHUNKED) not in shown
 

@@ -27,8 +27,43 @@ def test_precedence(root, monkeypatch):
 @pytest.mark.parametrize("name, value", [("MAX_ITERS", "many"), ("GRADIENT", "sometimes"), ("EDIT_FORMAT", "xml")])
 def test_bad_values_are_usage_errors(root, monkeypatch, name, value):
     monkeypatch.setenv(f"TGFIX_{name}", value)
-    with pytest.raises(UsageError, match=name.lower()):
+    with pytest.raises(UsageError, match=f"^TGFIX_{name}: "):
         config.load({}, root)
+
+
+@pytest.mark.parametrize("flags, message", [
+    ({"patience": -1}, "--patience: input should be greater than or equal to 1"),
+    ({"test_timeout": 0}, "--test-timeout: input should be greater than 0"),
+    ({"temperature": 5.0}, "--temperature: input should be less than or equal to 2"),
+    ({"temperature": -1.0}, "--temperature: input should be greater than or equal to 0"),
+    ({"max_cost": 0.0}, "--max-cost: input should be greater than 0"),
+    ({"memory": -2}, "--memory: input should be greater than or equal to 0"),
+])
+def test_numbers_out_of_range_name_the_limit(root, flags, message):
+    with pytest.raises(UsageError, match=f"^{message}"):
+        config.load(flags, root)
+
+
+@pytest.mark.parametrize("value, expected", [("true", True), ("0", False), ("yes", True), ("off", False)])
+def test_booleans_from_the_environment(root, monkeypatch, value, expected):
+    monkeypatch.setenv("TGFIX_COMMIT", value)
+    assert config.load({}, root).commit is expected
+
+
+def test_a_misspelt_boolean_names_its_origin(root, monkeypatch):
+    monkeypatch.setenv("TGFIX_COMMIT", "ture")
+    with pytest.raises(UsageError, match="^TGFIX_COMMIT: input should be a valid boolean"):
+        config.load({}, root)
+    monkeypatch.delenv("TGFIX_COMMIT")
+    (root / "pyproject.toml").write_text('[tool.tgfix]\ncommit = "yes please"\n')
+    with pytest.raises(UsageError, match=r"^commit in \[tool.tgfix\] of .*pyproject.toml: input should be a valid"):
+        config.load({}, root)
+
+
+def test_an_unknown_tgfix_variable_is_a_warning(root, monkeypatch, capsys):
+    monkeypatch.setenv("TGFIX_MODLE", "typo")
+    config.load({}, root)
+    assert capsys.readouterr().err == "tgfix: warning: TGFIX_MODLE names no tgfix setting; ignored\n"
 
 
 def test_unknown_key_is_a_usage_error(tmp_path):

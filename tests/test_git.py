@@ -4,6 +4,7 @@ import git as gitpython
 import pytest
 
 from tgfix import git
+from tgfix.lock import run_lock
 from tgfix.errors import TgfixError
 
 
@@ -61,9 +62,9 @@ def test_detached_head_refused(repo, project):
 
 
 def test_second_run_refused_while_locked(project):
-    with git.run_lock(project):
+    with run_lock(project):
         with pytest.raises(TgfixError, match="another tgfix run"):
-            with git.run_lock(project):
+            with run_lock(project):
                 pass
-    with git.run_lock(project):  # released
+    with run_lock(project):  # released
         pass

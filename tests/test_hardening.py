@@ -23,6 +23,7 @@ from fake_openai import FakeOpenAI
 from conftest import BUGGY_STATS, FIXED_STATS, STATS_TESTS, fenced
 from tgfix import llm, sandbox
 from tgfix import git as tgfix_git
+from tgfix.lock import run_lock
 from tgfix.cli import main
 from tgfix.errors import TgfixError
 from tgfix.runner import TestSpec, run_tests
@@ -150,7 +151,7 @@ def test_credentials_are_scrubbed_from_the_code_under_test(tmp_path, monkeypatch
         monkeypatch.setenv(name, value)
     (tmp_path / "mod.py").write_text("")
     (tmp_path / "test_env.py").write_text(ENV_TEST)
-    report, _ = run_tests(TestSpec(tmp_path, ("test_env.py",)), "mod.py", "")
+    report, _ = run_tests(TestSpec(tmp_path, ("test_env.py",)), {"mod.py": ""})
     assert report.all_passed, report.output
     assert "planted" not in report.output.lower()
 
@@ -206,7 +207,7 @@ def test_runaway_candidate_fails_instead_of_hanging(tmp_path, candidate, limits)
                                               "    assert largest([3, 9, 4]) == 9\n")
     started = time.monotonic()
     report, _ = run_tests(TestSpec(tmp_path, ("test_largest.py",), test_timeout=0, limits=limits),
-                          "stats.py", candidate)
+                          {"stats.py": candidate})
     assert not report.all_passed
     assert time.monotonic() - started < 30
     assert len(report.output) <= 2 * sandbox.OUTPUT_LIMIT
@@ -370,7 +371,7 @@ def test_real_ctrl_c_during_a_test_run_stops_it_at_once(project, scripted, priva
 
 def test_second_run_on_the_same_project_is_refused(project, scripted, monkeypatch):
     monkeypatch.chdir(project)
-    with tgfix_git.run_lock(project):
+    with run_lock(project):
         result = tgfix("stats.py")
     assert result.exit_code == 4, result.output
     assert "another tgfix run is working on" in result.output
@@ -415,12 +416,20 @@ def assert_refused(result, code: int, message: str):
      "looks like a secret"),
     (lambda p: ((p / ".gitignore").write_text("spec.md\n"), (p / "spec.md").write_text("spec\n")),
      ["stats.py", "--problem", "spec.md"], 2, "ignored by git"),
-    (lambda p: None, ["stats.py", "--max-iters", "0"], 2, "--max-iters must be at least 1"),
-    (lambda p: None, ["stats.py", "--candidates", "0"], 2, "--candidates must be at least 1"),
+    (lambda p: None, ["stats.py", "--max-iters", "0"], 2, "--max-iters: input should be greater than or equal to 1"),
+    (lambda p: None, ["stats.py", "--candidates", "0"], 2, "--candidates: input should be greater than or equal to 1"),
     (lambda p: git.Repo(p).git.checkout("--detach"), ["stats.py"], 4, "HEAD is detached"),
+    (lambda p: None, ["tests/test_stats.py"], 2, "tests/test_stats.py is a test file: tgfix repairs the code under test"),
+    (lambda p: (p / "conftest.py").write_text("x = 1\n"), ["conftest.py"], 2, "conftest.py is a test file"),
+    (lambda p: (p / "blob.py").write_bytes(b"\xff\xfe\x00binary"), ["blob.py"], 2, "blob.py is not UTF-8 text"),
+    (lambda p: git.Repo(p).git.config("--unset", "user.name"), ["stats.py"], 4, "git has no user.name"),
+    (lambda p: None, ["stats.py", "--report", "no/such/dir/run.json"], 2, "--report: no such folder: no/such/dir"),
 ], ids=["not-python", "symlink", "dotenv", "ssh-key", "ignored", "secret-problem", "ignored-problem",
-        "zero-iterations", "zero-candidates", "detached-head"])
+        "zero-iterations", "zero-candidates", "detached-head", "test-file", "conftest", "binary", "no-git-identity",
+        "report-folder"])
 def test_bad_input_is_refused_before_any_work(project, scripted, monkeypatch, setup, args, code, message):
+    monkeypatch.setenv("HOME", str(project.parent))  # no global git identity either
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     (project.parent / "elsewhere.py").write_text(BUGGY_STATS)
     setup(project)
     monkeypatch.chdir(project)

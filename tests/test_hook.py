@@ -20,8 +20,7 @@ from click.testing import CliRunner
 from conftest import BUGGY_STATS, FIXED_STATS, fenced
 from fake_openai import FakeOpenAI
 from tgfix.cli import main
-from tgfix.hook import is_test_file
-from tgfix.variable import Variable
+from tgfix.loss import TestLoss
 
 REPO = Path(__file__).resolve().parents[1]
 CRITIQUE = "test_largest fails because line 8 keeps the smaller value; it must keep the larger one."
@@ -119,7 +118,7 @@ def test_only_test_files_staged_nothing_to_repair(project, scripted):
 def test_test_files_are_never_repaired(project, name, is_test):
     (project / name).parent.mkdir(parents=True, exist_ok=True)
     (project / name).write_text("")
-    assert is_test_file(Variable.from_file(project / name, root=project)) is is_test
+    assert TestLoss().is_test(project / name, project) is is_test
 
 
 def closed_port_url():

@@ -21,7 +21,7 @@ SLOW = [e for e in EXAMPLES if e.start == "slow"]
 
 
 def run(example, source, *tests):
-    return run_tests(TestSpec(example.path, tests), FILE, source)[0]
+    return run_tests(TestSpec(example.path, tests), {FILE: source})[0]
 
 
 def test_buggy_and_slow_examples():

@@ -22,8 +22,8 @@ def test_disk_cache_hit_costs_nothing(scripted, tmp_path):
     first, second = engine(MESSAGES), engine(MESSAGES)
     assert len(scripted.requests) == 1
     assert second.cached and second.text == first.text and second.cost == 0
-    assert engine.ledger.calls == 2 and engine.ledger.cached_calls == 1
-    assert engine.ledger.cost == first.cost > 0
+    assert engine.usage.calls == 2 and engine.usage.cached_calls == 1
+    assert engine.usage.cost == first.cost > 0
 
 
 def test_cache_key_changes_with_sampling_parameters():

@@ -8,9 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import BUGGY_STATS, FIXED_STATS, STATS_TESTS, fenced
-from tgfix import llm
+from tgfix import llm, patch
 from tgfix.cli import main
-from tgfix.gradient import Gradient
 from tgfix.llm import LLM, Reply
 from tgfix.loss import TestLoss
 from tgfix.optimizer import TGD
@@ -31,10 +30,11 @@ def loss(tmp_path_factory):
         return TestLoss(tests=root / "tests", localize=False)(Variable.from_file(root / "stats.py", root=root))
 
 
-def variable_with_gradient(loss, fn=None) -> Variable:
+def loss_with_gradient(loss, fn=None):
+    """A fresh variable of the buggy file, its critique written, and its loss."""
     x = Variable.from_file(loss.variable.path, root=loss.variable.root)
-    x.grad = Gradient(CRITIQUE, dataclasses.replace(loss, variable=x, fn=fn or loss.fn))
-    return x
+    x.grad = CRITIQUE
+    return dataclasses.replace(loss, variable=x, fn=fn or loss.fn)
 
 
 BAD_REPLIES = {
@@ -52,12 +52,17 @@ BAD_REPLIES = {
 }
 
 
+def echo_the_prompt(request) -> str:
+    return request["messages"][1]["content"]
+
+
 @pytest.mark.parametrize("reply, reason", BAD_REPLIES.values(), ids=BAD_REPLIES.keys())
 def test_bad_reply_is_rejected_into_memory(loss, scripted, reply, reason):
-    x = variable_with_gradient(loss)
+    loss = loss_with_gradient(loss)
+    x = loss.variable
     optimizer = TGD([x], "openai/scripted", edit_format="whole")
-    scripted.append(optimizer._step_prompt(x, "whole") if reply is None else reply)
-    [step] = optimizer.step()
+    scripted.append(echo_the_prompt if reply is None else reply)
+    step = optimizer.step(loss)
     assert not step.accepted
     assert x.value == BUGGY_STATS
     assert reason in x.memory[-1].outcome and not x.memory[-1].accepted
@@ -73,8 +78,9 @@ def test_truncated_reply_is_rejected_into_memory(loss, scripted, monkeypatch):
 
     monkeypatch.setattr(llm.litellm, "completion", cut_off)
     scripted.append(fenced(FIXED_STATS))
-    x = variable_with_gradient(loss)
-    [step] = TGD([x], "openai/scripted", edit_format="whole").step()
+    loss = loss_with_gradient(loss)
+    x = loss.variable
+    step = TGD([x], "openai/scripted", edit_format="whole").step(loss)
     assert not step.accepted and x.value == BUGGY_STATS
     assert "cut off at max_tokens" in x.memory[-1].outcome
 
@@ -91,12 +97,13 @@ OTHER_FILE_DIFF = """```diff
 
 
 def test_diff_for_another_file_is_refused_and_the_whole_file_fallback_still_runs(loss, scripted):
-    x = variable_with_gradient(loss)
+    loss = loss_with_gradient(loss)
+    x = loss.variable
     optimizer = TGD([x], "openai/scripted", edit_format="udiff")
-    scripted.append(OTHER_FILE_DIFF)
-    assert optimizer._ask(x, "udiff", 0).error == "diff edits tests/test_stats.py, only stats.py may change"
+    with pytest.raises(patch.PatchError, match="^diff edits tests/test_stats.py, only stats.py may change$"):
+        patch.apply_diff(x.value, patch.extract_diff(OTHER_FILE_DIFF), x.name)
     scripted += [OTHER_FILE_DIFF, fenced(FIXED_STATS)]
-    [step] = optimizer.step()
+    step = optimizer.step(loss)
     assert step.accepted and x.value == FIXED_STATS
     assert (x.root / "tests" / "test_stats.py").read_text() == STATS_TESTS
 
@@ -137,6 +144,9 @@ class Unchanged:
     def evaluate(self, x, source):
         return self.report
 
+    def describe(self, loss, failures=None):
+        return "Tests passing: 2/4."
+
 
 LINES = st.sampled_from([
     *BUGGY_STATS.splitlines(keepends=True), "        if x > best:\n", "--- a/stats.py\n", "+++ b/stats.py\n",
@@ -152,8 +162,9 @@ REPLIES = st.lists(st.one_of(LINES, FENCED, st.text(max_size=30)), max_size=10).
 @given(replies=st.lists(REPLIES, min_size=2, max_size=2), edit_format=st.sampled_from(["whole", "udiff"]),
        truncated=st.booleans())
 def test_any_reply_becomes_a_proposal_or_a_reason(loss, replies, edit_format, truncated):
-    x = variable_with_gradient(loss, fn=Unchanged(loss.report))
-    [step] = TGD([x], Canned(replies, truncated), edit_format=edit_format).step()
+    loss = loss_with_gradient(loss, fn=Unchanged(loss.report))
+    x = loss.variable
+    step = TGD([x], Canned(replies, truncated), edit_format=edit_format).step(loss)
     [candidate] = step.candidates
     proposal = candidate.proposal
     assert (proposal.source is None) == bool(proposal.error)

@@ -4,7 +4,7 @@ import pytest
 
 import tgfix as tg
 from conftest import BUGGY_STATS, FIXED_STATS, fenced
-from tgfix.gradient import CRITIQUE_TOKENS
+from tgfix.gradient import CRITIQUE_TOKENS, failure_clusters
 from tgfix.optimizer import improvement
 from tgfix.runner import TestCase, TestReport
 
@@ -42,8 +42,8 @@ def step_once(x, loss_fn, scripted, *replies, **options):
     scripted += [CRITIQUE, *replies]
     engine = tg.LLM("openai/scripted", cache=None)
     loss = loss_fn(x)
-    loss.backward(engine)
-    return tg.TGD([x], model=engine, **options).step()[0]
+    tg.backward(loss, engine)
+    return tg.TGD([x], model=engine, **options).step(loss)
 
 
 def test_pytorch_shaped_loop_repairs(x, loss_fn, scripted):
@@ -54,8 +54,9 @@ def test_pytorch_shaped_loop_repairs(x, loss_fn, scripted):
         loss = loss_fn(x)
         if loss.passed:
             break
-        loss.backward(engine)
-        opt.step()
+        tg.backward(loss, engine)
+        opt.step(loss)
+        opt.zero_grad()
     assert loss.passed and x.value == FIXED_STATS
     assert x.memory[0].accepted and x.memory[0].outcome == "tests 2/4 -> 4/4"
 
@@ -63,19 +64,19 @@ def test_pytorch_shaped_loop_repairs(x, loss_fn, scripted):
 def test_backward_prompt_carries_the_loss(x, loss_fn, scripted):
     scripted.append(CRITIQUE)
     loss = loss_fn(x)
-    gradient = loss.backward(tg.LLM("openai/scripted", cache=None))
+    gradient = tg.backward(loss, tg.LLM("openai/scripted", cache=None))
     prompt = scripted.requests[0]["messages"][1]["content"]
     assert "tests.test_stats.test_largest" in prompt and "Tests passing: 2/4" in prompt
     assert "   8| " in prompt  # the file, line-numbered
     assert "line 8" in prompt  # fault localization
-    assert x.grad is gradient and gradient.text == CRITIQUE
+    assert x.grad == gradient == CRITIQUE
 
 
 def test_critique_is_capped_and_a_looping_one_kept_once(x, loss_fn, scripted):
     scripted.append(f"{CRITIQUE}\n\nSecond point.\n\n{CRITIQUE}\n\nSecond point.\n\n{CRITIQUE[:20]}")
-    gradient = loss_fn(x).backward(tg.LLM("openai/scripted", cache=None, max_tokens=4096))
+    gradient = tg.backward(loss_fn(x), tg.LLM("openai/scripted", cache=None, max_tokens=4096))
     assert scripted.requests[0]["max_tokens"] == CRITIQUE_TOKENS < 4096
-    assert gradient.text == f"{CRITIQUE}\n\nSecond point.\n\n{CRITIQUE[:20]}"
+    assert gradient == f"{CRITIQUE}\n\nSecond point.\n\n{CRITIQUE[:20]}"
 
 
 def test_rejected_step_keeps_value_and_feeds_memory(x, loss_fn, scripted):
@@ -90,8 +91,9 @@ def test_memory_reaches_the_next_prompts(x, loss_fn, scripted):
     step_once(x, loss_fn, scripted, "sorry, no code")
     scripted += [CRITIQUE, fenced(FIXED_STATS)]
     engine = tg.LLM("openai/scripted", cache=None)
-    loss_fn(x).backward(engine)
-    tg.TGD([x], model=engine).step()
+    loss = loss_fn(x)
+    tg.backward(loss, engine)
+    tg.TGD([x], model=engine).step(loss)
     gradient_prompt, step_prompt = (r["messages"][1]["content"] for r in scripted.requests[-2:])
     for prompt in (gradient_prompt, step_prompt):
         assert "<PAST_ATTEMPTS>" in prompt and "no ```python code block" in prompt
@@ -127,8 +129,32 @@ def test_unappliable_udiff_falls_back_to_whole_file(x, loss_fn, scripted):
     assert "```python code block" in scripted.requests[-1]["messages"][1]["content"]
 
 
-def test_no_gradient_ablation_steps_from_the_loss(x, loss_fn, scripted):
+def test_without_a_critique_the_step_reads_the_loss(x, loss_fn, scripted):
     scripted.append(fenced(FIXED_STATS))
-    loss_fn(x).as_gradient()
-    assert tg.TGD([x], model=tg.LLM("openai/scripted", cache=None)).step()[0].accepted
-    assert "Tests passing: 2/4" in scripted.requests[0]["messages"][1]["content"]
+    assert tg.TGD([x], model=tg.LLM("openai/scripted", cache=None)).step(loss_fn(x)).accepted
+    prompt = scripted.requests[0]["messages"][1]["content"]
+    assert "Tests passing: 2/4" in prompt and "<FEEDBACK>" not in prompt
+    assert "critique" not in scripted.requests[0]["messages"][0]["content"].split(",")[0]
+
+
+def test_a_proposal_that_drops_a_defined_name_is_rejected_before_tests(x, loss_fn, scripted):
+    without_mean = FIXED_STATS[FIXED_STATS.index("def largest"):]  # fixes the bug, loses untested code
+    result = step_once(x, loss_fn, scripted, fenced(without_mean))
+    assert not result.accepted and result.candidates[0].report is None
+    assert result.reason == "removes mean: keep every name the file defines"
+    assert x.memory[-1].outcome == result.reason and x.value == BUGGY_STATS
+
+
+def test_failures_cluster_by_the_line_they_point_at_and_critiques_are_numbered(tmp_path, scripted):
+    (tmp_path / "two.py").write_text("def f():\n    return 1\n\n\ndef g():\n    return 1\n")
+    (tmp_path / "test_two.py").write_text(
+        "from two import f, g\n\ndef test_f(): assert f() == 2\ndef test_f_again(): assert f() == 2\n"
+        "def test_g(): assert g() == 3\n")
+    x = tg.Variable.from_file(tmp_path / "two.py", root=tmp_path)
+    loss = tg.TestLoss(tests=tmp_path / "test_two.py")(x)
+    clusters = failure_clusters(loss)
+    assert [sorted(c.id.rsplit(".", 1)[1] for c in cluster) for cluster in clusters] == [
+        ["test_f", "test_f_again"], ["test_g"]]
+    scripted += ["f returns 1.", "g returns 1."]
+    text = tg.backward(loss, tg.LLM("openai/scripted", cache=None))
+    assert text == "Critique 1 of 2:\nf returns 1.\n\nCritique 2 of 2:\ng returns 1."

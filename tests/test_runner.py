@@ -57,7 +57,7 @@ def test_real_run_fail_pass_and_timeout(tmp_path):
         def test_true(): assert True
         def test_loop(): loop()
     """)
-    report, _ = run_tests(spec, "mod.py", (tmp_path / "mod.py").read_text())
+    report, _ = run_tests(spec, {"mod.py": (tmp_path / "mod.py").read_text()})
     outcomes = {c.id.split(".")[-1]: c.outcome for c in report.cases}
     assert outcomes == {"test_f": "failed", "test_true": "passed", "test_loop": "failed"}
     loop = next(c for c in report.cases if c.id.endswith("test_loop"))
@@ -66,21 +66,21 @@ def test_real_run_fail_pass_and_timeout(tmp_path):
 
 def test_candidate_source_is_tested_not_the_users_file(tmp_path):
     spec = write_project(tmp_path, "def f():\n    return 3\n", "from mod import f\ndef test_f(): assert f() == 2\n")
-    report, _ = run_tests(spec, "mod.py", "def f():\n    return 2\n")
+    report, _ = run_tests(spec, {"mod.py": "def f():\n    return 2\n"})
     assert report.all_passed
     assert (tmp_path / "mod.py").read_text() == "def f():\n    return 3\n"
 
 
 def test_collection_error_is_a_failure(tmp_path):
     spec = write_project(tmp_path, "def f(:\n", "from mod import f\ndef test_f(): assert f() == 2\n")
-    report, _ = run_tests(spec, "mod.py", "def f(:\n")
+    report, _ = run_tests(spec, {"mod.py": "def f(:\n"})
     assert not report.all_passed and report.failures
 
 
 def test_no_tests_is_a_setup_error(tmp_path):
     spec = write_project(tmp_path, "x = 1\n", "y = 2\n")
     with pytest.raises(TestSetupError, match="no tests found"):
-        run_tests(spec, "mod.py", "x = 1\n")
+        run_tests(spec, {"mod.py": "x = 1\n"})
 
 
 def test_coverage_per_test(tmp_path):
@@ -90,13 +90,13 @@ def test_coverage_per_test(tmp_path):
     (tmp_path / "tests" / "test_s.py").write_text(
         "from stats import largest, mean\ndef test_mean(): assert mean([2]) == 2\n"
         "def test_largest(): assert largest([1, 5]) == 5\n")
-    report, coverage = run_tests(TestSpec(tmp_path, ("tests",)), "stats.py", BUGGY_STATS, with_coverage=True)
-    assert coverage[2] == {"tests.test_s.test_mean"}
-    assert coverage[8] == {"tests.test_s.test_largest"}
+    report, coverage = run_tests(TestSpec(tmp_path, ("tests",)), {"stats.py": BUGGY_STATS}, coverage_of=("stats.py",))
+    assert coverage["stats.py"][2] == {"tests.test_s.test_mean"}
+    assert coverage["stats.py"][8] == {"tests.test_s.test_largest"}
 
 
 def test_test_command_runner(tmp_path):
     (tmp_path / "mod.py").write_text("x = 1\n")
     spec = TestSpec(tmp_path, (), command="python -c 'import mod; assert mod.x == 2'")
-    assert not run_tests(spec, "mod.py", "x = 1\n")[0].all_passed
-    assert run_tests(spec, "mod.py", "x = 2\n")[0].all_passed
+    assert not run_tests(spec, {"mod.py": "x = 1\n"})[0].all_passed
+    assert run_tests(spec, {"mod.py": "x = 2\n"})[0].all_passed

@@ -3,13 +3,15 @@
     import tgfix as tg
     x = tg.Variable.from_file("solution.py", role="solution to the problem in problem.md")
     loss_fn = tg.TestLoss(tests="tests/")
-    opt = tg.TGD([x], model="local/qwen2.5-coder-1.5b")
+    engine = tg.LLM("local/qwen2.5-coder-1.5b")
+    opt = tg.TGD([x], model=engine)
     for _ in range(5):
         loss = loss_fn(x)
         if loss.passed:
             break
-        loss.backward()   # textual gradient into x.grad
-        opt.step()        # proposes, validates, keeps only improvements
+        tg.backward(loss, engine)  # textual gradient into x.grad
+        opt.step(loss)             # proposes, validates, keeps only improvements
+        opt.zero_grad()
 """
 
 import importlib
@@ -18,8 +20,9 @@ import os
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # before litellm loads: no price-list download
 
 _EXPORTS = {
-    "Gradient": "tgfix.gradient", "LLM": "tgfix.llm", "Ledger": "tgfix.llm", "set_backward_engine": "tgfix.llm",
-    "Loss": "tgfix.loss", "TestLoss": "tgfix.loss", "TGD": "tgfix.optimizer", "StepResult": "tgfix.optimizer",
+    "backward": "tgfix.gradient", "LLM": "tgfix.llm", "Usage": "tgfix.llm",
+    "Loss": "tgfix.loss", "LossFunction": "tgfix.loss", "TestLoss": "tgfix.loss",
+    "TGD": "tgfix.optimizer", "StepResult": "tgfix.optimizer",
     "TestReport": "tgfix.runner", "Variable": "tgfix.variable",
 }
 __all__ = sorted(_EXPORTS)

@@ -1,4 +1,4 @@
-"""The command line: a thin layer over the engine. Every error is one line and a documented exit code."""
+"""The command line: a thin layer over the commands. Every error is one line and a documented exit code."""
 
 from __future__ import annotations
 
@@ -10,25 +10,27 @@ from pathlib import Path
 
 import click
 
-from tgfix import config
-from tgfix.console import Console, summary
-from tgfix.errors import Exit, TgfixError
+from tgfix import config, console
+from tgfix.errors import Exit, TgfixError, UsageError, epilog
 from tgfix.report import write_report
 from tgfix.sandbox import isolation
 from tgfix.variable import project_root
 
-EXIT_CODES = """\b
-Exit codes:
-  0  all tests pass
-  1  improved, but tests still fail
-  2  usage error (bad option; FILE missing, a symlink, a secret, ignored by git or too large)
-  3  no improvement found
-  4  environment error (git state, dirty FILE, another run holds the lock, tests changed)
-  5  model unavailable (not installed, unreachable, key refused)
-  6  tests unusable (none found, command not found)
-  7  tests fail at the start of `tgfix polish` (run `tgfix solve` first)
-  70 internal error (a bug in tgfix; -vv shows the traceback)
-  130 interrupted (FILE is at its original or last accepted state)"""
+SOLVE_EXITS = (Exit.PASSED, Exit.IMPROVED, Exit.USAGE, Exit.NO_IMPROVEMENT, Exit.ENVIRONMENT, Exit.MODEL,
+               Exit.TESTS, Exit.INTERNAL, Exit.INTERRUPTED)
+HOOK_EXITS = {Exit.PASSED: "tests pass (or fail with --allow-failing, or the model is unavailable with "
+                           "--on-unavailable skip)",
+              Exit.IMPROVED: "tests fail: the repair is in the working tree (review it, git add, commit again), "
+                             "or none was found",
+              Exit.USAGE: Exit.USAGE.description, Exit.ENVIRONMENT: Exit.ENVIRONMENT.description,
+              Exit.TESTS: Exit.TESTS.description, Exit.INTERNAL: Exit.INTERNAL.description,
+              Exit.INTERRUPTED: Exit.INTERRUPTED.description}
+POLISH_EXITS = {Exit.PASSED: "FILE is faster: every speed-up was kept (and committed, unless --no-commit)",
+                Exit.USAGE: Exit.USAGE.description,
+                Exit.NO_IMPROVEMENT: "nothing was faster beyond the noise: FILE is unchanged",
+                Exit.ENVIRONMENT: Exit.ENVIRONMENT.description, Exit.MODEL: Exit.MODEL.description,
+                Exit.TESTS: Exit.TESTS.description, Exit.FAILING: Exit.FAILING.description,
+                Exit.INTERNAL: Exit.INTERNAL.description, Exit.INTERRUPTED: Exit.INTERRUPTED.description}
 
 
 def friendly_errors(command):
@@ -50,41 +52,50 @@ def friendly_errors(command):
     return wrapper
 
 
-def _fail(message: str, code: int):
-    click.echo(f"tgfix: error: {message}", err=True)
+def _fail(message: str, code: Exit):
+    console.error(message)
     sys.exit(int(code))
 
 
-@click.group(epilog=EXIT_CODES)
+@click.group(epilog=epilog(SOLVE_EXITS + (Exit.FAILING,)))
 @click.version_option(package_name="tgfix")
 def main():
     """tgfix: repair code with textual gradients. Tests are the loss; every step is validated."""
 
 
 def run_options(command):
-    """Options shared by `solve` and `hook`; unset ones fall back to env, pyproject.toml, defaults."""
+    """Options shared by `solve`, `polish` and `hook`; unset ones fall back to env, pyproject.toml, defaults."""
     options = [
         click.option("--tests", "tests", multiple=True, type=click.Path(), help="Test file or folder (pytest)."),
         click.option("--test-cmd", help="Any test command; exit status 0 means pass."),
         click.option("--model", help="litellm model string (default: the embedded local model)."),
         click.option("--gradient-model", help="Model for the critique, if different from --model."),
         click.option("--api-base", help="Base URL of an OpenAI-compatible server (Ollama, vLLM, llama.cpp)."),
-        click.option("--temperature", type=float),
-        click.option("--seed", type=int),
+        click.option("--temperature", type=float, help="Sampling temperature of the first proposal, 0-2 (default 0)."),
+        click.option("--seed", type=int, help="Sampling seed (default 0): the same seed, the same answers."),
         click.option("--max-iters", type=int, help="Iteration budget (default 5)."),
-        click.option("--candidates", type=int, help="Proposals sampled and validated per step (default 1)."),
+        click.option("--candidates", type=int, help="Proposals sampled and validated per step, 1-16 (default 1)."),
         click.option("--patience", type=int, help="Stop after this many iterations without improvement (default 3)."),
         click.option("--max-cost", type=float, help="Stop once this many USD are spent."),
         click.option("--test-timeout", type=float, help="Seconds one test may run (default 10)."),
         click.option("--problem", type=click.Path(), help="Problem statement or spec given to the model."),
-        click.option("--edit-format", type=click.Choice(config.CHOICES["edit_format"])),
+        click.option("--edit-format", type=click.Choice(config.choices("edit_format")),
+                     help="How the model answers: the whole file, or a diff (auto: whole for small files and models)."),
         click.option("--memory", type=int, help="Earlier attempts shown to the model (default 5, 0 = none)."),
-        click.option("--gradient", type=click.Choice(config.CHOICES["gradient"]),
+        click.option("--gradient", type=click.Choice(config.choices("gradient")),
                      help="When to write a critique before a step; never = step straight from the test results."),
         click.option("--localize/--no-localize", default=None, help="Coverage-based fault localization (default on)."),
         click.option("--cache/--no-cache", default=None, help="Reuse cached model replies (default on)."),
-        click.option("-v", "--verbose", count=True, help="Show gradients (-v) and candidates (-vv)."),
+        click.option("-v", "--verbose", count=True, help="Show critiques (-v) and candidates (-vv)."),
         click.option("-q", "--quiet", count=True, help="Only the summary."),
+    ]
+    return functools.reduce(lambda cmd, option: option(cmd), reversed(options), command)
+
+
+def commit_options(command):
+    options = [
+        click.option("--commit/--no-commit", default=None, help="Commit each improvement with git (default on)."),
+        click.option("--allow-dirty", is_flag=True, default=None, help="Work on a FILE with uncommitted changes."),
     ]
     return functools.reduce(lambda cmd, option: option(cmd), reversed(options), command)
 
@@ -96,25 +107,23 @@ def settings_from(files: tuple[str, ...], flags: dict) -> config.Settings:
     return config.load({**flags, "verbosity": verbosity}, project_root(start))
 
 
-@main.command(epilog=EXIT_CODES)
+@main.command(epilog=epilog(SOLVE_EXITS))
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @run_options
-@click.option("--commit/--no-commit", default=None, help="Commit each improvement with git (default on).")
-@click.option("--allow-dirty", is_flag=True, default=None, help="Work on a FILE with uncommitted changes.")
+@commit_options
 @click.option("--report", type=click.Path(), help="Write the whole trajectory as JSON.")
 @friendly_errors
 def solve(files, **flags):
     """Repair FILES until their tests pass, committing every improvement."""
-    from tgfix.solve import solve as run_solve
+    from tgfix.commands.solve import solve as run_solve
 
     settings = settings_from(files, flags)
-    with Console(settings.verbosity) as console:
-        console.say(isolation().describe(), level=1)
-        run = run_solve(list(files), settings, on_event=console)
-    diff = run.diff()
-    if diff and settings.verbosity >= 0:
-        click.echo(diff, nl=False)
-    click.echo(summary(run), err=True)
+    if settings.report and not Path(settings.report).resolve().parent.is_dir():
+        raise UsageError(f"--report: no such folder: {Path(settings.report).parent}")
+    with console.Console(settings.verbosity) as reporter:
+        reporter.say(isolation().describe(), level=1)
+        run = run_solve(list(files), settings, reporter)
+    console.result(run, settings.verbosity)
     if settings.report:
         write_report(run, settings, Path(settings.report))
     sys.exit(int(run.exit_code))
@@ -126,29 +135,18 @@ def solve(files, **flags):
 @friendly_errors
 def doctor(model, no_probe):
     """Which model tgfix will use and why, whether it loads, how fast it runs."""
-    from tgfix.doctor import diagnose
+    from tgfix.commands.doctor import diagnose
 
     for line in diagnose(model, probe=not no_probe):
-        click.echo(line)
+        console.echo(line, err=False)
 
 
-HOOK_EXIT_CODES = """\b
-Exit codes:
-  0  tests pass (or fail with --allow-failing, or the model is unavailable with --on-unavailable skip)
-  1  tests fail: the repair is in the working tree (review it, git add, commit again), or none was found
-  2  usage error (bad option, missing file, no tests configured)
-  4  environment error (another run holds the lock)
-  6  tests unusable (none found, command not found)
-  70 internal error (a bug in tgfix; -vv shows the traceback)
-  130 interrupted (files are at their original or last accepted state)"""
-
-
-@main.command(epilog=HOOK_EXIT_CODES)
+@main.command(epilog=epilog(tuple(HOOK_EXITS), HOOK_EXITS))
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @run_options
 @click.option("--allow-failing", "hook_allow_failing", is_flag=True, default=None,
               help="Exit 0 when the tests fail and no repair is found.")
-@click.option("--on-unavailable", "hook_on_unavailable", type=click.Choice(config.CHOICES["hook_on_unavailable"]),
+@click.option("--on-unavailable", "hook_on_unavailable", type=click.Choice(config.choices("hook_on_unavailable")),
               help="When the model cannot be reached: fail (exit 1, default) or skip (exit 0 with a warning).")
 @friendly_errors
 def hook(files, **flags):
@@ -156,10 +154,10 @@ def hook(files, **flags):
 
     The budget is --max-iters, here 2 by default (hook_max_iters in [tool.tgfix]).
     """
-    from tgfix.hook import run_hook
+    from tgfix.commands.hook import run_hook
 
     flags["hook_max_iters"] = flags.pop("max_iters")
-    sys.exit(run_hook(list(files), settings_from(files, flags)))
+    sys.exit(int(run_hook(list(files), settings_from(files, flags))))
 
 
 @main.command("install-hook")
@@ -167,32 +165,18 @@ def hook(files, **flags):
 @friendly_errors
 def install_hook(force):
     """Install tgfix as this repository's git pre-commit hook (for repositories without pre-commit)."""
-    from tgfix.hook import install_git_hook
+    from tgfix.commands.hook import install_git_hook
 
-    click.echo(f"installed {install_git_hook(force)}")
-
-
-POLISH_EXIT_CODES = """\b
-Exit codes:
-  0  FILE is faster: every speed-up was kept (and committed, unless --no-commit)
-  2  usage error (bad option, missing file)
-  3  nothing was faster beyond the noise: FILE is unchanged
-  4  environment error (git state, dirty FILE, another run holds the lock)
-  5  model unavailable (not installed, unreachable, key refused)
-  6  tests unusable (none found, command not found)
-  7  tests fail at the start: make them pass with `tgfix solve` first
-  70 internal error (a bug in tgfix; -vv shows the traceback)
-  130 interrupted (FILE is at its original or last accepted state)"""
+    console.echo(f"installed {install_git_hook(force)}", err=False)
 
 
-@main.command(epilog=POLISH_EXIT_CODES)
+@main.command(epilog=epilog(tuple(POLISH_EXITS), POLISH_EXITS))
 @click.argument("file", type=click.Path())
 @run_options
+@commit_options
 @click.option("--bench-cmd", help="Time this command (run in the sandbox, exit 0 = pass) instead of the tests.")
 @click.option("--repeat", type=click.IntRange(min=1), default=5, show_default=True,
               help="Timed runs per measurement; their median and spread decide.")
-@click.option("--commit/--no-commit", default=None, help="Commit each speed-up with git (default on).")
-@click.option("--allow-dirty", is_flag=True, default=None, help="Work on a FILE with uncommitted changes.")
 @friendly_errors
 def polish(file, bench_cmd, repeat, **flags):
     """Make FILE faster once its tests pass, committing every speed-up.
@@ -200,30 +184,15 @@ def polish(file, bench_cmd, repeat, **flags):
     A change is kept only if every test still passes and the median time drops by more than
     the spread of the measurements (and by 5 % at least).
     """
-    from tgfix.polish import polish as run_polish
+    from tgfix.commands.polish import PolishConsole, polish as run_polish, speedup
 
     settings = settings_from((file,), flags)
-    with Console(settings.verbosity) as console:
-        run = run_polish(file, settings, bench_cmd, repeat, on_event=_with_timings(console))
-    diff = run.diff()
-    if diff and settings.verbosity >= 0:
-        click.echo(diff, nl=False)
-    click.echo(summary(run), err=True)
+    with PolishConsole(settings.verbosity) as reporter:
+        run = run_polish(file, settings, bench_cmd, repeat, reporter)
+    console.result(run, settings.verbosity)
     if run.improved:
-        click.echo(f"time: {run.summary()}.", err=True)
+        console.echo(f"time: {speedup(run)}.")
     sys.exit(int(run.exit_code))
-
-
-def _with_timings(console: Console):
-    """The console's events, plus the measurements polish's decisions rest on."""
-    def on_event(kind, payload):
-        console(kind, payload)
-        if kind == "start":
-            (loss,) = payload.initial.values()
-            console.say(f"    time: {loss.report.timing}")
-        elif kind == "iteration" and payload.step.accepted:
-            console.say(f"    {payload.step.reason}")
-    return on_event
 
 
 if __name__ == "__main__":

@@ -1,97 +1,120 @@
-"""Settings for a run: flags > TGFIX_* environment variables > [tool.tgfix] in pyproject.toml > defaults."""
+"""Settings for a run: flags > TGFIX_* environment variables > [tool.tgfix] in pyproject.toml > defaults.
+
+Every value, wherever it comes from, is checked here once, by its field's type and range;
+a bad one is a one-line usage error naming the flag, variable or pyproject key it came from.
+"""
 
 from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Annotated, Literal
 
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, EnvSettingsSource, NoDecode, SettingsConfigDict
+
+from tgfix import console
 from tgfix.errors import UsageError
 
+ENV_PREFIX = "TGFIX_"
+OTHER_VARIABLES = {"TGFIX_CACHE_DIR", "TGFIX_REQUIRE_MODEL", "TGFIX_TEST_TIMEOUT"}  # read elsewhere, not settings
 
-@dataclass(frozen=True)
-class Settings:
-    tests: tuple[str, ...] = ()
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, frozen=True, extra="forbid")
+
+    tests: Annotated[tuple[str, ...], NoDecode] = ()
     test_cmd: str | None = None
     model: str | None = None           # None: TGFIX_MODEL, else the embedded model
     gradient_model: str | None = None  # None: same as model
     api_base: str | None = None
-    temperature: float = 0.0
+    temperature: float = Field(0.0, ge=0, le=2)
     seed: int = 0
-    max_tokens: int = 2048
-    max_iters: int = 5
-    candidates: int = 1
-    patience: int = 3
-    max_cost: float | None = None
-    max_calls: int | None = None  # a hard cap on model calls (benchmarks compare methods at equal calls)
-    test_timeout: float = 10.0
+    max_tokens: int = Field(2048, ge=16)
+    max_iters: int = Field(5, ge=1)
+    candidates: int = Field(1, ge=1, le=16)
+    patience: int = Field(3, ge=1)
+    max_cost: float | None = Field(None, gt=0)
+    max_calls: int | None = Field(None, ge=1)  # a hard cap on model calls (benchmarks compare methods at equal calls)
+    test_timeout: float = Field(10.0, gt=0)
     problem: str | None = None
     role: str | None = None
-    edit_format: str = "auto"
-    memory: int = 5
-    gradient: str = "after-first"  # when a critique precedes the step: always | after-first | never (bench/README.md)
+    edit_format: Literal["auto", "whole", "udiff"] = "auto"
+    memory: int = Field(5, ge=0)
+    gradient: Literal["always", "after-first", "never"] = "after-first"  # when a critique precedes the step
     localize: bool = True   # False: no coverage-based fault localization (ablation)
     commit: bool = True
     allow_dirty: bool = False
     cache: bool = True
     report: str | None = None
     verbosity: int = 0
-    hook_max_iters: int = 2           # `tgfix hook`'s budget: a commit is waiting
-    hook_allow_failing: bool = False  # `tgfix hook`: exit 0 when tests fail and no repair is found
-    hook_on_unavailable: str = "fail"  # `tgfix hook`, model unreachable: "fail" (exit 1) or "skip" (exit 0)
+    hook_max_iters: int = Field(2, ge=1)  # `tgfix hook`'s budget: a commit is waiting
+    hook_allow_failing: bool = False      # `tgfix hook`: exit 0 when tests fail and no repair is found
+    hook_on_unavailable: Literal["fail", "skip"] = "fail"  # `tgfix hook`, model unreachable: exit 1, or 0
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls, init_settings, **sources):
+        return (init_settings,)  # load() reads the environment and pyproject itself, to name each value's origin
+
+    @field_validator("tests", mode="before")
+    @classmethod
+    def _paths(cls, value):
+        return tuple(value.split(os.pathsep)) if isinstance(value, str) else value
 
 
-PATH_SETTINGS = {"tests", "problem"}
-CHOICES = {
-    "edit_format": ("auto", "whole", "udiff"),
-    "gradient": ("always", "after-first", "never"),
-    "hook_on_unavailable": ("fail", "skip"),
-}
+PATH_SETTINGS = ("tests", "problem")
+
+
+def choices(name: str) -> tuple[str, ...]:
+    """The values a choice setting accepts, for click."""
+    return Settings.model_fields[name].annotation.__args__
 
 
 def load(flags: dict, project: Path) -> Settings:
-    merged = {**_from_pyproject(project), **_from_env(), **{k: v for k, v in flags.items() if v is not None}}
-    known = {f.name for f in fields(Settings)}
-    unknown = sorted(set(merged) - known)
-    if unknown:
-        raise UsageError(f"unknown tgfix setting: {', '.join(unknown)}")
-    return Settings(**{name: _convert(name, value) for name, value in merged.items()})
+    """The settings for a run in `project`; flags whose value is None are unset."""
+    origins = {}
+    merged = {}
+    for where, values in (_from_pyproject(project), _from_env(), ("--", {k: v for k, v in flags.items() if v is not None})):
+        for name, value in values.items():
+            merged[name], origins[name] = value, _origin(where, name)
+    try:
+        return Settings(**merged)
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = str(first["loc"][0]) if first["loc"] else ""
+        what = origins.get(name, name)
+        if first["type"] == "extra_forbidden":
+            raise UsageError(f"unknown tgfix setting: {what}") from None
+        raise UsageError(f"{what}: {first['msg'][0].lower() + first['msg'][1:]} (got {first['input']!r})") from None
 
 
-def _from_pyproject(project: Path) -> dict:
+def _origin(where: str, name: str) -> str:
+    if where == "--":
+        return "--" + name.replace("_", "-")
+    if where == "env":
+        return ENV_PREFIX + name.upper()
+    return f"{name} in [tool.tgfix] of {where}"
+
+
+def _from_pyproject(project: Path) -> tuple[str, dict]:
     path = project / "pyproject.toml"
     if not path.is_file():
-        return {}
+        return str(path), {}
     try:
         table = tomllib.loads(path.read_text()).get("tool", {}).get("tgfix", {})
     except tomllib.TOMLDecodeError as error:
         raise UsageError(f"{path}: {error}") from None
     settings = {key.replace("-", "_"): value for key, value in table.items()}
-    for key in PATH_SETTINGS & settings.keys():  # paths in pyproject.toml are relative to the project
+    for key in set(PATH_SETTINGS) & settings.keys():  # paths in pyproject.toml are relative to the project
         value = settings[key]
         settings[key] = [str(project / p) for p in value] if isinstance(value, list) else str(project / value)
-    return settings
+    return str(path), settings
 
 
-def _from_env() -> dict:
-    names = {f.name for f in fields(Settings)}
-    return {name: os.environ[f"TGFIX_{name.upper()}"] for name in names if f"TGFIX_{name.upper()}" in os.environ}
-
-
-def _convert(name: str, value):
-    kind = {f.name: f.type for f in fields(Settings)}[name]
-    try:
-        if kind.startswith("tuple"):
-            return tuple(value.split(os.pathsep) if isinstance(value, str) else value)
-        if kind == "bool":
-            return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes", "on")
-        if kind.startswith("int"):
-            return int(value)
-        if kind.startswith("float"):
-            return float(value)
-        if name in CHOICES and value not in CHOICES[name]:
-            raise ValueError
-        return str(value)
-    except (TypeError, ValueError):
-        raise UsageError(f"setting {name}: cannot use {value!r}") from None
+def _from_env() -> tuple[str, dict]:
+    known = {ENV_PREFIX + name.upper() for name in Settings.model_fields} | OTHER_VARIABLES
+    for variable in sorted(set(os.environ) - known):
+        if variable.startswith(ENV_PREFIX):
+            console.warning(f"{variable} names no tgfix setting; ignored")
+    return "env", EnvSettingsSource(Settings)()

@@ -1,4 +1,5 @@
-"""What the user reads while tgfix runs: a spinner while the model thinks, one line per iteration, a summary."""
+"""Everything tgfix prints goes through here: a spinner while the model thinks, a line per
+iteration, the diff (stdout) and the summary (stderr)."""
 
 from __future__ import annotations
 
@@ -6,16 +7,34 @@ import itertools
 import sys
 import threading
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
 import click
 
-if TYPE_CHECKING:  # solve imports litellm (seconds): the hook's passing path must not pay for it
-    from tgfix.solve import Iteration, Run
+if TYPE_CHECKING:  # these import litellm (seconds): the hook's passing path must not pay for it
+    from tgfix.loop import Iteration
+    from tgfix.loss import Loss
+    from tgfix.session import Run
+
+
+def echo(text: str, *, err: bool = True, nl: bool = True) -> None:
+    click.echo(text, err=err, nl=nl)
+
+
+def error(message: str) -> None:
+    echo(f"tgfix: error: {message}")
+
+
+def warning(message: str) -> None:
+    echo(f"tgfix: warning: {message}")
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 class Console:
-    """Receives the engine's events and prints them at the chosen verbosity (-1 quiet, 0 normal, 1+ verbose)."""
+    """The loop's Reporter for a terminal, at the chosen verbosity (-1 quiet, 0 normal, 1+ verbose)."""
 
     def __init__(self, verbosity: int = 0, stream=None):
         self.verbosity = verbosity
@@ -37,33 +56,31 @@ class Console:
             self._spinner.join()
         self._clear()
 
-    def __call__(self, kind: str, payload) -> None:
-        if kind == "status":
-            self._status, self._since = payload, time.monotonic()
-            if not self.live and self.verbosity >= 1:
-                self.say(f"... {payload}")
-        elif kind == "start":
-            self._start(payload)
-        elif kind == "iteration":
-            self._iteration(payload)
-
     def say(self, text: str, *, level: int = 0) -> None:
         if self.verbosity >= level:
             self._clear()
             click.echo(text, file=self.stream)
 
-    def _start(self, run: Run) -> None:
-        for name, loss in run.initial.items():
-            self.say(f"{name}: tests {loss.report.score} pass at start ({loss.report.seconds:.1f} s)")
-            if self.verbosity >= 1 and not loss.passed:
+    def status(self, text: str) -> None:
+        self._status, self._since = text, time.monotonic()
+        if not self.live and self.verbosity >= 1:
+            self.say(f"... {text}")
+
+    def started(self, losses: Sequence[Loss]) -> None:
+        report = losses[0].report
+        names = ", ".join(loss.variable.name for loss in losses)
+        self.say(f"{names}: tests {report.score} pass at start ({report.seconds:.1f} s)")
+        if self.verbosity >= 1 and not losses[0].passed:
+            for loss in losses:
                 self.say(loss.text(), level=1)
 
-    def _iteration(self, it: Iteration) -> None:
+    def iteration(self, it: Iteration) -> None:
         step = it.step
         verdict = "accepted" if step.accepted else f"rejected: {step.reason}"
         self.say(f"[{it.number}] {it.file}  tests {step.before.score} -> {_after(it)}  {verdict}  "
-                 f"({it.calls} calls, {it.tokens:,} tokens, ${it.cost:.4f}, {it.seconds:.1f} s)")
-        self.say(f"    gradient: {_indent(it.gradient)}", level=1)
+                 f"({plural(it.calls, 'call')}, {plural(it.tokens, 'token')}, ${it.cost:.4f}, {it.seconds:.1f} s)")
+        read = f"critique: {_indent(it.gradient)}" if it.gradient else "read the test results (no critique)"
+        self.say(f"    {read}", level=1)
         for candidate in step.candidates:
             detail = candidate.proposal.diff or candidate.proposal.error
             self.say(f"    candidate ({candidate.verdict}):\n{_indent(detail, 6)}", level=2)
@@ -83,17 +100,24 @@ class Console:
             self.stream.flush()
 
 
+def result(run: Run, verbosity: int) -> None:
+    """The end of a run: the whole diff on stdout (for piping), the summary on stderr."""
+    diff = run.diff()
+    if diff and verbosity >= 0:
+        echo(diff, err=False, nl=False)
+    echo(summary(run))
+
+
 def summary(run: Run) -> str:
-    ledger = run.ledger
-    start = ", ".join(f"{loss.report.score}" for loss in run.initial.values())
-    end = run.final.report.score if run.final else start
+    usage = run.usage
+    start, end = run.initial[0].report.score, run.final[0].report.score
     accepted = sum(i.step.accepted for i in run.iterations)
     where = "committed" if run.committed else "written to the file (not committed)"
-    lines = [f"tests {start} -> {end}: {run.stop_reason}.",
-             f"{len(run.iterations)} iterations, {accepted} accepted and {where}; {ledger.calls} model calls "
-             f"({ledger.cached_calls} cached), {ledger.prompt_tokens:,} prompt + {ledger.completion_tokens:,} "
-             f"completion tokens, ${ledger.cost:.4f}, {ledger.seconds:.0f} s in the model."]
-    return "\n".join(lines)
+    return "\n".join([
+        f"tests {start} -> {end}: {run.stop_reason}.",
+        f"{plural(len(run.iterations), 'iteration')}, {accepted} accepted and {where}; "
+        f"{plural(usage.calls, 'model call')} ({usage.cached_calls} cached), {usage.prompt_tokens:,} prompt + "
+        f"{usage.completion_tokens:,} completion tokens, ${usage.cost:.4f}, {usage.seconds:.0f} s in the model."])
 
 
 def _after(it: Iteration) -> str:

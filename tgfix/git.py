@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
-import tempfile
-from contextlib import contextmanager
 from pathlib import Path
 
 import git
@@ -34,6 +31,18 @@ def check_committable(repo: git.Repo, file: Path, allow_dirty: bool) -> None:
                          "or pass --allow-dirty (tgfix's commits will then include them)")
 
 
+def check_identity(repo: git.Repo) -> None:
+    """Commits need an author: checked before any model call, not after the work."""
+    for key, variable in (("name", "GIT_AUTHOR_NAME"), ("email", "GIT_AUTHOR_EMAIL")):
+        if os.environ.get(variable):
+            continue
+        try:
+            repo.git.config("--get", f"user.{key}")
+        except git.GitCommandError:
+            raise TgfixError(f"git has no user.{key}: set it (git config user.{key} ...), "
+                             "or pass --no-commit") from None
+
+
 def is_ignored(repo: git.Repo, path: Path) -> bool:
     try:
         repo.git.check_ignore("--quiet", "--", str(path.resolve()))
@@ -52,45 +61,8 @@ def commit_file(repo: git.Repo, file: Path, message: str) -> str:
 
 
 def _tracked(repo: git.Repo, relative: str) -> list[str]:
-    return repo.git.ls_files("--", relative).splitlines()
+    return [name for name in repo.git.ls_files("-z", "--", relative).split("\0") if name]  # -z: names unquoted
 
 
 def _relative(repo: git.Repo, file: Path) -> str:
     return file.resolve().relative_to(Path(repo.working_tree_dir).resolve()).as_posix()
-
-
-@contextmanager
-def run_lock(root: Path):
-    """One tgfix run per project at a time; a lock left by a dead process is taken over."""
-    digest = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
-    path = Path(tempfile.gettempdir()) / f"tgfix-{digest}.lock"
-    _acquire(path, root)
-    try:
-        yield
-    finally:
-        path.unlink(missing_ok=True)
-
-
-def _acquire(path: Path, root: Path) -> None:
-    for _ in range(2):
-        try:
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        except FileExistsError:
-            if _holder_alive(path):
-                raise TgfixError(f"another tgfix run is working on {root} (lock {path})") from None
-            path.unlink(missing_ok=True)
-            continue
-        os.write(fd, str(os.getpid()).encode())
-        os.close(fd)
-        return
-    raise TgfixError(f"could not take the lock {path}")
-
-
-def _holder_alive(path: Path) -> bool:
-    try:
-        os.kill(int(path.read_text()), 0)
-    except PermissionError:  # alive, another user's
-        return True
-    except (ValueError, OSError):
-        return False
-    return True

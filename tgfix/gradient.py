@@ -2,61 +2,57 @@
 
 Failures with different causes get one critique each (a single critique covering many
 criteria dilutes); the critiques are then concatenated, as TextGrad aggregates gradients.
+The loss function supplies the prompt: a repair critique for tests, a speed one for polish.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tgfix import prompts
+from tgfix.loss import Loss
+from tgfix.runner import TestCase
 
 if TYPE_CHECKING:
     from tgfix.llm import LLM
-    from tgfix.loss import Loss
 
 MAX_CLUSTERS = 3
 CRITIQUE_TOKENS = 512  # a critique is prose; an uncapped one can run for minutes on a small CPU model
 
 
-@dataclass(frozen=True)
-class Gradient:
-    text: str
-    loss: "Loss"
-    from_critic: bool = True  # False: the raw loss stands in for a critique (ablation)
-
-
-def backward(loss: "Loss", engine: "LLM") -> Gradient:
-    clusters = failure_clusters(loss)
-    critiques = [_critique(loss, engine, failures) for failures in clusters]
+def backward(loss: Loss, engine: LLM) -> str:
+    """Write the textual gradient of the loss into its variable's grad, and return it."""
+    critiques = [critique(loss, engine, failures) for failures in failure_clusters(loss)]
     if len(critiques) == 1:
-        return Gradient(critiques[0], loss)
-    text = "\n\n".join(f"Critique {n} of {len(critiques)}:\n{c}" for n, c in enumerate(critiques, 1))
-    return Gradient(text, loss)
+        text = critiques[0]
+    else:
+        text = "\n\n".join(f"Critique {n} of {len(critiques)}:\n{c}" for n, c in enumerate(critiques, 1))
+    loss.variable.grad = text
+    return text
 
 
-def _critique(loss: "Loss", engine: "LLM", failures) -> str:
+def critique(loss: Loss, engine: LLM, failures: tuple[TestCase, ...] | None) -> str:
     x = loss.variable
-    prompt = prompts.GRADIENT.substitute(
+    messages = loss.fn.critique.messages(
         name=x.name, role=x.role, problem=loss.problem_block(), numbered_file=x.numbered(),
-        loss=loss.text(failures), memory=memory_block(x.memory))
-    reply = engine([{"role": "system", "content": prompts.GRADIENT_SYSTEM},
-                    {"role": "user", "content": prompt}], max_tokens=CRITIQUE_TOKENS)
-    return _without_repeats(reply.text)
+        loss=loss.text(failures), memory=x.memory.render())
+    return without_repeats(engine(messages, max_tokens=CRITIQUE_TOKENS).text)
 
 
-def _without_repeats(text: str) -> str:
+def without_repeats(text: str) -> str:
     """A small model at temperature 0 can loop, repeating paragraphs until cut off: keep each once."""
     return "\n\n".join(dict.fromkeys(p.strip() for p in text.split("\n\n") if p.strip()))
 
 
-def failure_clusters(loss: "Loss") -> list[tuple]:
-    """Group failures by where they point in the file; largest group first, at most MAX_CLUSTERS."""
+def failure_clusters(loss: Loss) -> list[tuple[TestCase, ...] | None]:
+    """Group failures by where they point in the file; largest group first, at most MAX_CLUSTERS.
+    A loss without failures (polish's) is critiqued whole: [None]."""
     groups = defaultdict(list)
     for case in loss.report.failures:
         groups[_failure_site(case, loss)].append(case)
+    if not groups:
+        return [None]
     ranked = sorted(groups.values(), key=len, reverse=True)
     if len(ranked) <= MAX_CLUSTERS:
         return [tuple(g) for g in ranked]
@@ -64,7 +60,7 @@ def failure_clusters(loss: "Loss") -> list[tuple]:
     return [tuple(g) for g in ranked[:MAX_CLUSTERS - 1]] + [rest]
 
 
-def _failure_site(case, loss: "Loss") -> str:
+def _failure_site(case: TestCase, loss: Loss) -> str:
     """The file's line in the traceback, else the most suspicious line the test ran, else the error type."""
     sites = re.findall(rf"(?:^|\s){re.escape(loss.variable.name)}:(\d+)", case.traceback, re.MULTILINE)
     if sites:
@@ -73,13 +69,3 @@ def _failure_site(case, loss: "Loss") -> str:
     if executed:
         return f"line {executed[0]}"
     return case.message.split(":")[0]
-
-
-def memory_block(memory) -> str:
-    if not memory:
-        return ""
-    attempts = "\n\n".join(
-        prompts.ATTEMPT.substitute(number=n, verdict="accepted" if a.accepted else "rejected",
-                                   outcome=a.outcome, diff=a.diff)
-        for n, a in enumerate(memory, 1))
-    return prompts.MEMORY.substitute(attempts=attempts)

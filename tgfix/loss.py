@@ -1,26 +1,49 @@
-"""The loss: run the tests on the variable, and describe the failures in words a model can use."""
+"""The loss: run the tests on the variables, and describe the failures in words a model can use.
+
+A loss function is anything with the LossFunction interface: `TestLoss` (the tests pass or
+fail) here, and polish's timing loss. Calling `forward` runs it once for all variables.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol, Sequence
 
-from tgfix import gradient, prompts
+from tgfix import prompts
 from tgfix.config import Settings
 from tgfix.errors import UsageError
 from tgfix.localize import SuspiciousLine, rank_lines
 from tgfix.runner import LineCoverage, TestCase, TestReport, TestSpec, run_tests
 from tgfix.sandbox import Limits
-from tgfix.variable import Variable
+from tgfix.variable import Variable, read_text
 
 MAX_FAILURES_SHOWN = 8
+TEST_FILE = re.compile(r"test_.*\.py|.*_test\.py|conftest\.py")  # what pytest collects, and its fixtures
+
+
+class LossFunction(Protocol):
+    """What the loop, the critic and the optimizer need of a loss function."""
+
+    problem: str
+    critique: prompts.Prompt  # how backward asks for the textual gradient
+
+    def forward(self, variables: Sequence[Variable]) -> list[Loss]:
+        """One evaluation of the variables as they are: a Loss for each."""
+
+    def evaluate(self, x: Variable, source: str) -> TestReport:
+        """Test a candidate source for x without touching x."""
+
+    def describe(self, loss: Loss, failures: tuple[TestCase, ...] | None) -> str:
+        """The loss in words, for the model."""
 
 
 @dataclass(frozen=True)
 class Loss:
     variable: Variable
     report: TestReport
-    fn: "TestLoss"
+    fn: LossFunction
     suspicious: tuple[SuspiciousLine, ...] = ()
     coverage: LineCoverage = field(default_factory=dict)
 
@@ -29,30 +52,11 @@ class Loss:
         return self.report.all_passed
 
     def text(self, failures: tuple[TestCase, ...] | None = None) -> str:
-        failures = self.report.failures if failures is None else failures
-        shown = "\n".join(prompts.FAILURE.substitute(test=f.id, message=f.message or f.outcome,
-                                                     traceback=_indent(f.traceback))
-                          for f in failures[:MAX_FAILURES_SHOWN])
-        if len(failures) > MAX_FAILURES_SHOWN:
-            shown += f"\n(and {len(failures) - MAX_FAILURES_SHOWN} more failing tests)"
-        lines = "\n".join(f"  line {s.number} ({s.score:.2f}): {s.text}" for s in self.suspicious)
-        return prompts.LOSS.substitute(score=self.report.score, failures=shown,
-                                       suspicious=prompts.SUSPICIOUS.substitute(lines=lines) if lines else "")
+        return self.fn.describe(self, failures)
 
     def problem_block(self) -> str:
         problem = self.fn.problem.strip()
         return prompts.PROBLEM.substitute(problem=problem) if problem else ""
-
-    def backward(self, engine=None) -> gradient.Gradient:
-        """Write the textual gradient into variable.grad (engine: an LLM; default: the default model)."""
-        from tgfix.llm import default_engine
-        self.variable.grad = gradient.backward(self, engine or default_engine())
-        return self.variable.grad
-
-    def as_gradient(self) -> gradient.Gradient:
-        """Use the loss itself as the feedback, with no critic call (the 'no gradient' ablation)."""
-        self.variable.grad = gradient.Gradient(self.text(), self, from_critic=False)
-        return self.variable.grad
 
 
 @dataclass
@@ -66,6 +70,7 @@ class TestLoss:
     limits: Limits = field(default_factory=Limits)
     problem: str = ""
     localize: bool = True
+    critique: prompts.Prompt = prompts.REPAIR_CRITIQUE
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "TestLoss":
@@ -78,27 +83,91 @@ class TestLoss:
         return cls(tests=settings.tests, command=settings.test_cmd, test_timeout=settings.test_timeout,
                    limits=Limits(), problem=read_problem(settings.problem), localize=settings.localize)
 
+    @property
+    def paths(self) -> list[Path]:
+        listed = [self.tests] if isinstance(self.tests, (str, Path)) else list(self.tests)
+        return [Path(p).resolve() for p in listed if str(p)]
+
     def spec(self, x: Variable) -> TestSpec:
-        paths = [self.tests] if isinstance(self.tests, (str, Path)) else list(self.tests)
-        relative = tuple(Path(p).resolve().relative_to(x.root).as_posix() for p in paths if str(p))
+        relative = tuple(path.relative_to(x.root).as_posix() for path in self.paths)
         return TestSpec(x.root, relative, self.command, self.test_timeout, self.limits)
 
     def __call__(self, x: Variable) -> Loss:
-        report, coverage = run_tests(self.spec(x), x.name, x.value, with_coverage=self.localize)
+        return self.forward([x])[0]
+
+    def forward(self, variables: Sequence[Variable]) -> list[Loss]:
+        """One test run with every variable's current value, with coverage of each when localizing."""
+        files = {x.name: x.value for x in variables}
+        report, coverage = run_tests(self.spec(variables[0]), files, coverage_of=tuple(files) if self.localize else ())
         failing = frozenset(f.id for f in report.failures)
-        suspicious = rank_lines(coverage, failing, x.value) if failing else ()
-        return Loss(x, report, self, suspicious, coverage)
+        losses = []
+        for x in variables:
+            lines = coverage.get(x.name, {})
+            suspicious = rank_lines(lines, failing, x.value) if failing else ()
+            losses.append(Loss(x, report, self, suspicious, lines))
+        return losses
 
     def evaluate(self, x: Variable, source: str) -> TestReport:
-        """Test a candidate source for x without touching x."""
-        return run_tests(self.spec(x), x.name, source)[0]
+        return run_tests(self.spec(x), {x.name: source})[0]
+
+    def describe(self, loss: Loss, failures: tuple[TestCase, ...] | None = None) -> str:
+        failures = loss.report.failures if failures is None else failures
+        shown = "\n".join(prompts.FAILURE.substitute(test=f.id, message=f.message or f.outcome,
+                                                     traceback=_indent(f.traceback))
+                          for f in failures[:MAX_FAILURES_SHOWN])
+        if len(failures) > MAX_FAILURES_SHOWN:
+            shown += f"\n(and {len(failures) - MAX_FAILURES_SHOWN} more failing tests)"
+        lines = "\n".join(f"  line {s.number} ({s.score:.2f}): {s.text}" for s in loss.suspicious)
+        return prompts.LOSS.substitute(score=loss.report.score, failures=shown,
+                                       suspicious=prompts.SUSPICIOUS.substitute(lines=lines) if lines else "")
+
+    def is_test(self, path: Path, root: Path) -> bool:
+        """Tests are the loss, never the variable: a test module, a conftest, anything under the test
+        paths or in a `tests` folder of the project at root."""
+        path = path.resolve()
+        folders = path.relative_to(root).parts[:-1] if path.is_relative_to(root) else ()
+        return (TEST_FILE.fullmatch(path.name) is not None or "tests" in folders
+                or any(path == top or path.is_relative_to(top) for top in self.paths))
+
+
+# Where a collection error points: a SyntaxError's `File "...", line N`, else the last frame `path:N: in`.
+SYNTAX_SITE = re.compile(r'File "(?P<path>[^"]+)", line (?P<line>\d+)')
+FRAME_SITE = re.compile(r"^(?P<path>[^\s<][^:\n]*):(?P<line>\d+): in ", re.MULTILINE)
+
+
+def broken_tests(report: TestReport, variables: Sequence[Variable]) -> str | None:
+    """Why the tests cannot judge the variables (a test module that does not import for reasons of its
+    own: a syntax error in it, a missing module that is not a variable), or None."""
+    for case in report.failures:
+        if case.outcome != "error" or case.message != "collection failure":
+            continue
+        error = next((line[1:].strip() for line in reversed(case.traceback.splitlines()) if line.startswith("E ")), "")
+        syntax = re.match(r"(SyntaxError|IndentationError|TabError)\b", error)
+        sites = list((SYNTAX_SITE if syntax else FRAME_SITE).finditer(case.traceback))
+        if not sites:
+            continue
+        path = _in_project(sites[-1]["path"])
+        if any(path == x.name or _names_module_of(error, x) for x in variables):
+            continue  # the variable's own fault: that is what tgfix repairs
+        return f"{path}:{sites[-1]['line']}: {error}"
+    return None
+
+
+def _in_project(path: str) -> str:
+    """A path as the sandbox saw it, relative to the project copy."""
+    return re.sub(r"^.*?/tgfix-[^/]+/", "", path)
+
+
+def _names_module_of(error: str, x: Variable) -> bool:
+    module = Path(x.name).with_suffix("").as_posix().replace("/", ".")
+    return bool(re.search(rf"(from|named) '({re.escape(module)}|{re.escape(Path(x.name).stem)})'", error))
 
 
 def read_problem(path: str | None) -> str:
     if path is None:
         return ""
     try:
-        return Path(path).read_text()
+        return read_text(Path(path))
     except OSError as error:
         raise UsageError(f"cannot read the problem statement {path}: {error.strerror}") from None
 

@@ -1,9 +1,10 @@
 """Textual gradient descent: propose a new file from the gradient, validate it, keep it only if it is better.
 
 A step samples one or more proposals, turns each into a unified diff, rejects the ones
-that do not parse, runs the tests on the rest, and accepts the best one only if the acceptance
-rule says it is better (by default: it passes more tests and breaks none that passed). Every
-attempt, accepted or not, goes into the variable's memory, which the next backward and step read.
+that do not parse or drop a name the file defines, runs the tests on the rest, and accepts
+the best one only if the acceptance rule says it is better (by default: it passes more
+tests and breaks none that passed). Every attempt, accepted or not, goes into the
+variable's memory, which the next backward and step read.
 """
 
 from __future__ import annotations
@@ -14,13 +15,12 @@ from dataclasses import dataclass
 from typing import Callable
 
 from tgfix import patch, prompts, sandbox
-from tgfix.gradient import memory_block
 from tgfix.llm import LLM, Reply
+from tgfix.loss import Loss
 from tgfix.runner import TestReport
-from tgfix.variable import Attempt, Variable
+from tgfix.variable import Variable
 
 UDIFF_MIN_LINES = 200     # below this, asking for the whole file is cheap and safer
-MEMORY_DIFF_LINES = 30
 SAMPLING_TEMPERATURE = 0.8  # for candidates > 1: distinct samples need temperature
 
 
@@ -70,11 +70,12 @@ def improvement(before: TestReport, after: TestReport) -> tuple[bool, str]:
 
 
 class TGD:
-    """Textual gradient descent over file variables."""
+    """Textual gradient descent over file variables; `prompt` is what the step asks (repair or speed)."""
 
     def __init__(self, parameters: list[Variable], model: str | LLM, *, edit_format: str = "auto",
                  candidates: int = 1, memory: int = 5, accept: Acceptance = improvement,
-                 prefer: Preference = passing, on_status: Callable[[str], None] = lambda _: None):
+                 prefer: Preference = passing, prompt: prompts.Prompt = prompts.REPAIR_STEP,
+                 on_status: Callable[[str], None] = lambda _: None):
         self.parameters = parameters
         self.engine = model if isinstance(model, LLM) else LLM(model)
         self.edit_format = edit_format
@@ -82,24 +83,22 @@ class TGD:
         self.memory = memory
         self.accept = accept
         self.prefer = prefer
+        self.prompt = prompt
         self.on_status = on_status
 
     def zero_grad(self) -> None:
         for x in self.parameters:
             x.zero_grad()
 
-    def step(self) -> list[StepResult]:
-        return [self._step(x) for x in self.parameters if x.grad is not None]
-
-    def _step(self, x: Variable) -> StepResult:
-        loss = x.grad.loss
-        before = loss.report
+    def step(self, loss: Loss) -> StepResult:
+        """Propose changes to loss.variable from its gradient (if any) and loss, and keep the best valid one."""
+        x, before = loss.variable, loss.report
         self.on_status(f"proposing {self.candidates} change{'s' if self.candidates > 1 else ''}")
-        proposals = [self.propose(x, sample) for sample in range(self.candidates)]
+        proposals = [self.propose(loss, sample) for sample in range(self.candidates)]
         self.on_status("testing proposals")
         with ThreadPoolExecutor(max_workers=min(len(proposals), 2)) as pool:
             try:
-                candidates = list(pool.map(lambda p: self._validate(x, p, before), proposals))
+                candidates = list(pool.map(lambda p: self._validate(loss, p), proposals))
             except KeyboardInterrupt:
                 sandbox.stop_all()  # or leaving the pool would wait for every test run to end
                 raise
@@ -108,29 +107,28 @@ class TGD:
         if best:
             x.value = best.proposal.source
         for candidate in candidates:
-            self._remember(x, candidate, accepted=candidate is best)
+            shown = candidate.proposal.diff or candidate.proposal.error or "(the file came back unchanged)"
+            x.memory.record(shown, candidate.verdict, candidate is best, keep=self.memory)
         if best:
             return StepResult(True, before, best.report, best.proposal.diff, best.verdict, tuple(candidates))
         reason = "; ".join(sorted({c.verdict for c in candidates}))
         return StepResult(False, before, before, "", reason, tuple(candidates))
 
-    def propose(self, x: Variable, sample: int = 0) -> Proposal:
-        edit_format = self._format_for(x)
-        proposal = self._ask(x, edit_format, sample)
+    def propose(self, loss: Loss, sample: int = 0) -> Proposal:
+        edit_format = self._format_for(loss.variable)
+        proposal = self._ask(loss, edit_format, sample)
         if proposal.source is None and edit_format == "udiff":
-            return self._ask(x, "whole", sample)  # a diff that does not apply: fall back to the whole file
+            return self._ask(loss, "whole", sample)  # a diff that does not apply: fall back to the whole file
         return proposal
 
     def _format_for(self, x: Variable) -> str:
         if self.edit_format != "auto":
             return self.edit_format
-        small_model = self.engine.model.startswith("local/")
-        return "whole" if small_model or x.value.count("\n") < UDIFF_MIN_LINES else "udiff"
+        return "whole" if self.engine.is_local or x.value.count("\n") < UDIFF_MIN_LINES else "udiff"
 
-    def _ask(self, x: Variable, edit_format: str, sample: int) -> Proposal:
-        reply = self.engine([{"role": "system", "content": prompts.STEP_SYSTEM},
-                             {"role": "user", "content": self._step_prompt(x, edit_format)}],
-                            **self._sampling(sample))
+    def _ask(self, loss: Loss, edit_format: str, sample: int) -> Proposal:
+        x = loss.variable
+        reply = self.engine(self._messages(loss, edit_format), **self._sampling(sample))
         try:
             if reply.truncated:
                 raise patch.PatchError("reply cut off at max_tokens")
@@ -147,41 +145,45 @@ class TGD:
         seed = (self.engine.seed or 0) + sample
         return {"seed": seed, "temperature": max(self.engine.temperature, SAMPLING_TEMPERATURE)}
 
-    def _step_prompt(self, x: Variable, edit_format: str) -> str:
-        answer = prompts.WHOLE_FILE_FORMAT if edit_format == "whole" else prompts.UDIFF_FORMAT
-        return prompts.STEP.substitute(
-            name=x.name, role=x.role, problem=x.grad.loss.problem_block(),
-            file=x.value.rstrip("\n"), loss=x.grad.loss.text(), feedback=_feedback(x.grad),
-            memory=memory_block(x.memory),
-            answer_format=answer.substitute(name=x.name))
+    def _messages(self, loss: Loss, edit_format: str) -> list[dict]:
+        x = loss.variable
+        answer = (prompts.WHOLE_FILE_FORMAT.substitute(name=x.name, lang="python" if x.is_python else "")
+                  if edit_format == "whole" else prompts.UDIFF_FORMAT.substitute(name=x.name))
+        feedback = prompts.FEEDBACK.substitute(critique=x.grad) if x.grad else ""
+        return self.prompt.messages(
+            name=x.name, role=x.role, problem=loss.problem_block(), file=x.value.rstrip("\n"),
+            loss=loss.text(), feedback=feedback, memory=x.memory.render(), answer_format=answer)
 
-    def _validate(self, x: Variable, proposal: Proposal, before: TestReport) -> Candidate:
+    def _validate(self, loss: Loss, proposal: Proposal) -> Candidate:
+        x = loss.variable
         if proposal.source is None:
             return Candidate(proposal, None, False, f"unusable reply: {proposal.error}")
         if not proposal.diff:
             return Candidate(proposal, None, False, "no change")
-        if x.name.endswith(".py"):
-            try:
-                ast.parse(proposal.source)
-            except SyntaxError as error:
-                return Candidate(proposal, None, False, f"syntax error line {error.lineno}: {error.msg}")
-            except ValueError as error:  # e.g. a lone surrogate, which cannot be encoded
-                return Candidate(proposal, None, False, f"invalid source: {error}")
-        report = x.grad.loss.fn.evaluate(x, proposal.source)
-        return Candidate(proposal, report, *self.accept(before, report))
-
-    def _remember(self, x: Variable, candidate: Candidate, accepted: bool) -> None:
-        if self.memory <= 0:
-            return
-        shown = candidate.proposal.diff or candidate.proposal.error or "(the file came back unchanged)"
-        brief = "\n".join(shown.splitlines()[:MEMORY_DIFF_LINES])
-        x.memory.append(Attempt(brief, candidate.verdict, accepted))
-        del x.memory[:-self.memory]
+        if x.is_python:
+            unfit = _unfit_python(x.value, proposal.source)
+            if unfit:
+                return Candidate(proposal, None, False, unfit)
+        report = loss.fn.evaluate(x, proposal.source)
+        return Candidate(proposal, report, *self.accept(loss.report, report))
 
 
-def _feedback(gradient) -> str:
-    """The critique; none when the loss itself stood in for it (it is already in the prompt)."""
-    return prompts.FEEDBACK.substitute(critique=gradient.text) if gradient.from_critic else ""
+def _unfit_python(old: str, new: str) -> str:
+    """Why a proposed Python file cannot be right before any test runs, or "": it does not parse, or
+    it drops a name the file defined (whole-file answers silently lose code no test covers)."""
+    try:
+        ast.parse(new)
+    except SyntaxError as error:
+        return f"syntax error line {error.lineno}: {error.msg}"
+    except ValueError as error:  # e.g. a lone surrogate, which cannot be encoded
+        return f"invalid source: {error}"
+    try:
+        dropped = sorted(patch.defined_names(old) - patch.defined_names(new))
+    except SyntaxError:  # the file does not parse yet: any parsing answer is progress
+        return ""
+    if dropped:
+        return f"removes {', '.join(dropped[:3])}: keep every name the file defines"
+    return ""
 
 
 def _keep_final_newline(old: str, new: str) -> str:

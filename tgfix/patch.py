@@ -285,3 +285,19 @@ def describe_change(diff_text: str, new_source: str, verb: str = "edit") -> str:
     functions = [node for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
     touched = sorted({f.name for f in functions for n in lines if f.lineno <= n <= (f.end_lineno or f.lineno)})
     return f"{verb} {', '.join(name + '()' for name in touched)}" if touched else ""
+
+
+def defined_names(source: str) -> set[str]:
+    """What a module defines that others may use: its functions, classes, methods (Class.method)
+    and public module-level names."""
+    names = set()
+    for node in ast.parse(source).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        if isinstance(node, ast.ClassDef):
+            names |= {f"{node.name}.{item.name}" for item in node.body
+                      if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] \
+            if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else []
+        names |= {t.id for t in targets if isinstance(t, ast.Name) and not t.id.startswith("_")}
+    return names

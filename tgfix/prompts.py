@@ -1,34 +1,25 @@
 """Every prompt tgfix sends, as readable templates. Review them like code.
 
-Tags (<FILE>, <LOSS>, ...) mark where each input starts and ends, as in TextGrad; the
-model's answer is never parsed by tag, only by a fenced code block or diff.
+A Prompt is a system message and a user template. Tags (<FILE>, <LOSS>, ...) mark where
+each input starts and ends, as in TextGrad; the model's answer is never parsed by tag,
+only by a fenced code block or diff.
 """
 
+from dataclasses import dataclass
 from string import Template
 
-# --- backward: the textual gradient ---------------------------------------------------
 
-GRADIENT_SYSTEM = """\
-You are the gradient engine of a code-repair tool. You read a Python file and the \
-results of its tests, and you explain what in the file is wrong and how it must change. \
-You never write code: the optimizer that reads your critique writes the code."""
+@dataclass(frozen=True)
+class Prompt:
+    system: str
+    user: Template
 
-GRADIENT = Template("""\
-The variable to improve is `$name`, $role.
-$problem
-<FILE name="$name">
-$numbered_file
-</FILE>
+    def messages(self, **fields: str) -> list[dict]:
+        return [{"role": "system", "content": self.system},
+                {"role": "user", "content": self.user.substitute(**fields)}]
 
-<LOSS>
-$loss
-</LOSS>
-$memory
-Write the critique. For each failing test, say "The code fails <test> because ...", \
-naming the function and line numbers responsible and the behaviour the test expects. \
-Then say, in words, how the code must change. Assume the tests are correct. \
-Hidden tests will be harder than these, so ask for a general fix, not one tuned to \
-these asserts. Be short and specific. Do not write code.""")
+
+# --- pieces every prompt may hold ---------------------------------------------------------
 
 PROBLEM = Template("""
 <PROBLEM>
@@ -63,13 +54,70 @@ SUSPICIOUS = Template("""
 Lines most executed by failing tests and least by passing ones (suspiciousness 0-1):
 $lines""")
 
+TIMING = Template("""\
+All $count tests pass. Time of $what: $timing.
+Slowest tests: $slowest""")
+
+# --- backward: the textual gradient ---------------------------------------------------
+
+REPAIR_CRITIQUE = Prompt(
+    system="""\
+You are the gradient engine of a code-repair tool. You read a source file and the \
+results of its tests, and you explain what in the file is wrong and how it must change. \
+You never write code: the optimizer that reads your critique writes the code.""",
+    user=Template("""\
+The variable to improve is `$name`, $role.
+$problem
+<FILE name="$name">
+$numbered_file
+</FILE>
+
+<LOSS>
+$loss
+</LOSS>
+$memory
+Write the critique. For each failing test, say "The code fails <test> because ...", \
+naming the function and line numbers responsible and the behaviour the test expects. \
+Then say, in words, how the code must change. Assume the tests are correct. \
+Hidden tests will be harder than these, so ask for a general fix, not one tuned to \
+these asserts. Be short and specific. Do not write code."""))
+
+SPEED_CRITIQUE = Prompt(
+    system="""\
+You are the gradient engine of a code-speed tool. You read a source file whose tests all \
+pass and how long they take, and you explain where the time goes and how the algorithm \
+must change to run faster. You never write code: the optimizer that reads your critique \
+writes the code.""",
+    user=Template("""\
+The variable to speed up is `$name`, $role. Every test passes; now it must run faster.
+$problem
+<FILE name="$name">
+$numbered_file
+</FILE>
+
+<TIMING>
+$loss
+</TIMING>
+$memory
+Write the critique. Name the performance bottleneck: the function and line numbers where \
+the time goes, and the time complexity there. Then say, in words, which algorithmic \
+improvement removes it (a better data structure, memoization, one pass instead of nested \
+loops...). The behaviour must stay identical: the same result for every input, including \
+the inputs of hidden tests. Be short and specific. Do not write code."""))
+
 # --- step: textual gradient descent -------------------------------------------------------
 
-STEP_SYSTEM = """\
-You are the optimizer of a code-repair tool. You receive a Python file, the results of \
-its tests, and a critique of it (the feedback), and you correct the file so the tests pass."""
+FEEDBACK = Template("""
+<FEEDBACK>
+$critique
+</FEEDBACK>
+""")
 
-STEP = Template("""\
+REPAIR_STEP = Prompt(
+    system="""\
+You are the optimizer of a code-repair tool. You receive a source file and the results of \
+its tests, sometimes with a critique of the file, and you correct the file so the tests pass.""",
+    user=Template("""\
 The variable to improve is `$name`, $role.
 $problem
 <FILE name="$name">
@@ -87,16 +135,35 @@ $feedback$memory
 4. Keep the imports the file needs.
 </CONSTRAINTS>
 
-$answer_format""")
+$answer_format"""))
 
-FEEDBACK = Template("""
-<FEEDBACK>
-$critique
-</FEEDBACK>
-""")
+SPEED_STEP = Prompt(
+    system="""\
+You are the optimizer of a code-speed tool. You receive a source file whose tests all pass, \
+how long they take and a critique naming the bottleneck, and you rewrite the file to run \
+faster with exactly the same behaviour.""",
+    user=Template("""\
+The variable to speed up is `$name`, $role.
+$problem
+<FILE name="$name">
+$file
+</FILE>
+
+<TIMING>
+$loss
+</TIMING>
+$feedback$memory
+<CONSTRAINTS>
+1. Never change the tests; every one of them must still pass.
+2. Keep every public name and function signature.
+3. Return the same result as now for every input, hidden tests' inputs included.
+4. Change the algorithm where the time goes; keep the rest of the file as it is.
+</CONSTRAINTS>
+
+$answer_format"""))
 
 WHOLE_FILE_FORMAT = Template("""\
-Reply with the complete corrected `$name` in a single ```python code block, and nothing else.""")
+Reply with the complete corrected `$name` in a single ```$lang code block, and nothing else.""")
 
 UDIFF_FORMAT = Template("""\
 Reply with a unified diff of `$name` in a single ```diff code block, and nothing else. \
@@ -104,32 +171,3 @@ Start with `--- a/$name` and `+++ b/$name`. Begin each hunk with `@@ ... @@` (no
 numbers are needed). Replace whole functions rather than single lines: remove the old \
 function with `-` lines and add the new one with `+` lines, with a few unchanged \
 context lines around it copied exactly.""")
-
-# --- polish: once every test passes, make the file faster -------------------------------
-
-POLISH_GRADIENT_SYSTEM = """\
-You are the gradient engine of a code-speed tool. You read a Python file whose tests all \
-pass and how long they take, and you explain where the time goes and how the algorithm \
-must change to run faster. You never write code: the optimizer that reads your critique \
-writes the code."""
-
-POLISH_GRADIENT = Template("""\
-The variable to speed up is `$name`, $role. Every test passes; now it must run faster.
-$problem
-<FILE name="$name">
-$numbered_file
-</FILE>
-
-<TIMING>
-$timing
-</TIMING>
-$memory
-Write the critique. Name the performance bottleneck: the function and line numbers where \
-the time goes, and the time complexity there. Then say, in words, which algorithmic \
-improvement removes it (a better data structure, memoization, one pass instead of nested \
-loops...). The behaviour must stay identical: the same result for every input, including \
-the inputs of hidden tests. Be short and specific. Do not write code.""")
-
-TIMING = Template("""\
-All $count tests pass. Time of $what: $timing.
-Slowest tests: $slowest""")

@@ -11,9 +11,10 @@ from tgfix.config import Settings
 from tgfix.loss import Loss
 from tgfix.runner import TestReport
 
-if TYPE_CHECKING:  # both import litellm (seconds): the hook's passing path must not pay for it
+if TYPE_CHECKING:  # these import litellm (seconds): the hook's passing path must not pay for it
+    from tgfix.loop import Iteration
     from tgfix.optimizer import Candidate
-    from tgfix.solve import Iteration, Run
+    from tgfix.session import Run
 
 
 def write_report(run: Run, settings: Settings, path: Path) -> None:
@@ -22,14 +23,14 @@ def write_report(run: Run, settings: Settings, path: Path) -> None:
 
 def trajectory(run: Run, settings: Settings) -> dict:
     return {
-        "settings": dataclasses.asdict(settings),
-        "initial": {name: _loss(loss) for name, loss in run.initial.items()},
+        "settings": settings.model_dump(exclude={"api_key"}),
+        "initial": {loss.variable.name: _loss(loss) for loss in run.initial},
         "iterations": [_iteration(i) for i in run.iterations],
-        "final": _loss(run.final) if run.final else None,
+        "final": {loss.variable.name: _loss(loss) for loss in run.final},
         "stop_reason": run.stop_reason,
         "exit_code": int(run.exit_code),
         "diff": run.diff(),
-        "usage": {f.name: getattr(run.ledger, f.name) for f in dataclasses.fields(run.ledger) if f.compare},
+        "usage": {f.name: getattr(run.usage, f.name) for f in dataclasses.fields(run.usage) if f.compare},
     }
 
 

@@ -72,24 +72,25 @@ class TestSpec:
 LineCoverage = dict[int, frozenset[str]]  # line number -> ids of the tests that executed it
 
 
-def run_tests(spec: TestSpec, file: str, source: str, *, with_coverage: bool = False) -> tuple[TestReport, LineCoverage]:
-    """Run every configured test with `source` as `file` (relative to root).
+def run_tests(spec: TestSpec, files: dict[str, str], *,
+              coverage_of: tuple[str, ...] = ()) -> tuple[TestReport, dict[str, LineCoverage]]:
+    """Run every configured test with `files` (relative to root -> source) in place.
 
-    With coverage, pytest runs under coverage.py with one context per test, and the
-    second value says which tests executed each line of `file`.
+    With coverage_of, pytest runs under coverage.py with one context per test, and the
+    second value says, for each of those files, which tests executed each of its lines.
     """
     with sandbox.Sandbox(spec.root) as workdir:
-        sandbox.write(workdir, file, source)
+        for name, source in files.items():
+            sandbox.write(workdir, name, source)
         cases, output, seconds, timed_out = [], [], 0.0, False
-        lines: LineCoverage = {}
+        lines: dict[str, LineCoverage] = {}
         if spec.tests:
-            report = _run_pytest(spec, workdir, file if with_coverage else None)
+            report = _run_pytest(spec, workdir, coverage_of)
             cases += report.cases
             output.append(report.output)
             seconds += report.seconds
             timed_out |= report.timed_out
-            if with_coverage:
-                lines = _line_coverage(workdir / COVERAGE_DATA, workdir / file)
+            lines = {name: _line_coverage(workdir / COVERAGE_DATA, workdir / name) for name in coverage_of}
         if spec.command:
             result = _run_command(spec, workdir)
             cases.append(TestCase("command: " + spec.command, "passed" if result.returncode == 0 else "failed",
@@ -101,12 +102,12 @@ def run_tests(spec: TestSpec, file: str, source: str, *, with_coverage: bool = F
     return TestReport(tuple(cases), "\n".join(output), seconds, timed_out), lines
 
 
-def _run_pytest(spec: TestSpec, workdir: Path, coverage_of: str | None) -> TestReport:
+def _run_pytest(spec: TestSpec, workdir: Path, coverage_of: tuple[str, ...]) -> TestReport:
     pytest_args = ["-m", "pytest", *spec.tests, "-q", "-p", "no:cacheprovider", "-p", "tgfix.pytest_plugin",
                    f"--junitxml={JUNIT}", "-o", "junit_family=xunit1", "--tb=short", "-rN"]
     if coverage_of:
         command = [sys.executable, "-m", "coverage", "run", f"--data-file={COVERAGE_DATA}",
-                   f"--include={workdir / coverage_of}", *pytest_args]
+                   f"--include={','.join(str(workdir / name) for name in coverage_of)}", *pytest_args]
     else:
         command = [sys.executable, *pytest_args]
     result = sandbox.run(command, workdir, spec.limits, {"TGFIX_TEST_TIMEOUT": str(spec.test_timeout)})

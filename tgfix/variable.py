@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tgfix.gradient import Gradient
-
+from tgfix.errors import UsageError
+from tgfix.memory import Memory
 
 ROOT_MARKERS = (".git", "pyproject.toml", "setup.py", "setup.cfg", "pytest.ini", "tox.ini")
 
@@ -19,13 +19,15 @@ def project_root(path: Path) -> Path:
     return path.parent
 
 
-@dataclass(frozen=True)
-class Attempt:
-    """A step this run tried: the change in brief and the outcome it got."""
-
-    diff: str
-    outcome: str
-    accepted: bool
+def read_text(path: Path) -> str:
+    """A source file's text; a binary or non-UTF-8 file is a usage error, not a traceback."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise UsageError(f"{path} is not UTF-8 text (byte {error.start}): tgfix repairs text files") from None
+    if "\x00" in text:
+        raise UsageError(f"{path} is a binary file: tgfix repairs text files")
+    return text
 
 
 @dataclass(eq=False)
@@ -34,19 +36,23 @@ class Variable:
     role: str
     path: Path   # absolute
     root: Path   # project root the tests run from
-    grad: Gradient | None = None
-    memory: list[Attempt] = field(default_factory=list)
+    grad: str | None = None  # the textual gradient: a critique, as micrograd's grad is a number
+    memory: Memory = field(default_factory=Memory)
 
     @classmethod
     def from_file(cls, path: str | Path, role: str | None = None, root: str | Path | None = None) -> "Variable":
         path = Path(path).resolve()
-        return cls(value=path.read_text(), role=role or f"the Python module {path.name}",
+        return cls(value=read_text(path), role=role or f"the source file {path.name}",
                    path=path, root=Path(root).resolve() if root else project_root(path))
 
     @property
     def name(self) -> str:
         """The path relative to the project root, as tests and diffs see it."""
         return self.path.relative_to(self.root).as_posix()
+
+    @property
+    def is_python(self) -> bool:
+        return self.path.suffix == ".py"
 
     def numbered(self) -> str:
         return "\n".join(f"{n:4d}| {line}" for n, line in enumerate(self.value.splitlines(), 1))

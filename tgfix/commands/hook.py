@@ -10,48 +10,36 @@ Nothing on the passing path imports litellm, which alone takes seconds to load.
 
 from __future__ import annotations
 
-import re
 import subprocess
-from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
-import click
-
+from tgfix import console
 from tgfix.config import Settings
-from tgfix.console import Console, summary
-from tgfix.errors import ModelUnavailable, TgfixError, UsageError
+from tgfix.errors import Exit, ModelUnavailable, TgfixError
 from tgfix.loss import MAX_FAILURES_SHOWN, TestLoss
 from tgfix.runner import TestReport
 from tgfix.variable import Variable, project_root
 
-FAILED = 1     # what git and pre-commit read as "the hook failed"
+FAILED = Exit.IMPROVED  # 1: what git and pre-commit read as "the hook failed"
 MAX_FILES = 3  # every file repaired costs model calls on every iteration, and a commit is waiting
-TEST_FILE = re.compile(r"test_.*\.py|.*_test\.py|conftest\.py")
 
 
-def run_hook(files: list[str], settings: Settings) -> int:
+def run_hook(files: list[str], settings: Settings) -> Exit:
     """The hook's exit code for FILES (the staged files pre-commit or the git hook passes)."""
-    if settings.hook_on_unavailable not in ("fail", "skip"):
-        raise UsageError(f"setting hook_on_unavailable: cannot use {settings.hook_on_unavailable!r} (fail or skip)")
     loss_fn = TestLoss.from_settings(settings)
     root = project_root(Path(files[0]).resolve())
     staged = [Variable.from_file(f, root=root) for f in files if Path(f).resolve().is_relative_to(root)]
     report = loss_fn.evaluate(staged[0], staged[0].value)  # the file as it is: one plain test run
     if report.all_passed:
         if settings.verbosity >= 0:
-            click.echo(f"tgfix: tests {report.score} pass", err=True)
-        return 0
-    sources = [x for x in staged if x.path.suffix == ".py" and not is_test_file(x)]
+            console.echo(f"tgfix: tests {report.score} pass")
+        return Exit.PASSED
+    sources = [x for x in staged if x.is_python and not loss_fn.is_test(x.path, root)]
     suspects = _suspects(sources, loss_fn)
     if not suspects:
         return _unrepaired(report, "no staged source file to repair", settings)
     return _repair(suspects, report, settings)
-
-
-def is_test_file(x: Variable) -> bool:
-    """Tests are the loss, never the variable."""
-    return TEST_FILE.fullmatch(x.path.name) is not None or "tests" in Path(x.name).parts[:-1]
 
 
 def _suspects(sources: list[Variable], loss_fn: TestLoss) -> list[Variable]:
@@ -62,50 +50,46 @@ def _suspects(sources: list[Variable], loss_fn: TestLoss) -> list[Variable]:
     """
     if len(sources) < 2:  # one file or none: nothing to rank, and a test run saved
         return sources
-    scores = {x.name: _suspicion(loss_fn, x) for x in sources}
+    scores = {loss.variable.name: loss.suspicious[0].score if loss.suspicious else 0.0
+              for loss in loss_fn.forward(sources)}  # one test run, with coverage of each source
     executed = sorted((x for x in sources if scores[x.name] > 0), key=lambda x: -scores[x.name])
     return (executed or sources)[:MAX_FILES]
 
 
-def _suspicion(loss_fn: TestLoss, x: Variable) -> float:
-    suspicious = loss_fn(x).suspicious
-    return suspicious[0].score if suspicious else 0.0
+def _repair(suspects: list[Variable], report: TestReport, settings: Settings) -> Exit:
+    from tgfix.commands.solve import solve  # litellm loads here, once there is something to repair
 
-
-def _repair(suspects: list[Variable], report: TestReport, settings: Settings) -> int:
-    from tgfix.solve import solve  # litellm loads here, once there is something to repair
-
-    settings = replace(settings, max_iters=settings.hook_max_iters, commit=False)
+    settings = settings.model_copy(update={"max_iters": settings.hook_max_iters, "commit": False})
     try:
-        with Console(settings.verbosity) as console:
-            run = solve([str(x.path) for x in suspects], settings, on_event=console)
+        with console.Console(settings.verbosity) as reporter:
+            run = solve([str(x.path) for x in suspects], settings, reporter)
     except ModelUnavailable as error:
         return _unavailable(error, report, settings)
     if not run.improved:
-        return _unrepaired(run.final.report, f"no repair found ({run.stop_reason})", settings)
-    click.echo(run.diff(), nl=False)
+        return _unrepaired(run.final[0].report, f"no repair found ({run.stop_reason})", settings)
+    console.echo(run.diff(), err=False, nl=False)
     changed = " ".join(x.name for x in run.variables if x.value != run.originals[x.name])
-    click.echo(f"tgfix: {' '.join(summary(run).splitlines())} Nothing was staged: review the diff, "
-               f"then `git add {changed}` and commit again.", err=True)
+    console.echo(f"tgfix: {' '.join(console.summary(run).splitlines())} Nothing was staged: review the diff, "
+                 f"then `git add {changed}` and commit again.")
     return FAILED
 
 
-def _unrepaired(report: TestReport, why: str, settings: Settings) -> int:
+def _unrepaired(report: TestReport, why: str, settings: Settings) -> Exit:
     allowed = settings.hook_allow_failing
     lines = [f"tgfix: {'warning: ' if allowed else ''}tests {report.score} pass, {why}. Failing:"]
     lines += [f"  {case.id}: {case.message or case.outcome}" for case in report.failures[:MAX_FAILURES_SHOWN]]
     if allowed:
         lines.append("tgfix: the commit goes on (--allow-failing)")
-    click.echo("\n".join(lines), err=True)
-    return 0 if allowed else FAILED
+    console.echo("\n".join(lines))
+    return Exit.PASSED if allowed else FAILED
 
 
-def _unavailable(error: ModelUnavailable, report: TestReport, settings: Settings) -> int:
+def _unavailable(error: ModelUnavailable, report: TestReport, settings: Settings) -> Exit:
     if settings.hook_on_unavailable == "skip":
-        click.echo(f"tgfix: warning: {error}; tests {report.score} pass, nothing repaired, "
-                   "the commit goes on (--on-unavailable skip)", err=True)
-        return 0
-    click.echo(f"tgfix: error: {error}; tests {report.score} pass, nothing repaired", err=True)
+        console.warning(f"{error}; tests {report.score} pass, nothing repaired, "
+                        "the commit goes on (--on-unavailable skip)")
+        return Exit.PASSED
+    console.error(f"{error}; tests {report.score} pass, nothing repaired")
     return FAILED
 
 

@@ -1,0 +1,156 @@
+"""`tgfix polish`: once every test passes, make the file faster without changing what it does.
+
+The loss is the time the tests take (or a benchmark command), measured several times; a
+step is accepted only if every test still passes and the median time drops by more than
+the noise of the measurement. The loop, the session and the optimizer are solve's.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field, replace
+from typing import Sequence
+
+from tgfix import prompts
+from tgfix.config import Settings
+from tgfix.errors import Exit, TestsFailing
+from tgfix.console import Console
+from tgfix.loop import Iteration, Plan, Reporter, Silent, optimize
+from tgfix.loss import Loss, TestLoss
+from tgfix.optimizer import TGD
+from tgfix.runner import TestCase, TestReport
+from tgfix.session import Run, session
+from tgfix.variable import Variable
+
+REPEAT = 5
+MIN_GAIN = 0.05  # however steady the timings, less than 5 % faster is not worth a commit
+SLOWEST_SHOWN = 3
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Repeated measurements of one run, in seconds."""
+
+    samples: tuple[float, ...]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.samples)
+
+    @property
+    def spread(self) -> float:
+        return max(self.samples) - min(self.samples)
+
+    def __str__(self) -> str:
+        return f"median {seconds(self.median)}, spread {seconds(self.spread)} over {len(self.samples)} runs"
+
+
+@dataclass(frozen=True)
+class TimedReport(TestReport):
+    timing: Timing | None = None  # None when a test fails: a wrong file is not worth timing
+
+
+def faster(before: TimedReport, after: TimedReport) -> tuple[bool, str]:
+    """Polish's acceptance rule: every test still passes, and the median drops by more than the noise."""
+    broken = sorted((before.passed - after.passed) | {case.id for case in after.failures})
+    if broken:
+        return False, f"breaks {', '.join(broken[:3])}"
+    old, new = before.timing, after.timing
+    change = f"median {seconds(old.median)} -> {seconds(new.median)}"
+    margin = max(old.spread, new.spread, MIN_GAIN * old.median)
+    if new.median >= old.median - margin:
+        return False, f"not faster beyond the noise ({change}, margin {seconds(margin)})"
+    return True, change
+
+
+@dataclass
+class SpeedLoss:
+    """Loss function: the tests must pass; then the time of the tests, or of `bench`, is what counts."""
+
+    tests: TestLoss
+    bench: TestLoss | None = None  # a benchmark command to time instead of the tests
+    repeat: int = REPEAT
+    critique: prompts.Prompt = prompts.SPEED_CRITIQUE
+    measured: dict[str, TimedReport] = field(default_factory=dict)  # by source: a measurement is not repeated
+
+    @property
+    def problem(self) -> str:
+        return self.tests.problem
+
+    @property
+    def timed(self) -> str:
+        return f"`{self.bench.command}`" if self.bench else "the tests"
+
+    def forward(self, variables: Sequence[Variable]) -> list[Loss]:
+        return [Loss(x, self.evaluate(x, x.value), self) for x in variables]
+
+    def evaluate(self, x: Variable, source: str) -> TimedReport:
+        """Test a candidate source for x; if it passes, time it `repeat` times."""
+        if source not in self.measured:
+            self.measured[source] = self._measure(x, source)
+        return self.measured[source]
+
+    def describe(self, loss: Loss, failures: tuple[TestCase, ...] | None = None) -> str:
+        cases = loss.report.cases
+        slowest = sorted(cases, key=lambda case: -case.seconds)[:SLOWEST_SHOWN]
+        return prompts.TIMING.substitute(count=len(cases), what=self.timed, timing=loss.report.timing,
+                                         slowest=", ".join(f"{c.id} ({seconds(c.seconds)})" for c in slowest))
+
+    def _measure(self, x: Variable, source: str) -> TimedReport:
+        report = self.tests.evaluate(x, source)
+        if not report.all_passed:
+            return TimedReport(**vars(report))
+        runs = [] if self.bench else [report]  # the test run just made is the first measurement
+        runs += [(self.bench or self.tests).evaluate(x, source) for _ in range(self.repeat - len(runs))]
+        failed = {case.id: case for run in runs for case in run.failures}  # a flaky test, or the benchmark broke
+        if failed:
+            return TimedReport(**{**vars(report), "cases": report.cases + tuple(failed.values())})
+        return TimedReport(**vars(report), timing=Timing(tuple(sum(c.seconds for c in run.cases) for run in runs)))
+
+
+def polish(file: str, settings: Settings, bench_cmd: str | None = None, repeat: int = REPEAT,
+           reporter: Reporter = Silent()) -> Run:
+    """Speed FILE up while its tests keep passing, committing every speed-up beyond the noise."""
+    with session([file], settings) as s:
+        originals = {x.name: x.value for x in s.variables}
+        tests = TestLoss.from_settings(settings)
+        loss_fn = SpeedLoss(tests, replace(tests, tests=(), command=bench_cmd) if bench_cmd else None, repeat)
+        reporter.status(f"testing, then timing {loss_fn.timed} ({repeat} runs)")
+        initial = loss_fn.forward(s.variables)
+        report = initial[0].report
+        if not report.all_passed:
+            raise TestsFailing(f"{len(report.failures)} of {len(report.cases)} tests fail ({report.failures[0].id}): "
+                               "polish needs passing tests, run `tgfix solve` first")
+        optimizer = TGD(s.variables, s.editor, edit_format=settings.edit_format, candidates=settings.candidates,
+                        memory=settings.memory, accept=faster, prefer=lambda r: -r.timing.median,
+                        prompt=prompts.SPEED_STEP, on_status=reporter.status)
+        plan = Plan(settings.max_iters, settings.patience, critiques=lambda n: True,  # no failures to step from
+                    on_accept=lambda x, it: s.save(x, it, verb="speed up"), done=lambda loss: False,
+                    wanted="speed-up beyond the noise", max_cost=settings.max_cost)
+        outcome = optimize(initial, loss_fn, optimizer, s.critic, plan, reporter)
+    exit_code = Exit.PASSED if any(i.step.accepted for i in outcome.iterations) else Exit.NO_IMPROVEMENT
+    return Run.of(s, originals, outcome, exit_code)
+
+
+class PolishConsole(Console):
+    """The console, plus the measurements polish's decisions rest on."""
+
+    def started(self, losses: Sequence[Loss]) -> None:
+        super().started(losses)
+        self.say(f"    time: {losses[0].report.timing}")
+
+    def iteration(self, iteration: Iteration) -> None:
+        super().iteration(iteration)
+        if iteration.step.accepted:
+            self.say(f"    {iteration.step.reason}")
+
+
+def speedup(run: Run) -> str:
+    """The time before and after, e.g. 'median 0.70 s -> 0.16 s (4.3x faster)'."""
+    before, after = run.initial[0].report.timing, run.final[0].report.timing
+    ratio = before.median / max(after.median, 1e-9)  # JUnit rounds a very fast test run down to 0
+    return f"median {seconds(before.median)} -> {seconds(after.median)} ({ratio:.1f}x faster)"
+
+
+def seconds(value: float) -> str:
+    return f"{value:.2f} s" if value >= 0.1 else f"{value * 1000:.1f} ms"

@@ -1,0 +1,38 @@
+"""`tgfix solve`: repair FILES until their tests pass, committing every improvement."""
+
+from __future__ import annotations
+
+from tgfix.config import Settings
+from tgfix.errors import Exit, TestSetupError
+from tgfix.loop import Plan, Reporter, Silent, optimize
+from tgfix.loss import TestLoss, broken_tests
+from tgfix.optimizer import TGD
+from tgfix.session import Run, session
+
+
+def solve(files: list[str], settings: Settings, reporter: Reporter = Silent()) -> Run:
+    with session(files, settings) as s:
+        originals = {x.name: x.value for x in s.variables}
+        loss_fn = TestLoss.from_settings(settings)
+        reporter.status("running the tests")
+        initial = loss_fn.forward(s.variables)
+        broken = broken_tests(initial[0].report, s.variables)
+        if broken:
+            raise TestSetupError(f"the tests cannot run: {broken}; fix the tests first (tgfix never edits them)")
+        optimizer = TGD(s.variables, s.editor, edit_format=settings.edit_format, candidates=settings.candidates,
+                        memory=settings.memory, on_status=reporter.status)
+        plan = Plan(settings.max_iters, settings.patience, critiques=lambda n: critiques(settings, n),
+                    on_accept=s.save, max_cost=settings.max_cost)
+        outcome = optimize(initial, loss_fn, optimizer, s.critic, plan, reporter)
+    return Run.of(s, originals, outcome, _exit_code(outcome))
+
+
+def critiques(settings: Settings, number: int) -> bool:
+    """Whether iteration `number` writes a critique before its step (the --gradient schedule)."""
+    return settings.gradient == "always" or (settings.gradient == "after-first" and number > 1)
+
+
+def _exit_code(outcome) -> Exit:
+    if all(loss.passed for loss in outcome.final):
+        return Exit.PASSED
+    return Exit.IMPROVED if any(i.step.accepted for i in outcome.iterations) else Exit.NO_IMPROVEMENT

@@ -1,0 +1,155 @@
+"""What every command's loop runs inside: the checked variables, the engines, git, the run lock.
+
+Every check that can fail runs here, before the first model call, in this order: the
+budget, the files (each a text file the user would share, not a test), the model's context,
+git (a branch, a committable FILE, an author), then the lock. The test files are hashed
+on entry and checked on exit: tgfix never writes them.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from tgfix import git, local, patch, sandbox
+from tgfix.config import Settings
+from tgfix.errors import Exit, TgfixError, UsageError
+from tgfix.files import write_atomically
+from tgfix.lock import run_lock
+from tgfix.loop import Iteration, Outcome
+from tgfix.llm import LLM, DiskCache, Usage, context_window, default_model
+from tgfix.loss import Loss, TestLoss, read_problem
+from tgfix.variable import Variable, project_root
+
+SECRET_FILES = (".env", ".env.*", "*.pem", "*.key", "*.p12", "*.pfx", "id_rsa*", "id_dsa*", "id_ecdsa*", "id_ed25519*",
+                ".netrc", ".pypirc", ".npmrc", ".htpasswd", ".git-credentials", "credentials", "credentials.json")
+CHARS_PER_TOKEN = 3  # a cautious estimate for code
+
+
+@dataclass(frozen=True)
+class Session:
+    variables: list[Variable]
+    editor: LLM
+    critic: LLM
+    repo: object | None  # git.Repo; None with --no-commit
+
+    @property
+    def usage(self) -> Usage:
+        """Shared by the editor and the critic: the whole run's model calls."""
+        return self.editor.usage
+
+    def save(self, x: Variable, iteration: Iteration, verb: str = "edit") -> str | None:
+        """Write the accepted value to FILE, and commit it alone unless --no-commit; the commit's sha."""
+        write_atomically(x.path, x.value)
+        if self.repo is None:
+            return None
+        what = patch.describe_change(iteration.step.diff, x.value, verb) or f"{verb} {x.name}"
+        body = f"Critique:\n{iteration.gradient}" if iteration.gradient else "The step read the test results."
+        return git.commit_file(self.repo, x.path, f"tgfix: {what} ({iteration.step.reason})\n\n{body}\n")
+
+
+@dataclass(frozen=True)
+class Run:
+    """What a run did, for the summary and the JSON report."""
+
+    variables: tuple[Variable, ...]
+    originals: dict[str, str]
+    initial: tuple[Loss, ...]
+    iterations: tuple[Iteration, ...]
+    final: tuple[Loss, ...]
+    stop_reason: str
+    usage: Usage
+    committed: bool
+    exit_code: Exit
+
+    @classmethod
+    def of(cls, session: Session, originals: dict[str, str], outcome: Outcome, exit_code: Exit) -> "Run":
+        return cls(tuple(session.variables), originals, outcome.initial, outcome.iterations, outcome.final,
+                   outcome.stop_reason, session.usage, session.repo is not None, exit_code)
+
+    @property
+    def improved(self) -> bool:
+        return any(i.step.accepted for i in self.iterations)
+
+    def diff(self) -> str:
+        return "".join(patch.make_diff(self.originals[x.name], x.value, x.name) for x in self.variables)
+
+
+@contextmanager
+def session(files: list[str], settings: Settings) -> Iterator[Session]:
+    variables = checked_variables(files, settings)
+    editor, critic = engines(settings)
+    _check_fits(variables, editor, critic)
+    repo = git.open_repo(variables[0].root) if settings.commit else None
+    if repo:
+        for x in variables:
+            git.check_committable(repo, x.path, settings.allow_dirty)
+        git.check_identity(repo)
+    with run_lock(variables[0].root):
+        tests = _test_files(settings, variables)
+        yield Session(variables, editor, critic, repo)
+        if _test_files(settings, variables) != tests:
+            raise TgfixError("the test files changed during the run: tgfix never writes them, something else did")
+
+
+def checked_variables(files: list[str], settings: Settings) -> list[Variable]:
+    paths = [Path(f) for f in files]
+    for path in paths:
+        if not path.is_file():
+            raise UsageError(f"no such file: {path}")
+        if path.is_symlink():
+            raise UsageError(f"{path} is a symlink: pass the file it points to, {path.resolve()}")
+    root = project_root(paths[0].resolve())
+    repo = git.open_repo(root)
+    for path in paths + ([Path(settings.problem)] if settings.problem else []):
+        _check_shareable(path, repo)
+    tests = TestLoss(tests=settings.tests)
+    for path in paths:
+        if tests.is_test(path, root):
+            raise UsageError(f"{path} is a test file: tgfix repairs the code under test, never the tests")
+        if settings.tests and path.suffix != ".py":
+            raise UsageError(f"{path} is not a Python file; use --test-cmd to repair other files")
+    problem = read_problem(settings.problem)
+    role = settings.role or ("the solution to the problem statement below" if problem else None)
+    return [Variable.from_file(path, role=role, root=root) for path in paths]
+
+
+def engines(settings: Settings) -> tuple[LLM, LLM]:
+    """The editor and the critic (the same engine unless --gradient-model), sharing one usage."""
+    model = settings.model or default_model()
+    cache = DiskCache(local.cache_dir() / "completions") if settings.cache else None
+    usage = Usage(max_calls=settings.max_calls)
+    common = dict(temperature=settings.temperature, seed=settings.seed, max_tokens=settings.max_tokens,
+                  cache=cache, api_base=settings.api_base, usage=usage)
+    editor = LLM(model, **common)
+    critic = LLM(settings.gradient_model, **common) if settings.gradient_model else editor
+    return editor, critic
+
+
+def _check_shareable(path: Path, repo) -> None:
+    """Only what the user would commit goes to the model: no secrets, nothing git ignores."""
+    if any(fnmatch.fnmatch(path.name, pattern) for pattern in SECRET_FILES):
+        raise UsageError(f"{path} looks like a secret: tgfix does not send it to the model")
+    if repo and git.is_ignored(repo, path):
+        raise UsageError(f"{path} is ignored by git: tgfix does not send ignored files to the model")
+
+
+def _check_fits(variables: list[Variable], *engines: LLM) -> None:
+    for engine in engines:
+        window = context_window(engine.model)
+        for x in variables:
+            tokens = len(x.value) // CHARS_PER_TOKEN
+            if window and tokens > window - engine.max_tokens:
+                raise UsageError(f"{x.name} is too large for {engine.model}: about {tokens:,} tokens, and its "
+                                 f"context holds {window:,} less {engine.max_tokens:,} for the reply")
+
+
+def _test_files(settings: Settings, variables: list[Variable]) -> dict[Path, str]:
+    """sha256 of every file under the test paths but FILES, which tgfix must never change."""
+    mine = {x.path for x in variables}
+    return {path: hashlib.sha256(path.read_bytes()).hexdigest()
+            for top in settings.tests for path in sandbox.files_under(Path(top)) if path.resolve() not in mine}
