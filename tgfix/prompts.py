@@ -133,3 +133,11 @@ the inputs of hidden tests. Be short and specific. Do not write code.""")
 TIMING = Template("""\
 All $count tests pass. Time of $what: $timing.
 Slowest tests: $slowest""")
+
+# --- step, function-scoped: only the definitions the failing tests execute (tgfix.scope) ----
+
+FUNCTION_FORMAT = Template("""\
+Reply with the complete corrected definitions of only these functions of `$name`: $targets. \
+Write each one whole, from its decorators to its last line, and write a method inside its \
+`class ...:` line. Put them in a single ```python code block, and nothing else: the rest \
+of the file stays as it is.""")
