@@ -171,3 +171,11 @@ Start with `--- a/$name` and `+++ b/$name`. Begin each hunk with `@@ ... @@` (no
 numbers are needed). Replace whole functions rather than single lines: remove the old \
 function with `-` lines and add the new one with `+` lines, with a few unchanged \
 context lines around it copied exactly.""")
+
+# --- step, function-scoped: only the definitions the failing tests execute (tgfix.scope) ----
+
+FUNCTION_FORMAT = Template("""\
+Reply with the complete corrected definitions of only these functions of `$name`: $targets. \
+Write each one whole, from its decorators to its last line, and write a method inside its \
+`class ...:` line. Put them in a single ```python code block, and nothing else: the rest \
+of the file stays as it is.""")
