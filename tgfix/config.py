@@ -40,9 +40,10 @@ class Settings:
     hook_max_iters: int = 2           # `tgfix hook`'s budget: a commit is waiting
     hook_allow_failing: bool = False  # `tgfix hook`: exit 0 when tests fail and no repair is found
     hook_on_unavailable: str = "fail"  # `tgfix hook`, model unreachable: "fail" (exit 1) or "skip" (exit 0)
+    python: str | None = None  # the tests' interpreter; None: the project's virtualenv, else tgfix's own
 
 
-PATH_SETTINGS = {"tests", "problem"}
+PATH_SETTINGS = {"tests", "problem", "python"}
 CHOICES = {
     "edit_format": ("auto", "whole", "udiff"),
     "gradient": ("always", "after-first", "never"),

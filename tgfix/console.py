@@ -55,6 +55,8 @@ class Console:
     def _start(self, run: Run) -> None:
         for name, loss in run.initial.items():
             self.say(f"{name}: tests {loss.report.score} pass at start ({loss.report.seconds:.1f} s)")
+            if loss.report.note:
+                self.say(f"    {loss.report.note}", level=1)
             if self.verbosity >= 1 and not loss.passed:
                 self.say(loss.text(), level=1)
 

@@ -66,6 +66,7 @@ class TestLoss:
     limits: Limits = field(default_factory=Limits)
     problem: str = ""
     localize: bool = True
+    python: str | None = None  # the interpreter for the tests; None: the project's virtualenv, else tgfix's own
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "TestLoss":
@@ -76,12 +77,13 @@ class TestLoss:
             if not Path(path).exists():
                 raise UsageError(f"no such tests path: {path}")
         return cls(tests=settings.tests, command=settings.test_cmd, test_timeout=settings.test_timeout,
-                   limits=Limits(), problem=read_problem(settings.problem), localize=settings.localize)
+                   limits=Limits(), problem=read_problem(settings.problem), localize=settings.localize,
+                   python=settings.python)
 
     def spec(self, x: Variable) -> TestSpec:
         paths = [self.tests] if isinstance(self.tests, (str, Path)) else list(self.tests)
         relative = tuple(Path(p).resolve().relative_to(x.root).as_posix() for p in paths if str(p))
-        return TestSpec(x.root, relative, self.command, self.test_timeout, self.limits)
+        return TestSpec(x.root, relative, self.command, self.test_timeout, self.limits, self.python)
 
     def __call__(self, x: Variable) -> Loss:
         report, coverage = run_tests(self.spec(x), x.name, x.value, with_coverage=self.localize)
@@ -89,9 +91,13 @@ class TestLoss:
         suspicious = rank_lines(coverage, failing, x.value) if failing else ()
         return Loss(x, report, self, suspicious, coverage)
 
-    def evaluate(self, x: Variable, source: str) -> TestReport:
-        """Test a candidate source for x without touching x."""
-        return run_tests(self.spec(x), x.name, source)[0]
+    def evaluate(self, x: Variable, source: str, before: TestReport | None = None) -> TestReport:
+        """Test a candidate source for x without touching x.
+
+        With `before`, the current best's report, the run stops once the candidate cannot be
+        accepted (runner.run_tests); the tests it left out are "not run".
+        """
+        return run_tests(self.spec(x), x.name, source, before=before)[0]
 
 
 def read_problem(path: str | None) -> str:
