@@ -141,7 +141,8 @@ def validation_plan(before: TestReport, ceiling: float) -> Plan:
     second); one that timed out gets that much too, or SHORT_LIMIT when nothing passed to measure.
     `ceiling` (--test-timeout; 0 = none) bounds both.
     """
-    passing = sorted((c for c in before.cases if c.outcome == "passed"), key=lambda c: c.seconds)
+    # Cheapest first; durations within 10 ms are noise, so those keep their order in the suite.
+    passing = sorted((c for c in before.cases if c.outcome == "passed"), key=lambda c: round(c.seconds, 2))
     measured = max(1.0, 5 * passing[-1].seconds + 1) if passing else None
     short = _at_most(measured or SHORT_LIMIT, ceiling)
     return Plan(tuple(c.id for c in passing), _at_most(measured, ceiling) if measured else ceiling,
