@@ -1,6 +1,7 @@
 """Validating a candidate against the current best stops once the answer is known (real pytest runs)."""
 
 import textwrap
+from dataclasses import replace
 
 from tgfix.optimizer import improvement
 from tgfix.runner import NOT_RUN, SHORT_LIMIT, TestCase, TestReport, TestSpec, run_tests, validation_plan
@@ -49,6 +50,13 @@ def test_stops_at_the_first_previously_passing_test_that_fails(tmp_path):
     assert not after.all_passed and after.score == "0/4"
     assert improvement(before, after)[0] is False
     assert "test_3_f_again" not in after.output  # it never ran
+
+
+def test_an_early_stop_skips_the_test_command_too(tmp_path):
+    spec = replace(project(tmp_path), command="python -c pass")
+    before, _ = run_tests(spec, "mod.py", GOOD)
+    after, _ = run_tests(spec, "mod.py", GOOD.replace("return 1", "return 0"), before=before)
+    assert [c.outcome for c in after.cases if c.id == "command: python -c pass"] == [NOT_RUN]
 
 
 def test_a_candidate_that_breaks_nothing_runs_every_test(tmp_path):

@@ -123,7 +123,7 @@ def run_tests(spec: TestSpec, file: str, source: str, *, with_coverage: bool = F
             note = report.note
             if with_coverage:
                 lines = _line_coverage(workdir / COVERAGE_DATA, workdir / file)
-        if spec.command:
+        if spec.command and not any(c.outcome == NOT_RUN for c in cases):  # stopped early: it is not run too
             result = _run_command(spec, workdir)
             cases.append(TestCase("command: " + spec.command, "passed" if result.returncode == 0 else "failed",
                                   message=_tail(result.output, 3), traceback=_tail(result.output, TRACEBACK_LINES),
