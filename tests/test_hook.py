@@ -170,7 +170,8 @@ def test_install_hook_refuses_to_overwrite(project):
     assert target.read_text() == "#!/bin/sh\nexit 0\n"
     result = CliRunner().invoke(main, ["install-hook", "--force"])
     assert result.exit_code == 0, result.output
-    assert target.read_text() == (REPO / "hooks" / "pre-commit").read_text()
+    assert target.read_text() == (REPO / "hooks" / "pre-commit").read_text().replace(
+        "tgfix_python=''", f"tgfix_python={sys.executable}")
 
 
 def test_install_hook_respects_core_hooks_path(project, monkeypatch):

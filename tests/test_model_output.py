@@ -141,7 +141,7 @@ class Unchanged:
     report: object
     problem: str = ""
 
-    def evaluate(self, x, source):
+    def evaluate(self, x, source, before=None):
         return self.report
 
     def describe(self, loss, failures=None):

@@ -78,6 +78,8 @@ def run_options(command):
         click.option("--patience", type=int, help="Stop after this many iterations without improvement (default 3)."),
         click.option("--max-cost", type=float, help="Stop once this many USD are spent."),
         click.option("--test-timeout", type=float, help="Seconds one test may run (default 10)."),
+        click.option("--python", type=click.Path(),
+                     help="Python that runs the tests (default: the project's virtualenv, else tgfix's own)."),
         click.option("--problem", type=click.Path(), help="Problem statement or spec given to the model."),
         click.option("--edit-format", type=click.Choice(config.choices("edit_format")),
                      help="How the model answers: the whole file, or a diff (auto: whole for small files and models)."),

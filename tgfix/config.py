@@ -52,6 +52,7 @@ class Settings(BaseSettings):
     hook_max_iters: int = Field(2, ge=1)  # `tgfix hook`'s budget: a commit is waiting
     hook_allow_failing: bool = False      # `tgfix hook`: exit 0 when tests fail and no repair is found
     hook_on_unavailable: Literal["fail", "skip"] = "fail"  # `tgfix hook`, model unreachable: exit 1, or 0
+    python: str | None = None  # the tests' interpreter; None: the project's virtualenv, else tgfix's own
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, **sources):
@@ -63,7 +64,7 @@ class Settings(BaseSettings):
         return tuple(value.split(os.pathsep)) if isinstance(value, str) else value
 
 
-PATH_SETTINGS = ("tests", "problem")
+PATH_SETTINGS = ("tests", "problem", "python")
 
 
 def choices(name: str) -> tuple[str, ...]:

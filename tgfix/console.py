@@ -70,6 +70,8 @@ class Console:
         report = losses[0].report
         names = ", ".join(loss.variable.name for loss in losses)
         self.say(f"{names}: tests {report.score} pass at start ({report.seconds:.1f} s)")
+        if report.note:
+            self.say(f"    {report.note}", level=1)
         if self.verbosity >= 1 and not losses[0].passed:
             for loss in losses:
                 self.say(loss.text(), level=1)

@@ -32,8 +32,9 @@ class LossFunction(Protocol):
     def forward(self, variables: Sequence[Variable]) -> list[Loss]:
         """One evaluation of the variables as they are: a Loss for each."""
 
-    def evaluate(self, x: Variable, source: str) -> TestReport:
-        """Test a candidate source for x without touching x."""
+    def evaluate(self, x: Variable, source: str, before: TestReport | None = None) -> TestReport:
+        """Test a candidate source for x without touching x; with `before` (the current best's report),
+        the evaluation may stop once the candidate cannot be accepted."""
 
     def describe(self, loss: Loss, failures: tuple[TestCase, ...] | None) -> str:
         """The loss in words, for the model."""
@@ -71,6 +72,7 @@ class TestLoss:
     problem: str = ""
     localize: bool = True
     critique: prompts.Prompt = prompts.REPAIR_CRITIQUE
+    python: str | None = None  # the interpreter for the tests; None: the project's virtualenv, else tgfix's own
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "TestLoss":
@@ -81,7 +83,8 @@ class TestLoss:
             if not Path(path).exists():
                 raise UsageError(f"no such tests path: {path}")
         return cls(tests=settings.tests, command=settings.test_cmd, test_timeout=settings.test_timeout,
-                   limits=Limits(), problem=read_problem(settings.problem), localize=settings.localize)
+                   limits=Limits(), problem=read_problem(settings.problem), localize=settings.localize,
+                   python=settings.python)
 
     @property
     def paths(self) -> list[Path]:
@@ -90,7 +93,7 @@ class TestLoss:
 
     def spec(self, x: Variable) -> TestSpec:
         relative = tuple(path.relative_to(x.root).as_posix() for path in self.paths)
-        return TestSpec(x.root, relative, self.command, self.test_timeout, self.limits)
+        return TestSpec(x.root, relative, self.command, self.test_timeout, self.limits, self.python)
 
     def __call__(self, x: Variable) -> Loss:
         return self.forward([x])[0]
@@ -107,8 +110,13 @@ class TestLoss:
             losses.append(Loss(x, report, self, suspicious, lines))
         return losses
 
-    def evaluate(self, x: Variable, source: str) -> TestReport:
-        return run_tests(self.spec(x), {x.name: source})[0]
+    def evaluate(self, x: Variable, source: str, before: TestReport | None = None) -> TestReport:
+        """Test a candidate source for x without touching x.
+
+        With `before`, the current best's report, the run stops once the candidate cannot be
+        accepted (runner.run_tests); the tests it left out are "not run".
+        """
+        return run_tests(self.spec(x), {x.name: source}, before=before)[0]
 
     def describe(self, loss: Loss, failures: tuple[TestCase, ...] | None = None) -> str:
         failures = loss.report.failures if failures is None else failures

@@ -10,6 +10,7 @@ variable's memory, which the next backward and step read.
 from __future__ import annotations
 
 import ast
+import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Callable
@@ -61,8 +62,8 @@ def passing(report: TestReport) -> float:
 
 def improvement(before: TestReport, after: TestReport) -> tuple[bool, str]:
     """The acceptance rule: strictly more tests pass, and none that passed now fails."""
-    broken = sorted(before.passed - after.passed)
-    if broken:
+    if before.passed - after.passed:
+        broken = sorted(before.passed - after.passed - after.not_run)  # the early stop's "not run" did not fail
         return False, f"regression: {', '.join(broken[:3])} now fail{'s' if len(broken) == 1 else ''}"
     if len(after.passed) <= len(before.passed):
         return False, f"no gain (tests {before.score} -> {after.score})"
@@ -161,16 +162,17 @@ class TGD:
         if not proposal.diff:
             return Candidate(proposal, None, False, "no change")
         if x.is_python:
-            unfit = _unfit_python(x.value, proposal.source)
+            unfit = _unfit_python(x.value, proposal.source, loss.report)
             if unfit:
                 return Candidate(proposal, None, False, unfit)
-        report = loss.fn.evaluate(x, proposal.source)
+        report = loss.fn.evaluate(x, proposal.source, before=loss.report)
         return Candidate(proposal, report, *self.accept(loss.report, report))
 
 
-def _unfit_python(old: str, new: str) -> str:
+def _unfit_python(old: str, new: str, report: TestReport) -> str:
     """Why a proposed Python file cannot be right before any test runs, or "": it does not parse, or
-    it drops a name the file defined (whole-file answers silently lose code no test covers)."""
+    it drops a name the file defined (whole-file answers silently lose code no test covers) without
+    adding one the failing tests ask for (a rename they demand)."""
     try:
         ast.parse(new)
     except SyntaxError as error:
@@ -178,10 +180,13 @@ def _unfit_python(old: str, new: str) -> str:
     except ValueError as error:  # e.g. a lone surrogate, which cannot be encoded
         return f"invalid source: {error}"
     try:
-        dropped = sorted(patch.defined_names(old) - patch.defined_names(new))
+        before, after = patch.defined_names(old), patch.defined_names(new)
     except SyntaxError:  # the file does not parse yet: any parsing answer is progress
         return ""
-    if dropped:
+    dropped = sorted(before - after)
+    asked = " ".join(f"{case.message}\n{case.traceback}" for case in report.failures)
+    demanded = any(re.search(rf"\b{re.escape(name.rsplit('.', 1)[-1])}\b", asked) for name in after - before)
+    if dropped and not demanded:
         return f"removes {', '.join(dropped[:3])}: keep every name the file defines"
     return ""
 

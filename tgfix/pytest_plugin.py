@@ -1,8 +1,17 @@
-"""Loaded into the test subprocess (`-p tgfix.pytest_plugin`): a per-test time limit, coverage
-contexts named like the JUnit test ids (so fault localization can join the two), and test files
-of plain top-level asserts collected as one test each."""
+"""Loaded into the test subprocess, as `-p tgfix_pytest_plugin` from a folder that holds only this
+file (so it imports nothing of tgfix, and runs in the project's own environment): per-test time
+limits, coverage contexts named like the JUnit test ids (so fault localization can join the two),
+test files of plain top-level asserts collected as one test each, and the validation plan.
+
+The plan (TGFIX_TEST_PLAN, a JSON file) makes validating a candidate stop once the answer is
+known: the tests that passed on the current best run first, and the run stops at the first of
+them that fails, since such a candidate can no longer be accepted. It also sets per-test limits.
+
+Every hook here is idempotent: a conftest naming `tgfix.pytest_plugin` may load a second copy.
+"""
 
 import ast
+import json
 import os
 import signal
 
@@ -12,29 +21,66 @@ from _pytest.junitxml import mangle_test_address
 TIMEOUT = float(os.environ.get("TGFIX_TEST_TIMEOUT", "0"))
 
 
+def _read_plan() -> dict:
+    path = os.environ.get("TGFIX_TEST_PLAN")
+    if not path:
+        return {}
+    with open(path) as plan:
+        return json.load(plan)
+
+
+PLAN = _read_plan()
+MUST_PASS = {test_id: rank for rank, test_id in enumerate(PLAN.get("must_pass", ()))}  # id -> position in the run
+LIMITS = PLAN.get("limits", {})  # id -> seconds, where the default does not apply
+DEFAULT_LIMIT = PLAN.get("timeout", TIMEOUT)
+
+
 def junit_id(nodeid: str) -> str:
     return ".".join(mangle_test_address(nodeid))
 
 
+def _limit(item) -> float:
+    return LIMITS.get(junit_id(item.nodeid), DEFAULT_LIMIT)
+
+
+_running_limit = 0.0  # the limit of the test running now, for the message
+
+
 def _on_alarm(signum, frame):
     __tracebackhide__ = True
-    raise TimeoutError(f"test exceeded {TIMEOUT:g} s (infinite loop?)")
+    raise TimeoutError(f"test exceeded {_running_limit:g} s (infinite loop?)")
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_call(item):
+    global _running_limit
     coverage = _current_coverage()
     if coverage:
         coverage.switch_context(junit_id(item.nodeid))
-    if TIMEOUT > 0:
+    limit = _limit(item)
+    if limit > 0:
+        _running_limit = limit
         signal.signal(signal.SIGALRM, _on_alarm)
-        signal.setitimer(signal.ITIMER_REAL, TIMEOUT)
+        signal.setitimer(signal.ITIMER_REAL, limit)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         if coverage:
             coverage.switch_context("")
+
+
+@pytest.hookimpl(trylast=True)  # after pytest's own reordering by fixture scope, which the stable sort keeps
+def pytest_collection_modifyitems(items):
+    if MUST_PASS:
+        items.sort(key=lambda item: MUST_PASS.get(junit_id(item.nodeid), len(MUST_PASS)))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = (yield).get_result()
+    if report.failed and junit_id(item.nodeid) in MUST_PASS:
+        item.session.shouldfail = f"tgfix: {junit_id(item.nodeid)} passed before and fails now"
 
 
 def _current_coverage():

@@ -2,27 +2,32 @@
 
 from __future__ import annotations
 
+import json
+import re
 import shlex
-import sys
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import coverage
 
-from tgfix import sandbox
+from tgfix import interpreter, sandbox
 from tgfix.errors import TestSetupError
 
 TRACEBACK_LINES = 25
 JUNIT = ".tgfix-junit.xml"
 COVERAGE_DATA = ".tgfix-coverage"
+TOOLS = ".tgfix"  # in the copy only (the project's own is never copied): the plugin, the plan
+NOT_RUN = "not run"
+TIMED_OUT = re.compile(r"^TimeoutError: test exceeded [0-9.e+]+ s")  # the plugin's message
+SHORT_LIMIT = 1.0  # seconds for a test that timed out on the current best, unless passing tests are slower
 
 
 @dataclass(frozen=True)
 class TestCase:
     __test__ = False  # a tgfix class, not for pytest to collect
     id: str
-    outcome: str  # passed | failed | error | skipped
+    outcome: str  # passed | failed | error | skipped | not run (the run stopped early: not passing, not failing)
     message: str = ""
     traceback: str = ""
     seconds: float = 0.0
@@ -30,6 +35,10 @@ class TestCase:
     @property
     def ok(self) -> bool:
         return self.outcome in ("passed", "skipped")
+
+    @property
+    def timed_out(self) -> bool:
+        return self.outcome == "failed" and TIMED_OUT.match(self.message) is not None
 
 
 @dataclass(frozen=True)
@@ -39,6 +48,7 @@ class TestReport:
     output: str = ""
     seconds: float = 0.0
     timed_out: bool = False
+    note: str = ""  # what this run could not do and why (e.g. no coverage), for -v
 
     @property
     def passed(self) -> frozenset[str]:
@@ -46,11 +56,16 @@ class TestReport:
 
     @property
     def failures(self) -> tuple[TestCase, ...]:
-        return tuple(c for c in self.cases if not c.ok)
+        """The tests that ran and failed: what the model may be shown."""
+        return tuple(c for c in self.cases if not c.ok and c.outcome != NOT_RUN)
+
+    @property
+    def not_run(self) -> frozenset[str]:
+        return frozenset(c.id for c in self.cases if c.outcome == NOT_RUN)
 
     @property
     def all_passed(self) -> bool:
-        return bool(self.cases) and not self.failures
+        return bool(self.cases) and all(c.ok for c in self.cases)
 
     @property
     def score(self) -> str:
@@ -67,31 +82,48 @@ class TestSpec:
     command: str | None = None   # any command: exit status 0 means pass
     test_timeout: float = 10.0   # per test, pytest only
     limits: sandbox.Limits = sandbox.Limits()
+    python: str | None = None    # the configured interpreter; None: the project's virtualenv, else tgfix's own
+
+
+@dataclass(frozen=True)
+class ValidationPlan:
+    """How to validate a candidate against the current best: see validation_plan."""
+
+    must_pass: tuple[str, ...]  # run first, cheapest first; the run stops at the first of them that fails
+    timeout: float              # seconds per test
+    limits: dict[str, float] = field(default_factory=dict)  # test id -> seconds, where the default does not apply
 
 
 LineCoverage = dict[int, frozenset[str]]  # line number -> ids of the tests that executed it
 
 
-def run_tests(spec: TestSpec, files: dict[str, str], *,
-              coverage_of: tuple[str, ...] = ()) -> tuple[TestReport, dict[str, LineCoverage]]:
+def run_tests(spec: TestSpec, files: dict[str, str], *, coverage_of: tuple[str, ...] = (),
+              before: TestReport | None = None) -> tuple[TestReport, dict[str, LineCoverage]]:
     """Run every configured test with `files` (relative to root -> source) in place.
 
     With coverage_of, pytest runs under coverage.py with one context per test, and the
     second value says, for each of those files, which tests executed each of its lines.
+
+    With `before` (the current best's report), the run stops as soon as the candidate cannot be
+    accepted, and tests that timed out there get a short limit (validation_plan); tests left out
+    by the early stop are in the report as "not run".
     """
+    python = _interpreter(spec) if spec.tests else None
     with sandbox.Sandbox(spec.root) as workdir:
         for name, source in files.items():
             sandbox.write(workdir, name, source)
-        cases, output, seconds, timed_out = [], [], 0.0, False
+        cases, output, seconds, timed_out, note = [], [], 0.0, False, ""
         lines: dict[str, LineCoverage] = {}
         if spec.tests:
-            report = _run_pytest(spec, workdir, coverage_of)
-            cases += report.cases
+            plan = validation_plan(before, spec.test_timeout) if before else None
+            report = _run_pytest(spec, python, workdir, coverage_of, plan)
+            cases += _with_not_run(report.cases, before) if before else report.cases
             output.append(report.output)
             seconds += report.seconds
             timed_out |= report.timed_out
+            note = report.note
             lines = {name: _line_coverage(workdir / COVERAGE_DATA, workdir / name) for name in coverage_of}
-        if spec.command:
+        if spec.command and not any(c.outcome == NOT_RUN for c in cases):  # stopped early: it is not run too
             result = _run_command(spec, workdir)
             cases.append(TestCase("command: " + spec.command, "passed" if result.returncode == 0 else "failed",
                                   message=_tail(result.output, 3), traceback=_tail(result.output, TRACEBACK_LINES),
@@ -99,18 +131,61 @@ def run_tests(spec: TestSpec, files: dict[str, str], *,
             output.append(result.output)
             seconds += result.seconds
             timed_out |= result.timed_out
-    return TestReport(tuple(cases), "\n".join(output), seconds, timed_out), lines
+    return TestReport(tuple(cases), "\n".join(output), seconds, timed_out, note), lines
 
 
-def _run_pytest(spec: TestSpec, workdir: Path, coverage_of: tuple[str, ...]) -> TestReport:
-    pytest_args = ["-m", "pytest", *spec.tests, "-q", "-p", "no:cacheprovider", "-p", "tgfix.pytest_plugin",
+def validation_plan(before: TestReport, ceiling: float) -> ValidationPlan:
+    """The tests that passed on the current best first, cheapest first, and limits from their durations.
+
+    A test that passed may take at most 5 times the slowest of them plus a second (at least a
+    second); one that timed out gets that much too, or SHORT_LIMIT when nothing passed to measure.
+    `ceiling` (--test-timeout; 0 = none) bounds both.
+    """
+    # Cheapest first; durations within 10 ms are noise, so those keep their order in the suite.
+    passing = sorted((c for c in before.cases if c.outcome == "passed"), key=lambda c: round(c.seconds, 2))
+    measured = max(1.0, 5 * passing[-1].seconds + 1) if passing else None
+    short = _at_most(measured or SHORT_LIMIT, ceiling)
+    return ValidationPlan(tuple(c.id for c in passing), _at_most(measured, ceiling) if measured else ceiling,
+                {c.id: short for c in before.cases if c.timed_out})
+
+
+def _at_most(seconds: float, ceiling: float) -> float:
+    return min(seconds, ceiling) if ceiling > 0 else seconds
+
+
+def _with_not_run(cases: tuple[TestCase, ...], before: TestReport) -> tuple[TestCase, ...]:
+    """After an early stop, the current best's tests that did not run, so the report stays complete."""
+    stopped_at = next((c.id for c in cases if c.id in before.passed and not c.ok), None)
+    if stopped_at is None:  # nothing that passed before failed: the run went to the end
+        return cases
+    ran = {c.id for c in cases}
+    why = f"not run: the run stopped when {stopped_at}, which passed before, failed"
+    return cases + tuple(TestCase(c.id, NOT_RUN, message=why) for c in before.cases if c.id not in ran)
+
+
+def _interpreter(spec: TestSpec) -> interpreter.Interpreter:
+    python = interpreter.choose(spec.root, spec.python)
+    interpreter.require_pytest(python)
+    return python
+
+
+def _run_pytest(spec: TestSpec, python: interpreter.Interpreter, workdir: Path, coverage_of: tuple[str, ...],
+                plan: ValidationPlan | None) -> TestReport:
+    tools = workdir / TOOLS
+    env = {"PYTHONPATH": interpreter.python_path(python, tools), "TGFIX_TEST_TIMEOUT": str(spec.test_timeout)}
+    if plan:
+        (tools / "plan.json").write_text(json.dumps({"must_pass": plan.must_pass, "timeout": plan.timeout,
+                                                     "limits": plan.limits}))
+        env["TGFIX_TEST_PLAN"] = str(tools / "plan.json")
+    note = python.no_coverage_reason if coverage_of else ""
+    pytest_args = ["-m", "pytest", *spec.tests, "-q", "-p", "no:cacheprovider", "-p", interpreter.PLUGIN,
                    f"--junitxml={JUNIT}", "-o", "junit_family=xunit1", "--tb=short", "-rN"]
-    if coverage_of:
-        command = [sys.executable, "-m", "coverage", "run", f"--data-file={COVERAGE_DATA}",
+    if coverage_of and not note:
+        command = [python.executable, "-m", "coverage", "run", f"--data-file={COVERAGE_DATA}",
                    f"--include={','.join(str(workdir / name) for name in coverage_of)}", *pytest_args]
     else:
-        command = [sys.executable, *pytest_args]
-    result = sandbox.run(command, workdir, spec.limits, {"TGFIX_TEST_TIMEOUT": str(spec.test_timeout)})
+        command = [python.executable, *pytest_args]
+    result = sandbox.run(command, workdir, spec.limits, env)
     junit = workdir / JUNIT
     if result.returncode in (4, 5) and not result.timed_out:
         what = "no tests found in" if result.returncode == 5 else "pytest could not run"
@@ -120,7 +195,7 @@ def _run_pytest(spec: TestSpec, workdir: Path, coverage_of: tuple[str, ...]) -> 
         why = f"test run killed after {spec.limits.wall_seconds:g} s" if result.timed_out \
             else f"pytest exited {result.returncode} without a readable report"
         cases = (TestCase("<test run>", "error", message=why, traceback=_tail(result.output, TRACEBACK_LINES)),)
-    return TestReport(cases, result.output, result.seconds, result.timed_out)
+    return TestReport(cases, result.output, result.seconds, result.timed_out, note)
 
 
 def _run_command(spec: TestSpec, workdir: Path) -> sandbox.RunResult:

@@ -1,4 +1,5 @@
-"""`tgfix doctor`: which model will be used and why, whether it answers, how fast, where the cache is."""
+"""`tgfix doctor`: which model will be used and why, whether it answers, how fast, where the cache is;
+which Python runs the tests and why."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ import time
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from tgfix import config, local
-from tgfix.errors import ModelUnavailable
+from tgfix import config, interpreter, local
+from tgfix.errors import ModelUnavailable, TgfixError
 from tgfix.llm import LLM
 
 
@@ -27,9 +28,20 @@ def chosen_model(flag: str | None, project: Path) -> tuple[str | None, str]:
     return None, "none: install tgfix[local] or pass --model / set TGFIX_MODEL"
 
 
+def tests_interpreter(project: Path) -> str:
+    """Which Python the tests will run with and why, in the documented order of precedence."""
+    configured = config.load({}, project).python
+    why = "TGFIX_PYTHON" if os.environ.get("TGFIX_PYTHON") else f"[tool.tgfix] python in {project / 'pyproject.toml'}"
+    try:
+        return interpreter.choose(project, configured, why).describe()
+    except TgfixError as error:
+        return f"tests run with: FAILED: {error}"
+
+
 def diagnose(flag: str | None, probe: bool = True) -> list[str]:
     model, why = chosen_model(flag, Path.cwd())
     lines = [f"model: {model or '-'} ({why})",
+             tests_interpreter(Path.cwd()),
              f"embedded model installed: {'yes' if local.is_installed() else 'no'}",
              f"cache: {local.cache_dir()}",
              "versions: " + ", ".join(f"{name} {_version(name)}" for name in ("tgfix", "litellm", "xllamacpp"))

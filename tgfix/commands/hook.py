@@ -10,7 +10,9 @@ Nothing on the passing path imports litellm, which alone takes seconds to load.
 
 from __future__ import annotations
 
+import shlex
 import subprocess
+import sys
 from importlib import resources
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from tgfix.variable import Variable, project_root
 
 FAILED = Exit.IMPROVED  # 1: what git and pre-commit read as "the hook failed"
 MAX_FILES = 3  # every file repaired costs model calls on every iteration, and a commit is waiting
+HOOK_PYTHON = "tgfix_python=''"  # in the shipped script: which Python's tgfix runs the hook
 
 
 def run_hook(files: list[str], settings: Settings) -> Exit:
@@ -94,12 +97,17 @@ def _unavailable(error: ModelUnavailable, report: TestReport, settings: Settings
 
 
 def install_git_hook(force: bool) -> Path:
-    """Copy the shipped pre-commit script into this repository's hooks folder; return its path."""
+    """Copy the shipped pre-commit script into this repository's hooks folder; return its path.
+
+    The script runs `python -m tgfix.cli` with this very Python, which outlives the PATH of the
+    shell that installed it and pipx's upgrades alike; it falls back to PATH when that is gone.
+    """
     target = _hooks_dir() / "pre-commit"
     if target.exists() and not force:
         raise TgfixError(f"{target} already exists: pass --force to replace it")
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(resources.files("tgfix").joinpath("data/pre-commit").read_text())
+    script = resources.files("tgfix").joinpath("data/pre-commit").read_text()
+    target.write_text(script.replace(HOOK_PYTHON, f"tgfix_python={shlex.quote(sys.executable)}", 1))
     target.chmod(0o755)
     return target
 

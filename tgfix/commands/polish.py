@@ -84,10 +84,11 @@ class SpeedLoss:
     def forward(self, variables: Sequence[Variable]) -> list[Loss]:
         return [Loss(x, self.evaluate(x, x.value), self) for x in variables]
 
-    def evaluate(self, x: Variable, source: str) -> TimedReport:
-        """Test a candidate source for x; if it passes, time it `repeat` times."""
+    def evaluate(self, x: Variable, source: str, before: TestReport | None = None) -> TimedReport:
+        """Test a candidate source for x (stopping at its first failure, given `before`); if it passes,
+        time it `repeat` times."""
         if source not in self.measured:
-            self.measured[source] = self._measure(x, source)
+            self.measured[source] = self._measure(x, source, before)
         return self.measured[source]
 
     def describe(self, loss: Loss, failures: tuple[TestCase, ...] | None = None) -> str:
@@ -96,8 +97,8 @@ class SpeedLoss:
         return prompts.TIMING.substitute(count=len(cases), what=self.timed, timing=loss.report.timing,
                                          slowest=", ".join(f"{c.id} ({seconds(c.seconds)})" for c in slowest))
 
-    def _measure(self, x: Variable, source: str) -> TimedReport:
-        report = self.tests.evaluate(x, source)
+    def _measure(self, x: Variable, source: str, before: TestReport | None) -> TimedReport:
+        report = self.tests.evaluate(x, source, before)
         if not report.all_passed:
             return TimedReport(**vars(report))
         runs = [] if self.bench else [report]  # the test run just made is the first measurement
