@@ -101,3 +101,20 @@ def test_no_tests_found_exit_6(project, scripted):
     result = solve("stats.py", "--tests", "empty")
     assert result.exit_code == 6, result.output
     assert "no tests found" in result.output
+
+
+def test_patience_counts_steps_without_a_new_idea(project, scripted):
+    worse = FIXED_STATS.replace("return sum(xs) / len(xs)", "return 0")
+    scripted += [fenced(worse), fenced(worse.replace("(xs)", "( xs )")), fenced(worse), "no code"]
+    result = solve("stats.py", "--gradient", "never", "--patience", "2", "--max-iters", "9")
+    assert result.exit_code == 3, result.output
+    assert "no improvement and no new idea in 2 iterations (patience)" in result.stderr
+    assert len(scripted.requests) == 3 and scripted == ["no code"]  # the new idea, then two repeats
+
+
+def test_time_budget_stops_before_the_next_step(project, scripted):
+    scripted += [CRITIQUE, fenced(FIXED_STATS.replace("best = xs[0]", "best = 0"))]
+    result = solve("stats.py", "--time-budget", "0.001", "--max-iters", "5")
+    assert result.exit_code == 3, result.output
+    assert "time budget (0.001 s) spent" in result.stderr
+    assert scripted.requests == []

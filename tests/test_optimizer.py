@@ -105,13 +105,34 @@ def test_syntax_error_rejected_before_tests(x, loss_fn, scripted):
     assert result.reason.startswith("syntax error")
 
 
-def test_candidates_sample_distinct_seeds_and_keep_the_best(x, loss_fn, scripted):
+def test_first_candidate_is_greedy_the_others_sampled_and_the_best_kept(x, loss_fn, scripted):
     half = FIXED_STATS.replace("best = xs[0]", "best = 0")
-    result = step_once(x, loss_fn, scripted, fenced(half), fenced(FIXED_STATS), candidates=2)
+    result = step_once(x, loss_fn, scripted, fenced(half), fenced(FIXED_STATS), "no code", candidates=3)
     assert result.accepted and x.value == FIXED_STATS
-    seeds = [r["seed"] for r in scripted.requests[1:]]
-    temperatures = {r["temperature"] for r in scripted.requests[1:]}
-    assert len(set(seeds)) == 2 and min(temperatures) > 0
+    sampling = [(r["temperature"], r["seed"]) for r in scripted.requests[1:]]
+    assert sampling == [(0.0, 0), (0.8, 1), (0.8, 2)]
+
+
+def test_after_a_miss_the_next_proposal_is_a_fresh_sample(x, loss_fn, scripted):
+    engine = tg.LLM("openai/scripted", cache=None)
+    opt = tg.TGD([x], model=engine)
+    scripted += ["no code", fenced(FIXED_STATS)]
+    assert not opt.step(loss_fn(x)).accepted
+    assert opt.step(loss_fn(x)).accepted
+    assert [(r["temperature"], r["seed"]) for r in scripted.requests] == [(0.0, 0), (0.8, 1)]
+
+
+def test_a_source_tried_before_is_not_tested_again(x, loss_fn, scripted):
+    worse = BUGGY_STATS.replace("return sum(xs) / len(xs)", "return 0")
+    respelled = worse.replace("return 0", "return 0  # same program, other spelling")
+    engine = tg.LLM("openai/scripted", cache=None)
+    opt = tg.TGD([x], model=engine)
+    scripted += [fenced(worse), fenced(respelled), fenced(BUGGY_STATS.replace("(xs)", "( xs )"))]
+    first, second, third = (opt.step(loss_fn(x)) for _ in range(3))
+    assert first.new_ideas == 1 and "regression" in first.reason
+    assert second.new_ideas == 0 and second.reason.startswith("tried before: regression")
+    assert second.candidates[0].report is first.candidates[0].report
+    assert third.new_ideas == 0 and third.reason.startswith("tried before: no gain")  # the current file, respelt
 
 
 def test_udiff_proposal_applied_leniently(x, loss_fn, scripted):
@@ -158,3 +179,18 @@ def test_failures_cluster_by_the_line_they_point_at_and_critiques_are_numbered(t
     scripted += ["f returns 1.", "g returns 1."]
     text = tg.backward(loss, tg.LLM("openai/scripted", cache=None))
     assert text == "Critique 1 of 2:\nf returns 1.\n\nCritique 2 of 2:\ng returns 1."
+
+
+def test_function_scoped_answer_is_spliced_and_leaves_every_other_line(x, loss_fn, scripted):
+    fixed_largest = FIXED_STATS[FIXED_STATS.index("def largest"):]
+    result = step_once(x, loss_fn, scripted, fenced(fixed_largest), edit_format="function")
+    assert result.accepted and x.value == FIXED_STATS
+    step_prompt = scripted.requests[-1]["messages"][1]["content"]
+    assert "definitions of only these functions of `stats.py`: `largest` (lines 5-10)" in step_prompt
+
+
+def test_function_scoped_answer_that_does_not_fit_falls_back_to_the_whole_file(x, loss_fn, scripted):
+    result = step_once(x, loss_fn, scripted, fenced("def unrelated():\n    pass\n"), fenced(FIXED_STATS),
+                       edit_format="function")
+    assert result.accepted and x.value == FIXED_STATS
+    assert result.candidates[0].proposal.edit_format == "whole"

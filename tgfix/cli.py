@@ -77,12 +77,15 @@ def run_options(command):
         click.option("--candidates", type=int, help="Proposals sampled and validated per step, 1-16 (default 1)."),
         click.option("--patience", type=int, help="Stop after this many iterations without improvement (default 3)."),
         click.option("--max-cost", type=float, help="Stop once this many USD are spent."),
+        click.option("--time-budget", type=float, help="Stop starting new steps after this many seconds."),
         click.option("--test-timeout", type=float, help="Seconds one test may run (default 10)."),
         click.option("--python", type=click.Path(),
                      help="Python that runs the tests (default: the project's virtualenv, else tgfix's own)."),
         click.option("--problem", type=click.Path(), help="Problem statement or spec given to the model."),
         click.option("--edit-format", type=click.Choice(config.choices("edit_format")),
-                     help="How the model answers: the whole file, or a diff (auto: whole for small files and models)."),
+                     help="How the model answers: the whole file, a diff, or only the functions the failing tests "
+                          "run (auto: those functions from 100 lines on, else the whole file; diffs for large files "
+                          "with remote models)."),
         click.option("--memory", type=int, help="Earlier attempts shown to the model (default 5, 0 = none)."),
         click.option("--gradient", type=click.Choice(config.choices("gradient")),
                      help="When to write a critique before a step; never = step straight from the test results."),

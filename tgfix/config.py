@@ -36,11 +36,12 @@ class Settings(BaseSettings):
     candidates: int = Field(1, ge=1, le=16)
     patience: int = Field(3, ge=1)
     max_cost: float | None = Field(None, gt=0)
+    time_budget: float | None = Field(None, gt=0)  # seconds of wall clock for the whole loop
     max_calls: int | None = Field(None, ge=1)  # a hard cap on model calls (benchmarks compare methods at equal calls)
     test_timeout: float = Field(10.0, gt=0)
     problem: str | None = None
     role: str | None = None
-    edit_format: Literal["auto", "whole", "udiff"] = "auto"
+    edit_format: Literal["auto", "whole", "udiff", "function"] = "auto"
     memory: int = Field(5, ge=0)
     gradient: Literal["always", "after-first", "never"] = "after-first"  # when a critique precedes the step
     localize: bool = True   # False: no coverage-based fault localization (ablation)

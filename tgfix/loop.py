@@ -13,7 +13,7 @@ do with an accepted step, and the budget. The loop prints nothing: it tells a Re
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Callable, Protocol, Sequence
 
 from tgfix.gradient import backward
@@ -68,6 +68,8 @@ class Plan:
     done: Callable[[Loss], bool] = lambda loss: loss.passed
     wanted: str = "improvement"            # what patience waits for, in the stop reason
     max_cost: float | None = None
+    time_budget: float | None = None       # seconds of wall clock, counted from `started`
+    started: float = field(default_factory=time.monotonic)  # when the command began (time.monotonic)
 
 
 @dataclass(frozen=True)
@@ -83,14 +85,19 @@ def optimize(initial: Sequence[Loss], loss_fn: LossFunction, optimizer: TGD, cri
     """Run the plan from the losses of the variables as they are; the critic's usage is the run's."""
     losses, iterations, idle, stop = list(initial), [], 0, ""
     variables = [loss.variable for loss in losses]
+    deadline = plan.started + plan.time_budget if plan.time_budget else None
     reporter.started(losses)
     for number in range(1, plan.max_iters + 1):
-        accepted = False
+        accepted = new_ideas = False
         try:
             for index, x in enumerate(variables):
                 if plan.done(losses[index]):
                     break
+                if deadline and time.monotonic() >= deadline:
+                    stop = f"time budget ({plan.time_budget:g} s) spent"
+                    break
                 iteration = _iterate(number, losses[index], optimizer, critic, plan.critiques(number), reporter)
+                new_ideas |= iteration.step.new_ideas > 0
                 if iteration.step.accepted:
                     accepted = True
                     iteration = replace(iteration, commit=plan.on_accept(x, iteration))
@@ -101,9 +108,9 @@ def optimize(initial: Sequence[Loss], loss_fn: LossFunction, optimizer: TGD, cri
         except CallBudgetSpent as spent:
             stop = str(spent)
             break
-        if all(plan.done(loss) for loss in losses):
+        if stop or all(plan.done(loss) for loss in losses):
             break
-        idle = 0 if accepted else idle + 1
+        idle = 0 if accepted else idle if new_ideas else idle + 1  # patience waits for new ideas, not calls
         stop = _budget_spent(critic.usage, idle, plan)
         if stop:
             break
@@ -117,7 +124,7 @@ def _budget_spent(usage: Usage, idle: int, plan: Plan) -> str:
     if plan.max_cost is not None and usage.cost >= plan.max_cost:
         return f"cost budget ${plan.max_cost:g} spent"
     if idle >= plan.patience:
-        return f"no {plan.wanted} in {idle} iteration{'s' if idle != 1 else ''} (patience)"
+        return f"no {plan.wanted} and no new idea in {idle} iteration{'s' if idle != 1 else ''} (patience)"
     return ""
 
 

@@ -5,31 +5,37 @@ that do not parse or drop a name the file defines, runs the tests on the rest, a
 the best one only if the acceptance rule says it is better (by default: it passes more
 tests and breaks none that passed). Every attempt, accepted or not, goes into the
 variable's memory, which the next backward and step read.
+
+It is a search, not a chain: the run's first proposal is the model's greedy best guess,
+every later one a fresh sample (a small model at temperature 0 answers a rejected attempt
+with a near-copy of it), and a source tested once in the run is never tested again.
 """
 
 from __future__ import annotations
 
 import ast
+import hashlib
 import re
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Callable
 
-from tgfix import patch, prompts, sandbox
+from tgfix import patch, prompts, sandbox, scope
 from tgfix.llm import LLM, Reply
 from tgfix.loss import Loss
 from tgfix.runner import TestReport
 from tgfix.variable import Variable
 
-UDIFF_MIN_LINES = 200     # below this, asking for the whole file is cheap and safer
-SAMPLING_TEMPERATURE = 0.8  # for candidates > 1: distinct samples need temperature
+FUNCTION_MIN_LINES = 100  # from here on a whole-file answer costs minutes on the embedded model (auto)
+SAMPLING_TEMPERATURE = 0.8  # every proposal after the first: distinct samples need temperature
 
 
 @dataclass(frozen=True)
 class Proposal:
     source: str | None     # the whole new file, None if the reply was unusable
     diff: str               # the unified diff tgfix computed from it
-    edit_format: str        # whole | udiff
+    edit_format: str        # whole | udiff | function
     error: str = ""         # why the reply was unusable
     reply: Reply | None = None
 
@@ -40,6 +46,7 @@ class Candidate:
     report: TestReport | None  # None when rejected before any test ran
     accepted: bool
     verdict: str
+    new: bool = False  # tested now: a source (up to comments and spacing) this run had not tried
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,10 @@ class StepResult:
     diff: str          # the accepted diff, else ""
     reason: str
     candidates: tuple[Candidate, ...]
+
+    @property
+    def new_ideas(self) -> int:
+        return sum(c.new for c in self.candidates)
 
 
 Acceptance = Callable[[TestReport, TestReport], tuple[bool, str]]  # (before, after) -> (accepted, reason)
@@ -86,6 +97,9 @@ class TGD:
         self.prefer = prefer
         self.prompt = prompt
         self.on_status = on_status
+        self.proposed = 0  # proposals asked for so far: only the first is greedy
+        self._tested: dict[str, Future] = {}  # fingerprint of a source -> its TestReport
+        self._lock = threading.Lock()
 
     def zero_grad(self) -> None:
         for x in self.parameters:
@@ -94,8 +108,9 @@ class TGD:
     def step(self, loss: Loss) -> StepResult:
         """Propose changes to loss.variable from its gradient (if any) and loss, and keep the best valid one."""
         x, before = loss.variable, loss.report
+        self._known(x, before)
         self.on_status(f"proposing {self.candidates} change{'s' if self.candidates > 1 else ''}")
-        proposals = [self.propose(loss, sample) for sample in range(self.candidates)]
+        proposals = [self.propose(loss) for _ in range(self.candidates)]
         self.on_status("testing proposals")
         with ThreadPoolExecutor(max_workers=min(len(proposals), 2)) as pool:
             try:
@@ -115,41 +130,51 @@ class TGD:
         reason = "; ".join(sorted({c.verdict for c in candidates}))
         return StepResult(False, before, before, "", reason, tuple(candidates))
 
-    def propose(self, loss: Loss, sample: int = 0) -> Proposal:
-        edit_format = self._format_for(loss.variable)
-        proposal = self._ask(loss, edit_format, sample)
-        if proposal.source is None and edit_format == "udiff":
-            return self._ask(loss, "whole", sample)  # a diff that does not apply: fall back to the whole file
+    def propose(self, loss: Loss) -> Proposal:
+        sampling = self._sampling(self.proposed)
+        self.proposed += 1
+        edit_format = self._format_for(loss)
+        proposal = self._ask(loss, edit_format, sampling)
+        if proposal.source is None and edit_format != "whole":
+            return self._ask(loss, "whole", sampling)  # a diff or definitions that do not fit: the whole file
         return proposal
 
-    def _format_for(self, x: Variable) -> str:
-        if self.edit_format != "auto":
-            return self.edit_format
-        return "whole" if self.engine.is_local or x.value.count("\n") < UDIFF_MIN_LINES else "udiff"
+    def _format_for(self, loss: Loss) -> str:
+        """The edit format asked for; function-scoped only when the failures point into definitions."""
+        wanted = self.edit_format
+        if wanted == "auto":
+            wanted = "function" if loss.variable.value.count("\n") >= FUNCTION_MIN_LINES else "whole"
+        if wanted == "function" and not _targets(loss):
+            return "whole"
+        return wanted
 
-    def _ask(self, loss: Loss, edit_format: str, sample: int) -> Proposal:
+    def _ask(self, loss: Loss, edit_format: str, sampling: dict) -> Proposal:
         x = loss.variable
-        reply = self.engine(self._messages(loss, edit_format), **self._sampling(sample))
+        reply = self.engine(self._messages(loss, edit_format), **sampling)
         try:
             if reply.truncated:
                 raise patch.PatchError("reply cut off at max_tokens")
-            source = (patch.extract_code(reply.text) if edit_format == "whole"
-                      else patch.apply_diff(x.value, patch.extract_diff(reply.text), x.name))
+            source = _new_source(loss, edit_format, reply.text)
         except patch.PatchError as error:
             return Proposal(None, "", edit_format, str(error), reply)
         source = _keep_final_newline(x.value, source)
         return Proposal(source, patch.make_diff(x.value, source, x.name), edit_format, reply=reply)
 
-    def _sampling(self, sample: int) -> dict:
-        if self.candidates == 1:
+    def _sampling(self, number: int) -> dict:
+        """The engine's own settings for the run's first proposal; a fresh seed at temperature for the rest."""
+        if number == 0:
             return {}
-        seed = (self.engine.seed or 0) + sample
-        return {"seed": seed, "temperature": max(self.engine.temperature, SAMPLING_TEMPERATURE)}
+        return {"seed": (self.engine.seed or 0) + number,
+                "temperature": max(self.engine.temperature, SAMPLING_TEMPERATURE)}
 
     def _messages(self, loss: Loss, edit_format: str) -> list[dict]:
         x = loss.variable
-        answer = (prompts.WHOLE_FILE_FORMAT.substitute(name=x.name, lang="python" if x.is_python else "")
-                  if edit_format == "whole" else prompts.UDIFF_FORMAT.substitute(name=x.name))
+        answer = {
+            "whole": lambda: prompts.WHOLE_FILE_FORMAT.substitute(name=x.name, lang="python" if x.is_python else ""),
+            "udiff": lambda: prompts.UDIFF_FORMAT.substitute(name=x.name),
+            "function": lambda: prompts.FUNCTION_FORMAT.substitute(
+                name=x.name, targets=", ".join(t.label for t in _targets(loss))),
+        }[edit_format]()
         feedback = prompts.FEEDBACK.substitute(critique=x.grad) if x.grad else ""
         return self.prompt.messages(
             name=x.name, role=x.role, problem=loss.problem_block(), file=x.value.rstrip("\n"),
@@ -165,8 +190,63 @@ class TGD:
             unfit = _unfit_python(x.value, proposal.source, loss.report)
             if unfit:
                 return Candidate(proposal, None, False, unfit)
-        report = loss.fn.evaluate(x, proposal.source, before=loss.report)
-        return Candidate(proposal, report, *self.accept(loss.report, report))
+        report, new = self._report(loss, proposal.source)
+        accepted, verdict = self.accept(loss.report, report)
+        return Candidate(proposal, report, accepted, verdict if new else f"tried before: {verdict}", new)
+
+    def _known(self, x: Variable, report: TestReport) -> None:
+        """The current best needs no test: a proposal that only respells it scores as it does."""
+        with self._lock:
+            key = _fingerprint(x.value, x.is_python)
+            if key not in self._tested:
+                self._tested[key] = Future()
+                self._tested[key].set_result(report)
+
+    def _report(self, loss: Loss, source: str) -> tuple[TestReport, bool]:
+        """The tests' report on source, and whether it was new: a source tried before is not run again
+        (the best only gains passing tests, so an early stop's report stays valid)."""
+        key = _fingerprint(source, loss.variable.is_python)
+        with self._lock:
+            new = key not in self._tested
+            if new:
+                self._tested[key] = Future()
+        future = self._tested[key]
+        if new:
+            try:
+                future.set_result(loss.fn.evaluate(loss.variable, source, before=loss.report))
+            except BaseException as error:
+                future.set_exception(error)
+                raise
+        return future.result(), new
+
+
+def _fingerprint(source: str, is_python: bool) -> str:
+    """The same program spelled differently (comments, spacing) has one fingerprint."""
+    try:
+        text = ast.dump(ast.parse(source)) if is_python else ""
+    except (SyntaxError, ValueError):  # the current file may not parse yet
+        text = ""
+    return hashlib.sha256((text or " ".join(source.split())).encode()).hexdigest()
+
+
+def _new_source(loss: Loss, edit_format: str, reply: str) -> str:
+    x = loss.variable
+    if edit_format == "udiff":
+        return patch.apply_diff(x.value, patch.extract_diff(reply), x.name)
+    code = patch.extract_code(reply)
+    return scope.splice(x.value, code, _targets(loss)) if edit_format == "function" else code
+
+
+def _targets(loss: Loss) -> tuple[scope.Target, ...]:
+    """The definitions the failures point at: the file's lines in their tracebacks (innermost first),
+    then the suspicious lines; none when a failure is at import time (module level)."""
+    x = loss.variable
+    if not x.is_python or any(case.message == "collection failure" or case.id == "<test run>"
+                              for case in loss.report.failures):
+        return ()
+    pattern = re.compile(rf"(?:^|[\s/]){re.escape(x.path.name)}:(\d+)", re.MULTILINE)
+    traced = [int(n) for case in loss.report.failures for n in reversed(pattern.findall(case.traceback))]
+    return scope.targets(x.value, traced + [s.number for s in loss.suspicious])
 
 
 def _unfit_python(old: str, new: str, report: TestReport) -> str:

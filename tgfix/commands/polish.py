@@ -7,6 +7,7 @@ the noise of the measurement. The loop, the session and the optimizer are solve'
 
 from __future__ import annotations
 
+import time
 import statistics
 from dataclasses import dataclass, field, replace
 from typing import Sequence
@@ -112,6 +113,7 @@ class SpeedLoss:
 def polish(file: str, settings: Settings, bench_cmd: str | None = None, repeat: int = REPEAT,
            reporter: Reporter = Silent()) -> Run:
     """Speed FILE up while its tests keep passing, committing every speed-up beyond the noise."""
+    started = time.monotonic()
     with session([file], settings) as s:
         originals = {x.name: x.value for x in s.variables}
         tests = TestLoss.from_settings(settings)
@@ -127,7 +129,8 @@ def polish(file: str, settings: Settings, bench_cmd: str | None = None, repeat: 
                         prompt=prompts.SPEED_STEP, on_status=reporter.status)
         plan = Plan(settings.max_iters, settings.patience, critiques=lambda n: True,  # no failures to step from
                     on_accept=lambda x, it: s.save(x, it, verb="speed up"), done=lambda loss: False,
-                    wanted="speed-up beyond the noise", max_cost=settings.max_cost)
+                    wanted="speed-up beyond the noise", max_cost=settings.max_cost,
+                    time_budget=settings.time_budget, started=started)
         outcome = optimize(initial, loss_fn, optimizer, s.critic, plan, reporter)
     exit_code = Exit.PASSED if any(i.step.accepted for i in outcome.iterations) else Exit.NO_IMPROVEMENT
     return Run.of(s, originals, outcome, exit_code)

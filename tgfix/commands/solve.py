@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from tgfix.config import Settings
 from tgfix.errors import Exit, TestSetupError
 from tgfix.loop import Plan, Reporter, Silent, optimize
@@ -11,6 +13,7 @@ from tgfix.session import Run, session
 
 
 def solve(files: list[str], settings: Settings, reporter: Reporter = Silent()) -> Run:
+    started = time.monotonic()
     with session(files, settings) as s:
         originals = {x.name: x.value for x in s.variables}
         loss_fn = TestLoss.from_settings(settings)
@@ -22,7 +25,8 @@ def solve(files: list[str], settings: Settings, reporter: Reporter = Silent()) -
         optimizer = TGD(s.variables, s.editor, edit_format=settings.edit_format, candidates=settings.candidates,
                         memory=settings.memory, on_status=reporter.status)
         plan = Plan(settings.max_iters, settings.patience, critiques=lambda n: critiques(settings, n),
-                    on_accept=s.save, max_cost=settings.max_cost)
+                    on_accept=s.save, max_cost=settings.max_cost,
+                    time_budget=settings.time_budget, started=started)
         outcome = optimize(initial, loss_fn, optimizer, s.critic, plan, reporter)
     return Run.of(s, originals, outcome, _exit_code(outcome))
 
