@@ -153,9 +153,10 @@ def test_unappliable_udiff_falls_back_to_whole_file(x, loss_fn, scripted):
 def test_without_a_critique_the_step_reads_the_loss(x, loss_fn, scripted):
     scripted.append(fenced(FIXED_STATS))
     assert tg.TGD([x], model=tg.LLM("openai/scripted", cache=None)).step(loss_fn(x)).accepted
-    prompt = scripted.requests[0]["messages"][1]["content"]
-    assert "Tests passing: 2/4" in prompt and "<FEEDBACK>" not in prompt
-    assert "critique" not in scripted.requests[0]["messages"][0]["content"].split(",")[0]
+    system, prompt = (m["content"] for m in scripted.requests[0]["messages"])
+    assert system == "You are an expert programmer who fixes bugs."  # the run's first step: the bare prompt
+    assert "The first failing test (2/4 passing):\n- tests.test_stats.test_largest: " in prompt
+    assert "test_largest_negative" not in prompt and "<FEEDBACK>" not in prompt
 
 
 def test_a_proposal_that_drops_a_defined_name_is_rejected_before_tests(x, loss_fn, scripted):

@@ -120,9 +120,7 @@ class TestLoss:
 
     def describe(self, loss: Loss, failures: tuple[TestCase, ...] | None = None) -> str:
         failures = loss.report.failures if failures is None else failures
-        shown = "\n".join(prompts.FAILURE.substitute(test=f.id, message=f.message or f.outcome,
-                                                     traceback=_indent(f.traceback))
-                          for f in failures[:MAX_FAILURES_SHOWN])
+        shown = "\n".join(failure_text(f) for f in failures[:MAX_FAILURES_SHOWN])
         if len(failures) > MAX_FAILURES_SHOWN:
             shown += f"\n(and {len(failures) - MAX_FAILURES_SHOWN} more failing tests)"
         lines = "\n".join(f"  line {s.number} ({s.score:.2f}): {s.text}" for s in loss.suspicious)
@@ -169,6 +167,11 @@ def _in_project(path: str) -> str:
 def _names_module_of(error: str, x: Variable) -> bool:
     module = Path(x.name).with_suffix("").as_posix().replace("/", ".")
     return bool(re.search(rf"(from|named) '({re.escape(module)}|{re.escape(Path(x.name).stem)})'", error))
+
+
+def failure_text(case: TestCase) -> str:
+    """One failing test as the model reads it: its id, message and (short) traceback."""
+    return prompts.FAILURE.substitute(test=case.id, message=case.message or case.outcome, traceback=_indent(case.traceback))
 
 
 def read_problem(path: str | None) -> str:

@@ -23,7 +23,7 @@ from typing import Callable
 
 from tgfix import patch, prompts, sandbox, scope
 from tgfix.llm import LLM, Reply
-from tgfix.loss import Loss
+from tgfix.loss import Loss, failure_text
 from tgfix.runner import TestReport
 from tgfix.variable import Variable
 
@@ -87,6 +87,7 @@ class TGD:
     def __init__(self, parameters: list[Variable], model: str | LLM, *, edit_format: str = "auto",
                  candidates: int = 1, memory: int = 5, accept: Acceptance = improvement,
                  prefer: Preference = passing, prompt: prompts.Prompt = prompts.REPAIR_STEP,
+                 first_prompt: prompts.Prompt | None = prompts.REPAIR_FIRST_STEP,
                  on_status: Callable[[str], None] = lambda _: None):
         self.parameters = parameters
         self.engine = model if isinstance(model, LLM) else LLM(model)
@@ -96,6 +97,7 @@ class TGD:
         self.accept = accept
         self.prefer = prefer
         self.prompt = prompt
+        self.first_prompt = first_prompt or prompt  # for the first step: no critique, no memory yet
         self.on_status = on_status
         self.proposed = 0  # proposals asked for so far: only the first is greedy
         self._tested: dict[str, Future] = {}  # fingerprint of a source -> its TestReport
@@ -176,9 +178,12 @@ class TGD:
                 name=x.name, targets=", ".join(t.label for t in _targets(loss))),
         }[edit_format]()
         feedback = prompts.FEEDBACK.substitute(critique=x.grad) if x.grad else ""
-        return self.prompt.messages(
+        prompt = self.first_prompt if not x.memory and not x.grad else self.prompt
+        failures = loss.report.failures
+        return prompt.messages(
             name=x.name, role=x.role, problem=loss.problem_block(), file=x.value.rstrip("\n"),
-            loss=loss.text(), feedback=feedback, memory=x.memory.render(), answer_format=answer)
+            loss=loss.text(), feedback=feedback, memory=x.memory.render(), answer_format=answer,
+            score=loss.report.score, first_failure=failure_text(failures[0]) if failures else "")
 
     def _validate(self, loss: Loss, proposal: Proposal) -> Candidate:
         x = loss.variable

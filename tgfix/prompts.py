@@ -137,6 +137,19 @@ $feedback$memory
 
 $answer_format"""))
 
+# The run's first step reads no critique and no memory: a bare prompt with the first failure
+# only. On held-out bugs the 1.5B model fixed more from it than from REPAIR_STEP's long one.
+REPAIR_FIRST_STEP = Prompt(
+    system="You are an expert programmer who fixes bugs.",
+    user=Template("""<FILE name="$name">
+$file
+</FILE>
+$problem
+The first failing test ($score passing):
+$first_failure
+
+The tests are correct. Fix the bug. $answer_format"""))
+
 SPEED_STEP = Prompt(
     system="""\
 You are the optimizer of a code-speed tool. You receive a source file whose tests all pass, \
