@@ -4,16 +4,24 @@ A method repairs `case.file` inside `work` (a fresh git copy of the case) in pla
 returns a Trace; the runner judges the file it leaves. Every method's model calls go
 through a Usage with max_calls, so no method can make more than `setup.calls` calls.
 
-- single-shot: one call (the file, the problem statement, the failing tests), whole file back.
+- single-shot: one greedy call with the bare prompt (the file, the first failure, "the tests
+  are correct, fix the bug"), whole file back.
+- best-of-n: the bare prompt again and again, greedy first, then sampled at temperature 0.8
+  with a fresh seed, every answer tested against the original file's tests, the best kept;
+  no feedback at all. The honest competitor of any repair loop.
 - naive-retry: the common naive loop: ask, apply the answer if it parses, rerun the tests,
   ask again with the current file and the latest failures; no critique, no memory, no
   acceptance rule (a worse answer is kept too).
 - tgfix and its ablations: tgfix.solve with one setting changed.
+
+Every method stops at the call budget and at the wall-clock budget (`Setup.seconds`).
 """
 
 from __future__ import annotations
 
 import ast
+import itertools
+import time
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -27,6 +35,17 @@ from tgfix.llm import LLM, CallBudgetSpent, DiskCache, Usage
 from tgfix.loss import Loss, TestLoss
 from tgfix.session import Run
 from tgfix.variable import Variable
+
+BARE_SYSTEM = "You are an expert Python programmer who fixes bugs."
+
+BARE = Template("""\
+$file_block
+$problem
+$first_failure
+
+The tests are correct. Fix the bug. Reply with the complete corrected file in one python code block.""")
+
+SAMPLING_TEMPERATURE = 0.8
 
 NAIVE_SYSTEM = "You are a Python programmer. You fix bugs so that the tests pass."
 
@@ -51,6 +70,7 @@ class Setup:
     max_tokens: int = Settings.model_fields["max_tokens"].default  # per reply: bounds a runaway generation
     cache: bool = False              # reuse cached replies (free reruns, but model time is then not measured)
     gradient_model: str | None = None
+    seconds: float | None = None     # the wall-clock budget of every method, per case
 
 
 @dataclass(frozen=True)
@@ -62,17 +82,62 @@ class Trace:
 
 
 def single_shot(work: Path, case: Case, setup: Setup) -> Trace:
-    return naive_retry(work, case, replace(setup, calls=1))
+    return best_of_n(work, case, replace(setup, calls=1))
+
+
+def best_of_n(work: Path, case: Case, setup: Setup) -> Trace:
+    """Sample the bare prompt on the original file until a sample passes or a budget ends; keep the best."""
+    started = time.monotonic()
+    x = Variable.from_file(work / case.file, root=work)
+    loss_fn = TestLoss(tests=str(work / case.tests), problem=_problem(work, case), localize=False)
+    llm = LLM(setup.model, max_tokens=setup.max_tokens, cache=_cache(setup), usage=Usage(max_calls=setup.calls))
+    loss = loss_fn(x)
+    messages = _bare_messages(x, loss)
+    best, curve, test_seconds, stop_reason = loss.report, [len(loss.report.passed)], loss.report.seconds, "all tests pass"
+    try:
+        for number in itertools.count():
+            if best.all_passed:
+                break
+            if _out_of_time(started, setup):
+                stop_reason = f"time budget ({setup.seconds:g} s) spent"
+                break
+            sampling = {} if number == 0 else {"temperature": SAMPLING_TEMPERATURE, "seed": number}
+            source = _source(llm(messages, **sampling).text)
+            if source is not None:
+                report = loss_fn.evaluate(x, source)
+                test_seconds += report.seconds
+                if len(report.passed) > len(best.passed):
+                    best = report
+                    x.path.write_text(source)
+            curve.append(len(best.passed))
+    except CallBudgetSpent as spent:
+        stop_reason = str(spent)
+    return Trace(llm.usage, tuple(curve), test_seconds, stop_reason)
+
+
+def _bare_messages(x: Variable, loss: Loss) -> list[dict]:
+    failure = loss.report.failures[0]
+    prompt = BARE.substitute(file_block=f"```python\n{x.value.rstrip()}\n```", problem=loss.problem_block(),
+                             first_failure=f"{failure.id}: {failure.message}\n{failure.traceback}")
+    return [{"role": "system", "content": BARE_SYSTEM}, {"role": "user", "content": prompt}]
+
+
+def _out_of_time(started: float, setup: Setup) -> bool:
+    return setup.seconds is not None and time.monotonic() - started >= setup.seconds
 
 
 def naive_retry(work: Path, case: Case, setup: Setup) -> Trace:
     x = Variable.from_file(work / case.file, root=work)
     loss_fn = TestLoss(tests=str(work / case.tests), problem=_problem(work, case), localize=False)
     llm = LLM(setup.model, max_tokens=setup.max_tokens, cache=_cache(setup), usage=Usage(max_calls=setup.calls))
+    started = time.monotonic()
     loss = loss_fn(x)
     curve, test_seconds, stop_reason = [len(loss.report.passed)], loss.report.seconds, "all tests pass"
     try:
         while not loss.passed:
+            if _out_of_time(started, setup):
+                stop_reason = f"time budget ({setup.seconds:g} s) spent"
+                break
             source = _ask(llm, x, loss)
             if source is not None:
                 x.value = source
@@ -86,14 +151,17 @@ def naive_retry(work: Path, case: Case, setup: Setup) -> Trace:
 
 
 def _ask(llm: LLM, x: Variable, loss: Loss) -> str | None:
-    """The model's new file, or None when the reply holds no Python that parses."""
     prompt = NAIVE.substitute(name=x.name, problem=loss.problem_block(), file=x.value.rstrip("\n"),
                               failures=loss.text(), answer_format=prompts.WHOLE_FILE_FORMAT.substitute(name=x.name, lang="python"))
-    reply = llm([{"role": "system", "content": NAIVE_SYSTEM}, {"role": "user", "content": prompt}])
+    return _source(llm([{"role": "system", "content": NAIVE_SYSTEM}, {"role": "user", "content": prompt}]).text)
+
+
+def _source(reply: str) -> str | None:
+    """The model's new file, or None when the reply holds no Python that parses."""
     try:
-        source = patch.extract_code(reply.text)
+        source = patch.extract_code(reply)
         ast.parse(source)
-    except (patch.PatchError, SyntaxError):
+    except (patch.PatchError, SyntaxError, ValueError):
         return None
     return source
 
@@ -102,7 +170,8 @@ def tgfix(work: Path, case: Case, setup: Setup, **changes) -> Trace:
     """tgfix.solve with default settings but `changes`; max_iters never binds before the call budget."""
     settings = Settings(tests=(str(work / case.tests),), model=setup.model, max_iters=setup.calls,
                         max_calls=setup.calls, max_tokens=setup.max_tokens, cache=setup.cache,
-                        problem=str(work / case.problem) if case.problem else None, **changes)
+                        problem=str(work / case.problem) if case.problem else None, time_budget=setup.seconds,
+                        **changes)
     run = solve([str(work / case.file)], settings)
     (initial,) = run.initial
     curve = (len(initial.report.passed), *(len(i.step.after.passed) for i in run.iterations))
@@ -131,6 +200,7 @@ def _cache(setup: Setup) -> DiskCache | None:
 
 METHODS = {
     "single-shot": single_shot,
+    "best-of-n": best_of_n,
     "naive-retry": naive_retry,
     "tgfix": tgfix,
     "tgfix-no-gradient": partial(tgfix, gradient="never"),

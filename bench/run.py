@@ -1,7 +1,7 @@
 """Run repair methods over the benchmark cases, judge each result, and summarize.
 
-    python -m bench --model local/qwen2.5-coder-1.5b --methods single-shot,naive-retry,tgfix \\
-        --calls 4 --cases '0[1-5]_*' --out bench/results
+    python -m bench --model local/qwen2.5-coder-1.5b --methods single-shot,best-of-n,tgfix \\
+        --calls 8 --seconds 240 --cases '0[1-5]_*' --out bench/results
 
 Each case x method runs on a fresh git copy of the case; the runner then judges the file
 the method left against pristine tests (tgfix's own verdict is never used). Results go to
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import sys
 import tempfile
 import time
@@ -35,6 +36,7 @@ class Summary:
     passed: int        # tests passing at the end, over all cases: partial credit
     total: int
     calls: int
+    median_seconds_to_solve: float | None
     prompt_tokens: int
     completion_tokens: int
     seconds: float
@@ -45,7 +47,8 @@ class Summary:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    setup = Setup(args.model or default_model(), args.calls, args.max_tokens, args.cache, args.gradient_model)
+    setup = Setup(args.model or default_model(), args.calls, args.max_tokens, args.cache, args.gradient_model,
+                  args.seconds)
     methods = [m for m in args.methods if m not in NEEDS_SECOND_MODEL or setup.gradient_model]
     for skipped in sorted(set(args.methods) - set(methods)):
         print(f"skipping {skipped}: it needs --gradient-model", file=sys.stderr)
@@ -67,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     print(table)
     (args.out / "summary.md").write_text(table + "\n")
     plots.solved_vs_calls(rows, methods, setup.calls, args.out / "solved_vs_calls.png")
+    plots.solved_vs_seconds(rows, methods, args.out / "solved_vs_seconds.png")
     plots.loss_curves(rows, methods, args.out / "loss_curves.png")
     return 0
 
@@ -81,6 +85,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="comma-separated names or globs, e.g. '0[1-5]_*,41_matrix' (default: all)")
     parser.add_argument("--limit", type=int, help="only the first N selected cases")
     parser.add_argument("--calls", type=int, default=4, help="model calls each method may make per case (default 4)")
+    parser.add_argument("--seconds", type=float, help="wall-clock budget of each method per case (default: none)")
     parser.add_argument("--max-tokens", type=int, default=Setup.max_tokens,
                         help=f"tokens per reply, for every method (default {Setup.max_tokens})")
     parser.add_argument("--cache", action="store_true", help="reuse cached model replies (model time is then not real)")
@@ -107,7 +112,7 @@ def run_one(case: corpus.Case, method: str, setup: Setup) -> dict:
     usage = trace.usage
     return {
         "case": case.name, "method": method, "model": setup.model, "budget": setup.calls,
-        "max_tokens": setup.max_tokens,
+        "max_tokens": setup.max_tokens, "seconds_budget": setup.seconds,
         "solved": verdict.solved, "passed": verdict.passed, "total": verdict.total, "tampered": verdict.tampered,
         "calls": usage.calls, "cached_calls": usage.cached_calls, "prompt_tokens": usage.prompt_tokens,
         "completion_tokens": usage.completion_tokens, "cost": usage.cost,
@@ -120,11 +125,11 @@ def run_one(case: corpus.Case, method: str, setup: Setup) -> dict:
 
 def slot(case: str, method: str, setup: Setup) -> tuple:
     """What makes a result row: a row for the same slot is never run again."""
-    return case, method, setup.model, setup.calls, setup.max_tokens
+    return case, method, setup.model, setup.calls, setup.max_tokens, setup.seconds
 
 
 def key(row: dict) -> tuple:
-    return row["case"], row["method"], row["model"], row["budget"], row["max_tokens"]
+    return row["case"], row["method"], row["model"], row["budget"], row["max_tokens"], row.get("seconds_budget")
 
 
 def read_rows(path: Path) -> list[dict]:
@@ -147,15 +152,19 @@ def summarize(rows: list[dict], methods: list[str]) -> list[Summary]:
         total = {name: sum(row[name] for row in mine) for name in
                  ("solved", "passed", "total", "calls", "prompt_tokens", "completion_tokens", "seconds", "model_seconds",
                   "test_seconds", "overhead_seconds")}
-        summaries.append(Summary(method, cases=len(mine), **total))
+        solve_times = [row["seconds"] for row in mine if row["solved"]]
+        summaries.append(Summary(method, cases=len(mine), median_seconds_to_solve=statistics.median(solve_times)
+                                 if solve_times else None, **total))
     return summaries
 
 
 def format_table(summaries: list[Summary]) -> str:
-    lines = ["| method | solved | tests passing | LLM calls | prompt tokens | completion tokens | wall s | model s "
-             "| tests s | overhead s |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
-    lines += [f"| {s.method} | {s.solved}/{s.cases} | {s.passed}/{s.total} | {s.calls} | {s.prompt_tokens} | {s.completion_tokens} "
+    lines = ["| method | solved | tests passing | median s to solve | LLM calls | prompt tokens | completion tokens "
+             "| wall s | model s | tests s | overhead s |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines += [f"| {s.method} | {s.solved}/{s.cases} | {s.passed}/{s.total} | "
+              f"{'-' if s.median_seconds_to_solve is None else f'{s.median_seconds_to_solve:.0f}'} | "
+              f"{s.calls} | {s.prompt_tokens} | {s.completion_tokens} "
               f"| {s.seconds:.1f} | {s.model_seconds:.1f} | {s.test_seconds:.1f} | {s.overhead_seconds:.1f} |"
               for s in summaries]
     return "\n".join(lines)

@@ -65,7 +65,8 @@ def test_call_budget_is_enforced(method, scripted, tmp_path):
 
 
 def test_resume_skips_done_rows(tmp_path, scripted):
-    done = row("single-shot", False, 1, 3.0, case=CHUNKED.name, model="openai/scripted", budget=2, max_tokens=2048)
+    done = row("single-shot", False, 1, 3.0, case=CHUNKED.name, model="openai/scripted", budget=2, max_tokens=2048,
+               seconds_budget=None)
     (tmp_path / "results.jsonl").write_text(json.dumps(done) + "\n")
     scripted.append(fenced(fixed(LEAP)))
     args = ["--model", "openai/scripted", "--cases", "02_chunked,03_*", "--calls", "2", "--out", str(tmp_path)]
@@ -74,8 +75,9 @@ def test_resume_skips_done_rows(tmp_path, scripted):
     first, second = run.read_rows(tmp_path / "results.jsonl")
     assert first == done
     assert (second["case"], second["solved"], second["calls"], second["curve"]) == (LEAP.name, True, 1, [0, 1])
-    assert "| single-shot | 1/2 | 1/6 | 2 |" in (tmp_path / "summary.md").read_text()
-    assert (tmp_path / "solved_vs_calls.png").stat().st_size and (tmp_path / "loss_curves.png").stat().st_size
+    assert "| single-shot | 1/2 | 1/6 |" in (tmp_path / "summary.md").read_text()
+    for picture in ("solved_vs_calls.png", "solved_vs_seconds.png", "loss_curves.png"):
+        assert (tmp_path / picture).stat().st_size
 
 
 def row(method, solved, calls, seconds, **more):
@@ -88,8 +90,17 @@ def row(method, solved, calls, seconds, **more):
 def test_summary_table_sums():
     rows = [row("tgfix", True, 3, 8.0), row("tgfix", False, 4, 4.0), row("naive-retry", True, 1, 2.0)]
     tgfix, naive = run.summarize(rows, ["tgfix", "naive-retry"])
-    assert tgfix == run.Summary("tgfix", solved=1, cases=2, passed=0, total=10, calls=7, prompt_tokens=700, completion_tokens=70,
-                                seconds=12.0, model_seconds=6.0, test_seconds=3.0, overhead_seconds=3.0)
+    assert tgfix == run.Summary("tgfix", solved=1, cases=2, passed=0, total=10, calls=7, median_seconds_to_solve=8.0,
+                                prompt_tokens=700, completion_tokens=70, seconds=12.0, model_seconds=6.0,
+                                test_seconds=3.0, overhead_seconds=3.0)
     assert (naive.solved, naive.cases, naive.calls) == (1, 1, 1)
     table = run.format_table([tgfix, naive]).splitlines()
-    assert table[2] == "| tgfix | 1/2 | 0/10 | 7 | 700 | 70 | 12.0 | 6.0 | 3.0 | 3.0 |"
+    assert table[2] == "| tgfix | 1/2 | 0/10 | 8 | 7 | 700 | 70 | 12.0 | 6.0 | 3.0 | 3.0 |"
+
+
+def test_best_of_n_tries_greedy_then_fresh_samples_and_stops_when_solved(scripted, tmp_path):
+    scripted += ["no code", fenced(fixed(CHUNKED))]
+    trace = METHODS["best-of-n"](corpus.prepare(CHUNKED, tmp_path / "work"), CHUNKED, SETUP)
+    assert [(r["temperature"], r["seed"]) for r in scripted.requests] == [(0.0, 0), (0.8, 1)]
+    assert trace.stop_reason == "all tests pass" and trace.curve[-1] == 5
+    assert scripted.requests[0]["messages"] == scripted.requests[1]["messages"]  # no feedback at all
