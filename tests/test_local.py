@@ -2,6 +2,9 @@ import _thread
 import hashlib
 import json
 import multiprocessing
+import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -292,3 +295,80 @@ def test_embedded_model_answers_deterministically():
     assert "def is_even" in first
     assert replies[1].choices[0].message.content == first
     assert replies[0].usage.prompt_tokens > 10 and replies[0].usage.completion_tokens > 5
+
+
+LONG_ANSWER = [{"role": "user", "content": "Write a long Python module implementing a red-black tree, with docstrings."}]
+
+INTERRUPTED_CHILD = """
+import signal, sys, litellm
+from tgfix import local
+from tgfix.local import runtime
+signal.signal(signal.SIGTERM, signal.default_int_handler)  # as tgfix's CLI does
+local.register()
+runtime.get_server()
+print("loaded", flush=True)
+try:
+    litellm.completion(model=local.LOCAL_MODEL, messages=%r, temperature=0, max_tokens=2000, caching=False)
+except KeyboardInterrupt:
+    sys.exit(130)
+sys.exit(1)
+""" % (LONG_ANSWER,)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_signal_mid_generation_ends_the_process_within_2_s(signum):
+    child = subprocess.Popen([sys.executable, "-c", INTERRUPTED_CHILD], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "loaded"
+        time.sleep(6)  # the short prompt is processed; tokens are being generated
+        assert child.poll() is None
+        sent = time.perf_counter()
+        child.send_signal(signum)
+        code = child.wait(timeout=30)
+        latency = time.perf_counter() - sent
+    finally:
+        child.kill()
+    print(f"{signal.Signals(signum).name} mid-generation: exited {code} after {latency:.2f} s")
+    assert code == 130
+    assert latency < 2.0
+
+
+GREEDY_SHORT = [{"role": "user", "content": "Write a Python function is_even(n) that returns True for even n. Only code."}]
+
+
+def greedy(request_messages=GREEDY_SHORT, server=None, max_tokens=96):
+    request = {"messages": request_messages, "temperature": 0, "seed": 1, "max_tokens": max_tokens}
+    return runtime.stream(server or runtime.get_server(), request)["choices"][0]["message"]["content"]
+
+
+@pytest.mark.model
+def test_interrupted_generation_leaves_the_server_usable():
+    reference = greedy()
+    threading.Timer(3.0, _thread.interrupt_main).start()
+    with pytest.raises(KeyboardInterrupt):
+        runtime.chat({"messages": LONG_ANSWER, "temperature": 0, "max_tokens": 2000})
+    started = time.perf_counter()
+    assert greedy() == reference
+    print(f"next request after the interrupt: {time.perf_counter() - started:.1f} s")
+
+
+@pytest.mark.model
+def test_greedy_output_does_not_depend_on_sampled_batches_before_it():
+    local.register()
+    reference = greedy()
+    response = litellm.completion(model=local.LOCAL_MODEL, messages=GREEDY_SHORT, n=4, temperature=0.8, seed=3,
+                                  max_tokens=48, caching=False)
+    assert len(response.choices) == 4
+    assert len({choice.message.content for choice in response.choices}) > 1
+    assert greedy() == reference
+
+
+WHOLE_FILE = Path(__file__).parent.parent / "examples" / "quickstart" / "textstats.py"
+
+
+@pytest.mark.model
+def test_speculation_keeps_greedy_output_byte_identical():
+    messages = [{"role": "user", "content": f"Return this file unchanged, in a ```python block.\n{WHOLE_FILE.read_text()}"}]
+    plain = runtime._start_server(local.model_file(), speculation=None)
+    assert greedy(messages, plain, max_tokens=400) == greedy(messages, max_tokens=400)
