@@ -17,7 +17,7 @@ import resource
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bench import corpus
@@ -59,7 +59,8 @@ def timed(server, request: dict) -> Timed:
 
 def samples(messages: list[dict], k: int, max_tokens: int | None) -> Timed:
     request = {"messages": messages, "temperature": 0.8, "seed": 1, "n": k}
-    return timed(runtime.get_server(), request | ({"max_tokens": max_tokens} if max_tokens else {}))
+    return timed(runtime.get_server(runtime.BATCHED if k > 1 else runtime.SINGLE),
+                 request | ({"max_tokens": max_tokens} if max_tokens else {}))
 
 
 def greedy(server, messages: list[dict], max_tokens: int | None) -> Timed:
@@ -112,7 +113,8 @@ def main() -> int:
 
         print(f"\ngreedy whole-file answer for {case.name}{cap}:")
         spec = greedy(runtime.get_server(), messages, args.max_tokens)
-        plain = greedy(runtime._start_server(local.model_file(), speculation=None), messages, args.max_tokens)
+        plain_layout = replace(runtime.SINGLE, speculation=None)
+        plain = greedy(runtime.start_server(local.model_file(), plain_layout), messages, args.max_tokens)
         for name, run in ((f"speculative {runtime.SPECULATION}", spec), ("no speculation", plain)):
             print(f"  {name}: {run.completion_tokens} tokens in {run.seconds:.1f} s, {run.tokens_per_s:.1f} tokens/s")
         print(f"  speed-up {plain.seconds / spec.seconds:.2f}x; identical output: {'yes' if spec.texts == plain.texts else 'no'}"

@@ -1,4 +1,5 @@
 import _thread
+import dataclasses
 import hashlib
 import json
 import multiprocessing
@@ -209,7 +210,7 @@ def streamed_reply(text, prompt_tokens=12, completion_tokens=5):
 
 def test_litellm_reaches_the_handler_with_sampling_params(monkeypatch):
     server = FakeServer(streamed_reply("def f(): pass"))
-    monkeypatch.setattr(runtime, "get_server", lambda: server)
+    monkeypatch.setattr(runtime, "get_server", lambda layout=None: server)
     local.register()
     local.register()
     assert [item["provider"] for item in litellm.custom_provider_map].count("local") == 1
@@ -232,7 +233,7 @@ def test_litellm_reaches_the_handler_with_sampling_params(monkeypatch):
 
 def test_context_overflow_maps_to_litellm_error(monkeypatch):
     error = {"code": 400, "type": "exceed_context_size_error", "message": "request (9030 tokens) exceeds 8192"}
-    monkeypatch.setattr(runtime, "get_server", lambda: FakeServer([{"error": error}]))
+    monkeypatch.setattr(runtime, "get_server", lambda layout=None: FakeServer([{"error": error}]))
     local.register()
     with pytest.raises(litellm.ContextWindowExceededError):
         litellm.completion(model=local.LOCAL_MODEL, messages=[{"role": "user", "content": "x"}])
@@ -262,17 +263,18 @@ def test_litellm_n_returns_every_completion_with_summed_usage(monkeypatch):
     chunks = [token("a", 0), token("b", 1), token("", 1, "stop"), usage(30, 4), token("c", 0), token("", 0, "length"),
               usage(30, 6)]
     server = FakeServer(chunks)
-    monkeypatch.setattr(runtime, "get_server", lambda: server)
+    layouts = []
+    monkeypatch.setattr(runtime, "get_server", lambda layout: layouts.append(layout) or server)
     local.register()
     response = litellm.completion(model=local.LOCAL_MODEL, messages=[{"role": "user", "content": "x"}], n=2,
                                   temperature=0.8, caching=False)
-    assert server.requests[0]["n"] == 2
+    assert server.requests[0]["n"] == 2 and layouts == [runtime.BATCHED]
     assert [(c.message.content, c.finish_reason) for c in response.choices] == [("ac", "length"), ("b", "stop")]
     assert (response.usage.prompt_tokens, response.usage.completion_tokens) == (30, 10)
 
 
 def test_more_samples_than_slots_is_refused(monkeypatch):
-    monkeypatch.setattr(runtime, "get_server", lambda: FakeServer(streamed_reply("x")))
+    monkeypatch.setattr(runtime, "get_server", lambda layout=None: FakeServer(streamed_reply("x")))
     local.register()
     with pytest.raises(litellm.BadRequestError, match="at most"):
         litellm.completion(model=local.LOCAL_MODEL, messages=[{"role": "user", "content": "x"}],
@@ -357,8 +359,9 @@ def test_interrupted_generation_leaves_the_server_usable():
 def test_greedy_output_does_not_depend_on_sampled_batches_before_it():
     local.register()
     reference = greedy()
-    response = litellm.completion(model=local.LOCAL_MODEL, messages=GREEDY_SHORT, n=4, temperature=0.8, seed=3,
-                                  max_tokens=48, caching=False)
+    # A file to copy: all four slots draft n-gram continuations at once, in one batch.
+    response = litellm.completion(model=local.LOCAL_MODEL, messages=copy_the_file(), n=4, temperature=0.8, seed=3,
+                                  max_tokens=120, caching=False)
     assert len(response.choices) == 4
     assert len({choice.message.content for choice in response.choices}) > 1
     assert greedy() == reference
@@ -367,8 +370,12 @@ def test_greedy_output_does_not_depend_on_sampled_batches_before_it():
 WHOLE_FILE = Path(__file__).parent.parent / "examples" / "quickstart" / "textstats.py"
 
 
+def copy_the_file():
+    return [{"role": "user", "content": f"Return this file unchanged, in a ```python block.\n{WHOLE_FILE.read_text()}"}]
+
+
 @pytest.mark.model
 def test_speculation_keeps_greedy_output_byte_identical():
-    messages = [{"role": "user", "content": f"Return this file unchanged, in a ```python block.\n{WHOLE_FILE.read_text()}"}]
-    plain = runtime._start_server(local.model_file(), speculation=None)
+    messages = copy_the_file()
+    plain = runtime.start_server(local.model_file(), dataclasses.replace(runtime.SINGLE, speculation=None))
     assert greedy(messages, plain, max_tokens=400) == greedy(messages, max_tokens=400)

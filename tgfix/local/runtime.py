@@ -1,4 +1,9 @@
-"""The in-process runtime: llama.cpp's server (xllamacpp) with the embedded model loaded once.
+"""The in-process runtime: llama.cpp's servers (xllamacpp) with the embedded model.
+
+Two servers, each loaded on first use (they share the mmapped model file): one slot with
+n-gram speculation for single completions, and ``MAX_SAMPLES`` slots without it for several
+completions of one prompt (llama.cpp aborts when several slots draft at once). Greedy
+requests thus never share a server with sampled batches.
 
 Every request streams on a worker thread, so the calling thread stays responsive: Ctrl-C or
 SIGTERM there cancels the generation at its next chunk (a token, or a prompt batch) and
@@ -18,7 +23,7 @@ from typing import Any, Callable
 from tgfix.local.gguf import ModelError, model_file
 
 N_CTX = 8192  # context of one request (one slot)
-MAX_SAMPLES = 4  # slots: this many completions of one prompt are generated together
+MAX_SAMPLES = 4  # this many completions of one prompt are generated together
 # A prompt is processed in batches of this many tokens, and a cancel waits for the batch
 # under way: about 1.4 s for 128 on 2 idle cores (512 would be 6 s).
 PROMPT_BATCH = 128
@@ -28,7 +33,18 @@ SPECULATION = "NGRAM_MOD"
 _POLL_SECONDS = 0.05
 _CANCEL_GRACE_SECONDS = 1.5
 
-_server: Any = None
+
+
+@dataclass(frozen=True)
+class Layout:
+    slots: int
+    speculation: str | None
+
+
+SINGLE = Layout(slots=1, speculation=SPECULATION)
+BATCHED = Layout(slots=MAX_SAMPLES, speculation=None)
+
+_servers: dict[Layout, Any] = {}
 _load_seconds = 0.0
 _server_lock = threading.Lock()
 _verbose = False
@@ -52,27 +68,28 @@ def load_seconds() -> float:
     return _load_seconds
 
 
-def get_server() -> Any:
-    global _server, _load_seconds
+def get_server(layout: Layout = SINGLE) -> Any:
+    global _load_seconds
     with _server_lock:
-        if _server is None:
+        if layout not in _servers:
             path = model_file()
             started = time.perf_counter()
-            _server = _start_server(path)
+            _servers[layout] = start_server(path, layout)
             _load_seconds = time.perf_counter() - started
-        return _server
+        return _servers[layout]
 
 
-def _start_server(path: Path, speculation: str | None = SPECULATION) -> Any:
+def start_server(path: Path, layout: Layout) -> Any:
     import xllamacpp
 
     params = xllamacpp.CommonParams()
     params.model.path = str(path)
-    params.n_parallel = MAX_SAMPLES
-    params.n_ctx = N_CTX * MAX_SAMPLES  # llama.cpp splits n_ctx across the slots
+    params.n_parallel = layout.slots
+    params.n_ctx = N_CTX * layout.slots  # llama.cpp splits n_ctx across the slots
     params.n_batch = params.n_ubatch = PROMPT_BATCH
-    if speculation:
-        params.speculative.types = [getattr(xllamacpp.common_speculative_type, f"COMMON_SPECULATIVE_TYPE_{speculation}")]
+    if layout.speculation:
+        kind = f"COMMON_SPECULATIVE_TYPE_{layout.speculation}"
+        params.speculative.types = [getattr(xllamacpp.common_speculative_type, kind)]
     params.cpuparams.n_threads = params.cpuparams_batch.n_threads = _cpu_count()
     params.verbosity = 3 if _verbose else -1
     # A cached prompt prefix changes the logits slightly (other batch shapes), so the same
@@ -98,8 +115,8 @@ def _cpu_count() -> int:
 
 
 def chat(request: dict[str, Any]) -> dict[str, Any]:
-    """One chat completion, in the shape of the non-streaming reply; interruptible."""
-    return stream(get_server(), request)
+    """A chat completion (``n`` choices), in the shape of the non-streaming reply; interruptible."""
+    return stream(get_server(BATCHED if request.get("n", 1) > 1 else SINGLE), request)
 
 
 def stream(server: Any, request: dict[str, Any]) -> dict[str, Any]:
