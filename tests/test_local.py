@@ -302,8 +302,9 @@ def test_embedded_model_answers_deterministically():
 LONG_ANSWER = [{"role": "user", "content": "Write a long Python module implementing a red-black tree, with docstrings."}]
 
 INTERRUPTED_CHILD = """
-import signal, sys, litellm
-from tgfix import local
+import signal, sys
+from tgfix import local  # first, as in tgfix: it keeps litellm from fetching its price list
+import litellm
 from tgfix.local import runtime
 signal.signal(signal.SIGTERM, signal.default_int_handler)  # as tgfix's CLI does
 local.register()
