@@ -1,6 +1,11 @@
+import _thread
+import dataclasses
 import hashlib
 import json
 import multiprocessing
+import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -9,6 +14,7 @@ import litellm
 import pytest
 
 from tgfix import local
+from tgfix.local import gguf, runtime
 
 PARTS = [b"first chunk|", b"second chunk|", b"third"]
 JOINED = b"".join(PARTS)
@@ -30,14 +36,14 @@ def chunks(tmp_path, monkeypatch):
 @pytest.fixture
 def join_count(monkeypatch):
     calls = []
-    real_join = local._join_chunks
+    real_join = gguf._join_chunks
 
     def counting_join(*args):
         calls.append(args)
         time.sleep(0.05)  # widen the window in which racing first uses would also join
         real_join(*args)
 
-    monkeypatch.setattr(local, "_join_chunks", counting_join)
+    monkeypatch.setattr(gguf, "_join_chunks", counting_join)
     return calls
 
 
@@ -57,10 +63,10 @@ def test_cache_dir_precedence(monkeypatch, tmp_path):
 
 
 def test_is_installed_needs_every_chunk(monkeypatch):
-    monkeypatch.setattr(local, "CHUNK_PACKAGES", local.CHUNK_PACKAGES + ("tgfix_no_such_chunk",))
+    monkeypatch.setattr(gguf, "CHUNK_PACKAGES", gguf.CHUNK_PACKAGES + ("tgfix_no_such_chunk",))
     assert not local.is_installed()
     with pytest.raises(local.ModelError, match="not installed"):
-        local.chunk_paths()
+        gguf.chunk_paths()
 
 
 def test_joins_chunks_in_order(chunks):
@@ -92,7 +98,7 @@ def test_verified_file_is_reused_without_hashing(chunks, monkeypatch):
     def no_hashing(*args):
         raise AssertionError("re-hashed a verified model file")
 
-    monkeypatch.setattr(local.hashlib, "sha256", no_hashing)
+    monkeypatch.setattr(gguf.hashlib, "sha256", no_hashing)
     for chunk in chunks:
         chunk.unlink()
     assert local.model_file(chunks, SHA, name="tiny") == path
@@ -166,23 +172,45 @@ def test_concurrent_processes_end_with_one_valid_file(chunks):
 
 
 class FakeServer:
-    def __init__(self, reply):
-        self.reply = reply
-        self.requests = []
+    """Streams ``chunks`` to the callback, or keeps streaming ``forever_chunk`` until told to stop."""
 
-    def handle_chat_completions(self, request):
+    def __init__(self, chunks=(), forever_chunk=None):
+        self.chunks = list(chunks)
+        self.forever_chunk = forever_chunk
+        self.requests = []
+        self.stopped = threading.Event()
+
+    def handle_chat_completions(self, request, callback):
         self.requests.append(request)
-        return self.reply
+        for chunk in self.chunks:
+            if callback(chunk):
+                self.stopped.set()
+                return
+        while self.forever_chunk is not None:
+            time.sleep(0.01)
+            if callback(self.forever_chunk):
+                self.stopped.set()
+                return
+
+
+STREAMING = {"stream", "return_progress", "stream_options"}
+
+
+def token(text, index=0, finish=None):
+    return {"choices": [{"index": index, "delta": {"content": text}, "finish_reason": finish}]}
+
+
+def usage(prompt, completion):
+    return {"choices": [], "usage": {"prompt_tokens": prompt, "completion_tokens": completion}}
+
+
+def streamed_reply(text, prompt_tokens=12, completion_tokens=5):
+    return [token(text[:4]), token(text[4:]), token("", finish="stop"), usage(prompt_tokens, completion_tokens)]
 
 
 def test_litellm_reaches_the_handler_with_sampling_params(monkeypatch):
-    server = FakeServer(
-        {
-            "choices": [{"message": {"role": "assistant", "content": "def f(): pass"}, "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": 12, "completion_tokens": 5, "total_tokens": 17},
-        }
-    )
-    monkeypatch.setattr(local, "_get_server", lambda: server)
+    server = FakeServer(streamed_reply("def f(): pass"))
+    monkeypatch.setattr(runtime, "get_server", lambda layout=None: server)
     local.register()
     local.register()
     assert [item["provider"] for item in litellm.custom_provider_map].count("local") == 1
@@ -192,7 +220,11 @@ def test_litellm_reaches_the_handler_with_sampling_params(monkeypatch):
         model=local.LOCAL_MODEL, messages=messages, temperature=0.8, seed=7, max_tokens=64, caching=False
     )
 
-    assert server.requests == [{"messages": messages, "temperature": 0.8, "seed": 7, "max_tokens": 64}]
+    [request] = server.requests
+    assert {k: v for k, v in request.items() if k not in STREAMING} == {
+        "messages": messages, "temperature": 0.8, "seed": 7, "max_tokens": 64
+    }
+    assert request["stream"] and request["return_progress"]
     assert response.choices[0].message.content == "def f(): pass"
     assert response.choices[0].finish_reason == "stop"
     assert (response.usage.prompt_tokens, response.usage.completion_tokens) == (12, 5)
@@ -201,10 +233,52 @@ def test_litellm_reaches_the_handler_with_sampling_params(monkeypatch):
 
 def test_context_overflow_maps_to_litellm_error(monkeypatch):
     error = {"code": 400, "type": "exceed_context_size_error", "message": "request (9030 tokens) exceeds 8192"}
-    monkeypatch.setattr(local, "_get_server", lambda: FakeServer({"error": error}))
+    monkeypatch.setattr(runtime, "get_server", lambda layout=None: FakeServer([{"error": error}]))
     local.register()
     with pytest.raises(litellm.ContextWindowExceededError):
         litellm.completion(model=local.LOCAL_MODEL, messages=[{"role": "user", "content": "x"}])
+
+
+def test_interrupt_cancels_the_generation_and_frees_the_server():
+    server = FakeServer(forever_chunk=token("x"))
+    threading.Timer(0.2, _thread.interrupt_main).start()
+    started = time.perf_counter()
+    with pytest.raises(KeyboardInterrupt):
+        runtime.stream(server, {"messages": []})
+    assert time.perf_counter() - started < 1.0
+    assert server.stopped.wait(1.0), "the callback never asked the server to stop"
+    assert not [t for t in threading.enumerate() if t.name == "tgfix-local-generation"]
+
+
+def test_failure_in_the_worker_reaches_the_caller():
+    class BrokenServer:
+        def handle_chat_completions(self, request, callback):
+            raise RuntimeError("llama.cpp failed")
+
+    with pytest.raises(RuntimeError, match="llama.cpp failed"):
+        runtime.stream(BrokenServer(), {"messages": []})
+
+
+def test_litellm_n_returns_every_completion_with_summed_usage(monkeypatch):
+    chunks = [token("a", 0), token("b", 1), token("", 1, "stop"), usage(30, 4), token("c", 0), token("", 0, "length"),
+              usage(30, 6)]
+    server = FakeServer(chunks)
+    layouts = []
+    monkeypatch.setattr(runtime, "get_server", lambda layout: layouts.append(layout) or server)
+    local.register()
+    response = litellm.completion(model=local.LOCAL_MODEL, messages=[{"role": "user", "content": "x"}], n=2,
+                                  temperature=0.8, caching=False)
+    assert server.requests[0]["n"] == 2 and layouts == [runtime.BATCHED]
+    assert [(c.message.content, c.finish_reason) for c in response.choices] == [("ac", "length"), ("b", "stop")]
+    assert (response.usage.prompt_tokens, response.usage.completion_tokens) == (30, 10)
+
+
+def test_more_samples_than_slots_is_refused(monkeypatch):
+    monkeypatch.setattr(runtime, "get_server", lambda layout=None: FakeServer(streamed_reply("x")))
+    local.register()
+    with pytest.raises(litellm.BadRequestError, match="at most"):
+        litellm.completion(model=local.LOCAL_MODEL, messages=[{"role": "user", "content": "x"}],
+                           n=local.MAX_SAMPLES + 1, caching=False, num_retries=0)
 
 
 @pytest.mark.model
@@ -223,3 +297,86 @@ def test_embedded_model_answers_deterministically():
     assert "def is_even" in first
     assert replies[1].choices[0].message.content == first
     assert replies[0].usage.prompt_tokens > 10 and replies[0].usage.completion_tokens > 5
+
+
+LONG_ANSWER = [{"role": "user", "content": "Write a long Python module implementing a red-black tree, with docstrings."}]
+
+INTERRUPTED_CHILD = """
+import signal, sys
+from tgfix import local  # first, as in tgfix: it keeps litellm from fetching its price list
+import litellm
+from tgfix.local import runtime
+signal.signal(signal.SIGTERM, signal.default_int_handler)  # as tgfix's CLI does
+local.register()
+runtime.get_server()
+print("loaded", flush=True)
+try:
+    litellm.completion(model=local.LOCAL_MODEL, messages=%r, temperature=0, max_tokens=2000, caching=False)
+except KeyboardInterrupt:
+    sys.exit(130)
+sys.exit(1)
+""" % (LONG_ANSWER,)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_signal_mid_generation_ends_the_process_within_2_s(signum):
+    child = subprocess.Popen([sys.executable, "-c", INTERRUPTED_CHILD], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "loaded"
+        time.sleep(6)  # the short prompt is processed; tokens are being generated
+        assert child.poll() is None
+        sent = time.perf_counter()
+        child.send_signal(signum)
+        code = child.wait(timeout=30)
+        latency = time.perf_counter() - sent
+    finally:
+        child.kill()
+    print(f"{signal.Signals(signum).name} mid-generation: exited {code} after {latency:.2f} s")
+    assert code == 130
+    assert latency < 2.0
+
+
+GREEDY_SHORT = [{"role": "user", "content": "Write a Python function is_even(n) that returns True for even n. Only code."}]
+
+
+def greedy(request_messages=GREEDY_SHORT, server=None, max_tokens=96):
+    request = {"messages": request_messages, "temperature": 0, "seed": 1, "max_tokens": max_tokens}
+    return runtime.stream(server or runtime.get_server(), request)["choices"][0]["message"]["content"]
+
+
+@pytest.mark.model
+def test_interrupted_generation_leaves_the_server_usable():
+    reference = greedy()
+    threading.Timer(3.0, _thread.interrupt_main).start()
+    with pytest.raises(KeyboardInterrupt):
+        runtime.chat({"messages": LONG_ANSWER, "temperature": 0, "max_tokens": 2000})
+    started = time.perf_counter()
+    assert greedy() == reference
+    print(f"next request after the interrupt: {time.perf_counter() - started:.1f} s")
+
+
+@pytest.mark.model
+def test_greedy_output_does_not_depend_on_sampled_batches_before_it():
+    local.register()
+    reference = greedy()
+    # A file to copy: all four slots draft n-gram continuations at once, in one batch.
+    response = litellm.completion(model=local.LOCAL_MODEL, messages=copy_the_file(), n=4, temperature=0.8, seed=3,
+                                  max_tokens=120, caching=False)
+    assert len(response.choices) == 4
+    assert len({choice.message.content for choice in response.choices}) > 1
+    assert greedy() == reference
+
+
+WHOLE_FILE = Path(__file__).parent.parent / "examples" / "quickstart" / "textstats.py"
+
+
+def copy_the_file():
+    return [{"role": "user", "content": f"Return this file unchanged, in a ```python block.\n{WHOLE_FILE.read_text()}"}]
+
+
+@pytest.mark.model
+def test_speculation_keeps_greedy_output_byte_identical():
+    messages = copy_the_file()
+    plain = runtime.start_server(local.model_file(), dataclasses.replace(runtime.SINGLE, speculation=None))
+    assert greedy(messages, plain, max_tokens=400) == greedy(messages, max_tokens=400)

@@ -1,0 +1,87 @@
+"""The litellm adapter: ``LocalLLM`` puts the in-process runtime behind litellm as the ``local/`` provider."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import litellm
+from litellm.llms.custom_llm import CustomLLM, CustomLLMError
+from litellm.types.utils import Choices, Message, ModelResponse, Usage
+
+from tgfix.local import runtime
+
+PROVIDER = "local"
+LOCAL_MODEL = f"{PROVIDER}/qwen2.5-coder-1.5b"
+
+_PASSED_PARAMS = ("temperature", "seed", "max_tokens", "top_p", "stop", "n")
+
+
+def _request(messages: list, optional_params: dict) -> dict[str, Any]:
+    """The server request; ``n`` completions of one prompt are generated together, one per slot."""
+    if optional_params.get("n", 1) > runtime.MAX_SAMPLES:
+        raise CustomLLMError(status_code=400, message=f"n is at most {runtime.MAX_SAMPLES} for the embedded model")
+    return {"messages": messages, **{k: optional_params[k] for k in _PASSED_PARAMS if k in optional_params}}
+
+
+def _chat(request: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return runtime.chat(request)
+    except runtime.ReplyError as error:
+        if error.kind == "exceed_context_size_error":
+            # Already a litellm exception, so litellm passes it through and callers can shrink the prompt.
+            raise litellm.ContextWindowExceededError(
+                message=error.message, model=LOCAL_MODEL, llm_provider=PROVIDER
+            ) from error
+        raise CustomLLMError(status_code=error.code, message=error.message) from error
+
+
+class LocalLLM(CustomLLM):
+    """litellm handler for ``local/...`` models: one in-process llama.cpp server."""
+
+    def completion(self, model: str, messages: list, model_response: ModelResponse, optional_params: dict, **_: Any):
+        reply = _chat(_request(messages, optional_params))
+        model_response.choices = [
+            Choices(
+                index=n,
+                message=Message(role="assistant", content=choice["message"].get("content") or ""),
+                finish_reason=choice.get("finish_reason") or "stop",
+            )
+            for n, choice in enumerate(reply["choices"])
+        ]
+        model_response.model = f"{PROVIDER}/{model}"
+        model_response.created = int(time.time())
+        usage = reply.get("usage", {})
+        model_response.usage = Usage(
+            prompt_tokens=usage.get("prompt_tokens", 0),
+            completion_tokens=usage.get("completion_tokens", 0),
+            total_tokens=usage.get("total_tokens", 0),
+        )
+        return model_response
+
+    async def acompletion(self, *args: Any, **kwargs: Any):
+        return await asyncio.to_thread(self.completion, *args, **kwargs)
+
+
+_handler = LocalLLM()
+
+
+def register() -> None:
+    """Make ``litellm.completion(model=LOCAL_MODEL, ...)`` reach the embedded model (idempotent)."""
+    if not any(item["provider"] == PROVIDER for item in litellm.custom_provider_map):
+        litellm.custom_provider_map.append({"provider": PROVIDER, "custom_handler": _handler})
+    litellm.register_model(
+        {
+            LOCAL_MODEL: {
+                "litellm_provider": PROVIDER,
+                "mode": "chat",
+                "max_input_tokens": runtime.N_CTX,
+                "max_tokens": runtime.N_CTX,
+                "input_cost_per_token": 0.0,
+                "output_cost_per_token": 0.0,
+                "cache_creation_input_token_cost": 0.0,
+                "cache_read_input_token_cost": 0.0,
+            }
+        }
+    )
