@@ -195,7 +195,7 @@ def _problem(work: Path, case: Case) -> str:
 
 
 def _cache(setup: Setup) -> DiskCache | None:
-    return DiskCache(local.cache_dir() / "completions") if setup.cache else None
+    return DiskCache(local.cache_dir() / "replies") if setup.cache else None
 
 
 METHODS = {

@@ -38,3 +38,14 @@ def test_cache_key_is_stable_across_processes():
     keys = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                            env={"PYTHONHASHSEED": str(seed)}).stdout for seed in (1, 2)}
     assert len(keys) == 1 and len(keys.pop().strip()) == 64
+
+
+@pytest.mark.model
+def test_embedded_model_samples_several_answers_in_one_request(tmp_path):
+    engine = LLM("local/qwen2.5-coder-1.5b", max_tokens=12, cache=DiskCache(tmp_path))
+    messages = [{"role": "user", "content": "Name a prime number between 10 and 100."}]
+    replies = engine.sample(messages, 3, temperature=0.8, seed=1)
+    assert len(replies) == 3 and all(reply.text for reply in replies)
+    assert engine.usage.calls == 3 and replies[1].prompt_tokens == 0 < replies[0].prompt_tokens
+    again = engine.sample(messages, 3, temperature=0.8, seed=1)
+    assert [r.text for r in again] == [r.text for r in replies] and all(r.cached for r in again)

@@ -68,6 +68,15 @@ class Settings(BaseSettings):
 PATH_SETTINGS = ("tests", "problem", "python")
 
 
+def cache_dir() -> Path:
+    """Where tgfix keeps the joined model and the replies: TGFIX_CACHE_DIR, else the XDG cache."""
+    if os.environ.get("TGFIX_CACHE_DIR"):
+        return Path(os.environ["TGFIX_CACHE_DIR"])
+    if os.environ.get("XDG_CACHE_HOME"):
+        return Path(os.environ["XDG_CACHE_HOME"]) / "tgfix"
+    return Path.home() / ".cache" / "tgfix"
+
+
 def choices(name: str) -> tuple[str, ...]:
     """The values a choice setting accepts, for click."""
     return Settings.model_fields[name].annotation.__args__

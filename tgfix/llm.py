@@ -117,8 +117,17 @@ class LLM:
 
     def __call__(self, messages: list[dict], *, seed: int | None = None, temperature: float | None = None,
                  max_tokens: int | None = None) -> Reply:
-        if self.usage.max_calls is not None and self.usage.calls >= self.usage.max_calls:
-            raise CallBudgetSpent(f"call budget ({self.usage.max_calls}) spent")
+        return self.sample(messages, 1, seed=seed, temperature=temperature, max_tokens=max_tokens)[0]
+
+    def sample(self, messages: list[dict], n: int, *, seed: int | None = None, temperature: float | None = None,
+               max_tokens: int | None = None) -> list[Reply]:
+        """n answers to one prompt. Where the model generates them together (the embedded model's
+        slots) this is one request; elsewhere n requests with seeds seed, seed+1, ... Each answer counts
+        as a call: fewer come back when the call budget has less left."""
+        if self.usage.max_calls is not None:
+            n = min(n, self.usage.max_calls - self.usage.calls)
+            if n <= 0:
+                raise CallBudgetSpent(f"call budget ({self.usage.max_calls}) spent")
         request = {
             "model": self.model,
             "messages": messages,
@@ -126,36 +135,45 @@ class LLM:
             "seed": self.seed if seed is None else seed,
             "max_tokens": self.max_tokens if max_tokens is None else min(max_tokens, self.max_tokens),
         }
+        if n == 1 or not self.is_local:
+            return [self._replies({**request, "seed": (request["seed"] or 0) + k} if k else request)[0]
+                    for k in range(n)]
+        return self._replies({**request, "n": n})
+
+    def _replies(self, request: dict) -> list[Reply]:
         started = time.monotonic()
-        answer = self.cache.get(self._cache_key(request)) if self.cache else None
-        cached = answer is not None
+        key = self._cache_key(request)
+        answers = self.cache.get(key) if self.cache else None
+        cached = answers is not None
         if not cached:
-            answer = self._complete(request)
+            answers = self._complete(request)
             if self.cache:
-                self.cache.put(self._cache_key(request), answer)
-        reply = Reply(model=self.model, seconds=time.monotonic() - started, cached=cached,
-                      **{**answer, "cost": 0.0 if cached else answer["cost"]})
-        self.usage.add(reply)
-        return reply
+                self.cache.put(key, answers)
+        seconds = (time.monotonic() - started) / len(answers)
+        replies = [Reply(model=self.model, seconds=seconds, cached=cached, **{**answer, "cost": 0.0 if cached else answer["cost"]})
+                   for answer in answers]
+        for reply in replies:
+            self.usage.add(reply)
+        return replies
 
     def _cache_key(self, request: dict) -> dict:
         """Everything that changes the answer: the request and the server that answers it."""
         return {**request, "api_base": self.api_base} if self.api_base else request
 
-    def _complete(self, request: dict) -> dict:
+    def _complete(self, request: dict) -> list[dict]:
         try:
             response = litellm.completion(**request, api_base=self.api_base, num_retries=3)
         except (openai.OpenAIError, local.ModelError) as error:  # every litellm API error, after its retries
             raise ModelUnavailable(f"model {self.model} unavailable: {_first_line(error)}") from error
-        choice = response.choices[0]
         usage = getattr(response, "usage", None)
-        return {
-            "text": choice.message.content or "",
-            "prompt_tokens": getattr(usage, "prompt_tokens", 0) or 0,
-            "completion_tokens": getattr(usage, "completion_tokens", 0) or 0,
-            "cost": _cost(response),
-            "truncated": choice.finish_reason == "length",
-        }
+        prompt, completion = (getattr(usage, name, 0) or 0 for name in ("prompt_tokens", "completion_tokens"))
+        count = len(response.choices)
+        return [{"text": choice.message.content or "",
+                 "prompt_tokens": prompt if index == 0 else 0,  # one prompt, read once
+                 "completion_tokens": completion // count,
+                 "cost": _cost(response) / count,
+                 "truncated": choice.finish_reason == "length"}
+                for index, choice in enumerate(response.choices)]
 
 
 def context_window(model: str) -> int | None:

@@ -112,7 +112,7 @@ class TGD:
         x, before = loss.variable, loss.report
         self._known(x, before)
         self.on_status(f"proposing {self.candidates} change{'s' if self.candidates > 1 else ''}")
-        proposals = [self.propose(loss) for _ in range(self.candidates)]
+        proposals = self.propose(loss)
         self.on_status("testing proposals")
         with ThreadPoolExecutor(max_workers=min(len(proposals), 2)) as pool:
             try:
@@ -132,13 +132,22 @@ class TGD:
         reason = "; ".join(sorted({c.verdict for c in candidates}))
         return StepResult(False, before, before, "", reason, tuple(candidates))
 
-    def propose(self, loss: Loss) -> Proposal:
-        sampling = self._sampling(self.proposed)
-        self.proposed += 1
+    def propose(self, loss: Loss) -> list[Proposal]:
+        """This step's candidates: the run's first proposal is greedy, every other one a fresh sample
+        (the embedded model generates a step's samples together)."""
+        number, self.proposed = self.proposed, self.proposed + self.candidates
         edit_format = self._format_for(loss)
-        proposal = self._ask(loss, edit_format, sampling)
-        if proposal.source is None and edit_format != "whole":
-            return self._ask(loss, "whole", sampling)  # a diff or definitions that do not fit: the whole file
+        messages = self._messages(loss, edit_format)
+        greedy = [self.engine(messages)] if number == 0 else []
+        rest = self.candidates - len(greedy)
+        sampled = self.engine.sample(messages, rest, **self._sampling(number + len(greedy))) if rest else []
+        return [self._proposal(loss, edit_format, reply, number + n) for n, reply in enumerate(greedy + sampled)]
+
+    def _proposal(self, loss: Loss, edit_format: str, reply: Reply, number: int) -> Proposal:
+        proposal = self._parse(loss, edit_format, reply)
+        if proposal.source is None and edit_format != "whole":  # a diff or definitions that do not fit
+            reply = self.engine(self._messages(loss, "whole"), **self._sampling(number))
+            return self._parse(loss, "whole", reply)
         return proposal
 
     def _format_for(self, loss: Loss) -> str:
@@ -150,9 +159,8 @@ class TGD:
             return "whole"
         return wanted
 
-    def _ask(self, loss: Loss, edit_format: str, sampling: dict) -> Proposal:
+    def _parse(self, loss: Loss, edit_format: str, reply: Reply) -> Proposal:
         x = loss.variable
-        reply = self.engine(self._messages(loss, edit_format), **sampling)
         try:
             if reply.truncated:
                 raise patch.PatchError("reply cut off at max_tokens")

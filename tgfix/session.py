@@ -121,7 +121,7 @@ def checked_variables(files: list[str], settings: Settings) -> list[Variable]:
 def engines(settings: Settings) -> tuple[LLM, LLM]:
     """The editor and the critic (the same engine unless --gradient-model), sharing one usage."""
     model = settings.model or default_model()
-    cache = DiskCache(local.cache_dir() / "completions") if settings.cache else None
+    cache = DiskCache(local.cache_dir() / "replies") if settings.cache else None
     usage = Usage(max_calls=settings.max_calls)
     common = dict(temperature=settings.temperature, seed=settings.seed, max_tokens=settings.max_tokens,
                   cache=cache, api_base=settings.api_base, usage=usage)

