@@ -209,6 +209,7 @@ METHODS = {
     "tgfix-no-memory": partial(tgfix, memory=0),
     "tgfix-no-localize": partial(tgfix, localize=False),
     "tgfix-candidates-3": partial(tgfix, candidates=3),
+    "tgfix-candidates-4": partial(tgfix, candidates=4),
     "tgfix-whole": partial(tgfix, edit_format="whole"),
     "tgfix-udiff": partial(tgfix, edit_format="udiff"),
     "tgfix-critic": tgfix_critic,    # only with a second model (--gradient-model)

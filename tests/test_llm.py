@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+import pytest
+
 from tgfix.llm import LLM, DiskCache
 
 MESSAGES = [{"role": "user", "content": "hi"}]
