@@ -15,6 +15,7 @@ class FakeOpenAI:
         self.replies = list(replies)
         self.status = status
         self.requests = []
+        self.keys = []  # the Authorization header of each request
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -50,6 +51,7 @@ class FakeOpenAI:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 request = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                fake.keys.append(self.headers.get("Authorization"))
                 text = fake._next_reply(request)
                 body = json.dumps(fake._answer(request, text)).encode()
                 self.send_response(fake.status)

@@ -1,8 +1,10 @@
 """End to end with the real embedded model: the README's first command, on a copy of the bundled example."""
 
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import git
@@ -40,3 +42,27 @@ def test_embedded_model_repairs_the_quickstart_example(quickstart, monkeypatch):
     assert pristine_tests_pass(quickstart)
     log = git.Repo(quickstart).git.log("--format=%s")
     assert log.startswith("tgfix: ") and "-> 4/4" in log.splitlines()[0]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_interrupt_mid_generation_stops_tgfix_within_2_s_and_leaves_the_file(quickstart, signum):
+    before = (quickstart / "textstats.py").read_text()
+    child = subprocess.Popen([sys.executable, "-m", "tgfix.cli", "solve", "textstats.py", "--no-cache", "-v"],
+                             cwd=quickstart, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        for line in child.stderr:
+            if line.startswith("... proposing"):
+                break
+        time.sleep(4)  # the prompt is read; the answer is being generated
+        assert child.poll() is None
+        sent = time.perf_counter()
+        child.send_signal(signum)
+        code = child.wait(timeout=60)
+        latency = time.perf_counter() - sent
+    finally:
+        child.kill()
+    print(f"tgfix interrupted by {signal.Signals(signum).name} mid-generation: exit {code} after {latency:.2f} s")
+    assert code == 130 and latency < 2.0
+    assert (quickstart / "textstats.py").read_text() == before
+    assert git.Repo(quickstart).git.status("--porcelain") == ""

@@ -475,3 +475,24 @@ def test_model_unreachable_or_key_refused_exit_5_quickly(project, monkeypatch, r
                    model="openai/x")
     assert_refused(result, 5, "model openai/x unavailable")
     assert time.monotonic() - started < 30
+
+
+@pytest.mark.parametrize("key_args, sent", [([], "Bearer sk-no-key-needed"), (["--api-key", "sk-mine-123"],
+                                                                           "Bearer sk-mine-123")],
+                         ids=["loopback-placeholder", "api-key"])
+def test_a_local_server_needs_no_provider_key_and_the_key_is_never_shown(project, monkeypatch, key_args, sent):
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.chdir(project)
+    with FakeOpenAI([fenced(FIXED_STATS)]) as fake:
+        result = tgfix("stats.py", "--gradient", "never", "--api-base", fake.base_url, "--report", "run.json",
+                       *key_args, model="openai/x")
+    assert result.exit_code == 0, result.output
+    assert fake.keys == [sent]
+    assert "sk-mine" not in result.output + (project / "run.json").read_text()
+
+
+def test_an_unknown_local_model_names_the_embedded_one(project, scripted, monkeypatch):
+    monkeypatch.chdir(project)
+    assert_refused(tgfix("stats.py", model="local/llama-70b"), 2,
+                   "unknown local model local/llama-70b: the embedded model is local/qwen2.5-coder-1.5b")
+    assert scripted.requests == []

@@ -302,7 +302,7 @@ def test_embedded_model_answers_deterministically():
 LONG_ANSWER = [{"role": "user", "content": "Write a long Python module implementing a red-black tree, with docstrings."}]
 
 INTERRUPTED_CHILD = """
-import signal, sys
+import os, signal, sys
 from tgfix import local  # first, as in tgfix: it keeps litellm from fetching its price list
 import litellm
 from tgfix.local import runtime
@@ -313,7 +313,7 @@ print("loaded", flush=True)
 try:
     litellm.completion(model=local.LOCAL_MODEL, messages=%r, temperature=0, max_tokens=2000, caching=False)
 except KeyboardInterrupt:
-    sys.exit(130)
+    os._exit(130)  # as tgfix.cli.run does once the interrupt is handled
 sys.exit(1)
 """ % (LONG_ANSWER,)
 

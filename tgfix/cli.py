@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import signal
 import sys
 import traceback
@@ -71,6 +72,7 @@ def run_options(command):
         click.option("--model", help="litellm model string (default: the embedded local model)."),
         click.option("--gradient-model", help="Model for the critique, if different from --model."),
         click.option("--api-base", help="Base URL of an OpenAI-compatible server (Ollama, vLLM, llama.cpp)."),
+        click.option("--api-key", help="Key for --api-base (or TGFIX_API_KEY); a server on this machine needs none."),
         click.option("--temperature", type=float, help="Sampling temperature of the first proposal, 0-2 (default 0)."),
         click.option("--seed", type=int, help="Sampling seed (default 0): the same seed, the same answers."),
         click.option("--max-iters", type=int, help="Iteration budget (default 5)."),
@@ -200,5 +202,19 @@ def polish(file, bench_cmd, repeat, **flags):
     sys.exit(int(run.exit_code))
 
 
+def run() -> None:
+    """The `tgfix` command: main(), with a quick exit after an interrupt."""
+    try:
+        main()
+    except SystemExit as stop:
+        if stop.code == Exit.INTERRUPTED:
+            # Files, sandbox copies and the lock are settled by now; skip joining a cancelled model
+            # thread and the interpreter's teardown (about a second with litellm loaded).
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(Exit.INTERRUPTED)
+        raise
+
+
 if __name__ == "__main__":
-    main()
+    run()

@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, EnvSettingsSource, NoDecode, SettingsConfigDict
 
 from tgfix import console
@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     model: str | None = None           # None: TGFIX_MODEL, else the embedded model
     gradient_model: str | None = None  # None: same as model
     api_base: str | None = None
+    api_key: SecretStr | None = None   # for --api-base servers that check one; never printed or reported
     temperature: float = Field(0.0, ge=0, le=2)
     seed: int = 0
     max_tokens: int = Field(2048, ge=16)

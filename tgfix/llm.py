@@ -8,6 +8,7 @@ import json
 import os
 import threading
 import time
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,9 +16,10 @@ import litellm
 import openai
 
 from tgfix import local
-from tgfix.errors import ModelUnavailable, TgfixError
+from tgfix.errors import ModelUnavailable, TgfixError, UsageError
 from tgfix.files import write_atomically
 
+LOOPBACK_KEY = "sk-no-key-needed"
 litellm.suppress_debug_info = True
 litellm.telemetry = False
 
@@ -105,9 +107,12 @@ class LLM:
     cache: DiskCache | None = None
     api_base: str | None = None
     usage: Usage = field(default_factory=Usage)
+    api_key: str | None = field(default=None, repr=False)  # never printed, reported or in the cache key
 
     def __post_init__(self):
         if self.is_local:
+            if self.model != local.LOCAL_MODEL:
+                raise UsageError(f"unknown local model {self.model}: the embedded model is {local.LOCAL_MODEL}")
             local.register()
 
     @property
@@ -156,13 +161,21 @@ class LLM:
             self.usage.add(reply)
         return replies
 
+    def _key(self) -> str | None:
+        """The key to send: the one given, else the provider's from the environment (litellm reads
+        it), else, for a server on this machine, a placeholder: local servers want some key."""
+        if self.api_key or litellm.validate_environment(self.model)["keys_in_environment"]:
+            return self.api_key
+        host = urllib.parse.urlparse(self.api_base or "").hostname or ""
+        return LOOPBACK_KEY if host == "localhost" or host.startswith("127.") or host == "::1" else None
+
     def _cache_key(self, request: dict) -> dict:
         """Everything that changes the answer: the request and the server that answers it."""
         return {**request, "api_base": self.api_base} if self.api_base else request
 
     def _complete(self, request: dict) -> list[dict]:
         try:
-            response = litellm.completion(**request, api_base=self.api_base, num_retries=3)
+            response = litellm.completion(**request, api_base=self.api_base, api_key=self._key(), num_retries=3)
         except (openai.OpenAIError, local.ModelError) as error:  # every litellm API error, after its retries
             raise ModelUnavailable(f"model {self.model} unavailable: {_first_line(error)}") from error
         usage = getattr(response, "usage", None)

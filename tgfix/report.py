@@ -23,7 +23,7 @@ def write_report(run: Run, settings: Settings, path: Path) -> None:
 
 def trajectory(run: Run, settings: Settings) -> dict:
     return {
-        "settings": settings.model_dump(),
+        "settings": settings.model_dump(mode="json", exclude={"api_key"}),
         "initial": {loss.variable.name: _loss(loss) for loss in run.initial},
         "iterations": [_iteration(i) for i in run.iterations],
         "final": {loss.variable.name: _loss(loss) for loss in run.final},

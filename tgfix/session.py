@@ -124,7 +124,8 @@ def engines(settings: Settings) -> tuple[LLM, LLM]:
     cache = DiskCache(local.cache_dir() / "replies") if settings.cache else None
     usage = Usage(max_calls=settings.max_calls)
     common = dict(temperature=settings.temperature, seed=settings.seed, max_tokens=settings.max_tokens,
-                  cache=cache, api_base=settings.api_base, usage=usage)
+                  cache=cache, api_base=settings.api_base, usage=usage,
+                  api_key=settings.api_key.get_secret_value() if settings.api_key else None)
     editor = LLM(model, **common)
     critic = LLM(settings.gradient_model, **common) if settings.gradient_model else editor
     return editor, critic
