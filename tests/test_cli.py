@@ -118,3 +118,23 @@ def test_time_budget_stops_before_the_next_step(project, scripted):
     assert result.exit_code == 3, result.output
     assert "time budget (0.001 s) spent" in result.stderr
     assert scripted.requests == []
+
+
+def test_dry_run_shows_the_best_diff_and_leaves_file_and_git(project, scripted):
+    buggy = (project / "stats.py").read_text()
+    scripted += [CRITIQUE, fenced(FIXED_STATS)]
+    result = solve("stats.py", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "+        if x > best:" in result.stdout and "not written (--dry-run)" in result.stderr
+    assert (project / "stats.py").read_text() == buggy
+    assert len(list(git.Repo(project).iter_commits())) == 1 and not git.Repo(project).is_dirty()
+
+
+def test_json_summary_is_one_object_on_stdout(project, scripted):
+    scripted += [CRITIQUE, fenced(FIXED_STATS)]
+    result = solve("stats.py", "--json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["tests"] == {"start": {"passed": 2, "total": 4}, "end": {"passed": 4, "total": 4}}
+    assert (summary["exit_code"], summary["accepted"], summary["committed"]) == (0, 1, True)
+    assert summary["diff"].startswith("--- a/stats.py")

@@ -103,6 +103,8 @@ def commit_options(command):
     options = [
         click.option("--commit/--no-commit", default=None, help="Commit each improvement with git (default on)."),
         click.option("--allow-dirty", is_flag=True, default=None, help="Work on a FILE with uncommitted changes."),
+        click.option("--dry-run", is_flag=True, default=None, help="Show the best change; leave FILE and git as they are."),
+        click.option("--json", "json_output", is_flag=True, default=None, help="Print the summary as one JSON object on stdout."),
     ]
     return functools.reduce(lambda cmd, option: option(cmd), reversed(options), command)
 
@@ -130,7 +132,7 @@ def solve(files, **flags):
     with console.Console(settings.verbosity) as reporter:
         reporter.say(isolation().describe(), level=1)
         run = run_solve(list(files), settings, reporter)
-    console.result(run, settings.verbosity)
+    console.result(run, settings.verbosity, settings.json_output)
     if settings.report:
         write_report(run, settings, Path(settings.report))
     sys.exit(int(run.exit_code))
@@ -196,7 +198,7 @@ def polish(file, bench_cmd, repeat, **flags):
     settings = settings_from((file,), flags)
     with PolishConsole(settings.verbosity) as reporter:
         run = run_polish(file, settings, bench_cmd, repeat, reporter)
-    console.result(run, settings.verbosity)
+    console.result(run, settings.verbosity, settings.json_output)
     if run.improved:
         console.echo(f"time: {speedup(run)}.")
     sys.exit(int(run.exit_code))

@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     allow_dirty: bool = False
     cache: bool = True
     report: str | None = None
+    dry_run: bool = False   # find the best change, show it, and leave FILE and git as they are
+    json_output: bool = False  # --json: the summary as one JSON object on stdout
     verbosity: int = 0
     hook_max_iters: int = Field(2, ge=1)  # `tgfix hook`'s budget: a commit is waiting
     hook_allow_failing: bool = False      # `tgfix hook`: exit 0 when tests fail and no repair is found

@@ -4,6 +4,7 @@ iteration, the diff (stdout) and the summary (stderr)."""
 from __future__ import annotations
 
 import itertools
+import json
 import sys
 import threading
 import time
@@ -102,19 +103,35 @@ class Console:
             self.stream.flush()
 
 
-def result(run: Run, verbosity: int) -> None:
-    """The end of a run: the whole diff on stdout (for piping), the summary on stderr."""
+def result(run: Run, verbosity: int, as_json: bool = False) -> None:
+    """The end of a run: the whole diff (or, with --json, the summary as one object) on stdout, for
+    piping; the summary in words on stderr."""
     diff = run.diff()
-    if diff and verbosity >= 0:
+    if as_json:
+        echo(json.dumps(summary_data(run)), err=False)
+    elif diff and verbosity >= 0:
         echo(diff, err=False, nl=False)
     echo(summary(run))
+
+
+def summary_data(run: Run) -> dict:
+    start, end = run.initial[0].report, run.final[0].report
+    usage = run.usage
+    return {"files": [x.name for x in run.variables], "exit_code": int(run.exit_code), "stop_reason": run.stop_reason,
+            "tests": {"start": {"passed": len(start.passed), "total": len(start.cases)},
+                      "end": {"passed": len(end.passed), "total": len(end.cases)}},
+            "iterations": len(run.iterations), "accepted": sum(i.step.accepted for i in run.iterations),
+            "written": run.written, "committed": run.committed, "diff": run.diff(),
+            "model_calls": usage.calls, "prompt_tokens": usage.prompt_tokens,
+            "completion_tokens": usage.completion_tokens, "cost": usage.cost, "model_seconds": round(usage.seconds, 3)}
 
 
 def summary(run: Run) -> str:
     usage = run.usage
     start, end = run.initial[0].report.score, run.final[0].report.score
     accepted = sum(i.step.accepted for i in run.iterations)
-    where = "committed" if run.committed else "written to the file (not committed)"
+    where = ("committed" if run.committed else "written to the file (not committed)" if run.written
+             else "not written (--dry-run)")
     return "\n".join([
         f"tests {start} -> {end}: {run.stop_reason}.",
         f"{plural(len(run.iterations), 'iteration')}, {accepted} accepted and {where}; "

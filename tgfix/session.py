@@ -35,7 +35,8 @@ class Session:
     variables: list[Variable]
     editor: LLM
     critic: LLM
-    repo: object | None  # git.Repo; None with --no-commit
+    repo: object | None  # git.Repo; None with --no-commit or --dry-run
+    dry_run: bool = False
 
     @property
     def usage(self) -> Usage:
@@ -43,7 +44,10 @@ class Session:
         return self.editor.usage
 
     def save(self, x: Variable, iteration: Iteration, verb: str = "edit") -> str | None:
-        """Write the accepted value to FILE, and commit it alone unless --no-commit; the commit's sha."""
+        """Write the accepted value to FILE, and commit it alone unless --no-commit; the commit's sha.
+        With --dry-run nothing is written: the value stays in x for the diff."""
+        if self.dry_run:
+            return None
         write_atomically(x.path, x.value)
         if self.repo is None:
             return None
@@ -65,11 +69,12 @@ class Run:
     usage: Usage
     committed: bool
     exit_code: Exit
+    written: bool = True  # False with --dry-run: FILE holds its original content
 
     @classmethod
     def of(cls, session: Session, originals: dict[str, str], outcome: Outcome, exit_code: Exit) -> "Run":
         return cls(tuple(session.variables), originals, outcome.initial, outcome.iterations, outcome.final,
-                   outcome.stop_reason, session.usage, session.repo is not None, exit_code)
+                   outcome.stop_reason, session.usage, session.repo is not None, exit_code, not session.dry_run)
 
     @property
     def improved(self) -> bool:
@@ -84,14 +89,14 @@ def session(files: list[str], settings: Settings) -> Iterator[Session]:
     variables = checked_variables(files, settings)
     editor, critic = engines(settings)
     _check_fits(variables, editor, critic)
-    repo = git.open_repo(variables[0].root) if settings.commit else None
+    repo = git.open_repo(variables[0].root) if settings.commit and not settings.dry_run else None
     if repo:
         for x in variables:
             git.check_committable(repo, x.path, settings.allow_dirty)
         git.check_identity(repo)
     with run_lock(variables[0].root):
         tests = _test_files(settings, variables)
-        yield Session(variables, editor, critic, repo)
+        yield Session(variables, editor, critic, repo, settings.dry_run)
         if _test_files(settings, variables) != tests:
             raise TgfixError("the test files changed during the run: tgfix never writes them, something else did")
 
