@@ -496,3 +496,14 @@ def test_an_unknown_local_model_names_the_embedded_one(project, scripted, monkey
     assert_refused(tgfix("stats.py", model="local/llama-70b"), 2,
                    "unknown local model local/llama-70b: the embedded model is local/qwen2.5-coder-1.5b")
     assert scripted.requests == []
+
+
+def test_a_file_larger_than_many_contexts_warns_when_the_models_size_is_unknown(project, scripted, monkeypatch):
+    big = BUGGY_STATS + "".join(f"CONSTANT_{n} = {n}  # padding to make the file large\n" for n in range(600))
+    (project / "stats.py").write_text(big)
+    git.Repo(project).git.commit("-am", "big")
+    monkeypatch.chdir(project)
+    scripted += ["no code"] * 3
+    result = tgfix("stats.py", "--gradient", "never", "--max-iters", "1")
+    assert result.output.count("tgfix: warning: stats.py is about ") == 1
+    assert "the context size of openai/scripted is unknown" in result.output

@@ -100,3 +100,10 @@ def test_test_command_runner(tmp_path):
     spec = TestSpec(tmp_path, (), command="python -c 'import mod; assert mod.x == 2'")
     assert not run_tests(spec, {"mod.py": "x = 1\n"})[0].all_passed
     assert run_tests(spec, {"mod.py": "x = 2\n"})[0].all_passed
+
+
+def test_no_tests_found_says_what_pytest_said_not_a_coverage_warning(tmp_path):
+    (tmp_path / "tests").mkdir()
+    with pytest.raises(TestSetupError) as caught:
+        run_tests(TestSpec(tmp_path, ("tests",)), {"mod.py": "x = 1\n"}, coverage_of=("mod.py",))
+    assert str(caught.value).startswith("no tests found in tests: ") and "warn" not in str(caught.value)

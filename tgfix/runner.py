@@ -189,7 +189,7 @@ def _run_pytest(spec: TestSpec, python: interpreter.Interpreter, workdir: Path, 
     junit = workdir / JUNIT
     if result.returncode in (4, 5) and not result.timed_out:
         what = "no tests found in" if result.returncode == 5 else "pytest could not run"
-        raise TestSetupError(f"{what} {' '.join(spec.tests)}: {_tail(result.output, 1)}")
+        raise TestSetupError(f"{what} {' '.join(spec.tests)}: {_pytest_says(result.output)}")
     cases = None if result.timed_out else _read_junit(junit)
     if cases is None:
         why = f"test run killed after {spec.limits.wall_seconds:g} s" if result.timed_out \
@@ -237,6 +237,13 @@ def _line_coverage(data_file: Path, source_file: Path) -> LineCoverage:
     data.read()
     return {line: frozenset(c for c in contexts if c)
             for line, contexts in data.contexts_by_lineno(str(source_file)).items()}
+
+
+def _pytest_says(output: str) -> str:
+    """pytest's last line, not a warning that coverage printed after it."""
+    lines = [line for line in output.splitlines()
+             if line.strip() and "Warning" not in line and not line.startswith((" ", "\t"))]
+    return lines[-1].strip() if lines else ""
 
 
 def _first_line(text: str) -> str:

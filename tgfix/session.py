@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from tgfix import git, local, patch, sandbox
+from tgfix import console, git, local, patch, sandbox
 from tgfix.config import Settings
 from tgfix.errors import Exit, TgfixError, UsageError
 from tgfix.files import write_atomically
@@ -28,6 +28,7 @@ from tgfix.variable import Variable, project_root
 SECRET_FILES = (".env", ".env.*", "*.pem", "*.key", "*.p12", "*.pfx", "id_rsa*", "id_dsa*", "id_ecdsa*", "id_ed25519*",
                 ".netrc", ".pypirc", ".npmrc", ".htpasswd", ".git-credentials", "credentials", "credentials.json")
 CHARS_PER_TOKEN = 3  # a cautious estimate for code
+UNKNOWN_CONTEXT_WARNING = 8_000  # tokens: more than many small models read
 
 
 @dataclass(frozen=True)
@@ -145,10 +146,14 @@ def _check_shareable(path: Path, repo) -> None:
 
 
 def _check_fits(variables: list[Variable], *engines: LLM) -> None:
-    for engine in engines:
+    """Refuse a file too large for a model of known context; warn once for one of unknown size."""
+    for engine in {id(engine): engine for engine in engines}.values():  # the critic may be the editor
         window = context_window(engine.model)
         for x in variables:
             tokens = len(x.value) // CHARS_PER_TOKEN
+            if window is None and tokens > UNKNOWN_CONTEXT_WARNING:
+                console.warning(f"{x.name} is about {tokens:,} tokens and the context size of {engine.model} is "
+                                "unknown: it may read only part of the file")
             if window and tokens > window - engine.max_tokens:
                 raise UsageError(f"{x.name} is too large for {engine.model}: about {tokens:,} tokens, and its "
                                  f"context holds {window:,} less {engine.max_tokens:,} for the reply")
