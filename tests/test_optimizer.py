@@ -195,3 +195,17 @@ def test_function_scoped_answer_that_does_not_fit_falls_back_to_the_whole_file(x
                        edit_format="function")
     assert result.accepted and x.value == FIXED_STATS
     assert result.candidates[0].proposal.edit_format == "whole"
+
+
+def test_memory_keeps_the_latest_attempts_each_cut_to_a_few_lines():
+    from tgfix.memory import DIFF_LINES, Memory
+
+    memory = Memory()
+    for n in range(4):
+        memory.record("\n".join(f"line {i}" for i in range(DIFF_LINES + 5)), f"outcome {n}", n == 3, keep=2)
+    assert [a.outcome for a in memory] == ["outcome 2", "outcome 3"]
+    assert memory[0].diff.count("\n") == DIFF_LINES - 1
+    rendered = memory.render()
+    assert "Attempt 1 (rejected: outcome 2)" in rendered and "Attempt 2 (accepted: outcome 3)" in rendered
+    memory.record("ignored", "x", False, keep=0)
+    assert len(memory) == 2
