@@ -21,6 +21,15 @@ def pytest_runtest_setup(item):
     pytest.skip(reason)
 
 
+def cli(*args: str):
+    """tgfix's command line, in-process (click's CliRunner): the result has exit_code, stdout, stderr."""
+    from click.testing import CliRunner
+
+    from tgfix.cli import main
+
+    return CliRunner().invoke(main, list(args))
+
+
 @pytest.fixture
 def scripted(monkeypatch):
     """Script the model's replies in-process through litellm's own mock support.

@@ -4,16 +4,14 @@ import json
 
 import git
 import pytest
-from click.testing import CliRunner
 
-from conftest import FIXED_STATS, fenced
-from tgfix.cli import main
+from conftest import FIXED_STATS, cli, fenced
 
 CRITIQUE = "The code fails test_largest because line 8 keeps the smaller value; it must keep the larger one."
 
 
 def solve(*args):
-    return CliRunner().invoke(main, ["solve", *args, "--model", "openai/scripted"])
+    return cli("solve", *args, "--model", "openai/scripted")
 
 
 @pytest.fixture(autouse=True)

@@ -9,11 +9,9 @@ from pathlib import Path
 
 import git
 import pytest
-from click.testing import CliRunner
 
-from conftest import commit_all
+from conftest import cli, commit_all
 
-from tgfix.cli import main
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "quickstart"
 
@@ -37,7 +35,7 @@ def pristine_tests_pass(root: Path) -> bool:
 @pytest.mark.model
 def test_embedded_model_repairs_the_quickstart_example(quickstart, monkeypatch):
     monkeypatch.chdir(quickstart)
-    result = CliRunner().invoke(main, ["solve", "textstats.py", "--no-cache", "--report", "run.json"])
+    result = cli("solve", "textstats.py", "--no-cache", "--report", "run.json")
     assert result.exit_code == 0, result.output
     assert pristine_tests_pass(quickstart)
     log = git.Repo(quickstart).git.log("--format=%s")

@@ -11,10 +11,8 @@ from pathlib import Path
 
 import git
 import pytest
-from click.testing import CliRunner
 
-from conftest import FIXED_STATS
-from tgfix.cli import main
+from conftest import FIXED_STATS, cli
 
 WITHOUT_TGFIX = os.pathsep.join(["/usr/bin", "/bin"])
 WITH_TGFIX = os.pathsep.join([str(Path(sys.executable).parent), WITHOUT_TGFIX])
@@ -26,7 +24,7 @@ def hooked(project, monkeypatch):
     """The project with install-hook's hook and a fix staged: committing runs the hook, the tests pass."""
     assert shutil.which("tgfix", path=WITHOUT_TGFIX) is None
     monkeypatch.chdir(project)
-    assert CliRunner().invoke(main, ["install-hook"]).exit_code == 0
+    assert cli("install-hook").exit_code == 0
     (project / "stats.py").write_text(FIXED_STATS)
     git.Repo(project).git.add("stats.py")
     return project

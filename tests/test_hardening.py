@@ -17,14 +17,12 @@ from pathlib import Path
 
 import git
 import pytest
-from click.testing import CliRunner
 
 from fake_openai import FakeOpenAI
-from conftest import BUGGY_STATS, FIXED_STATS, STATS_TESTS, fenced
+from conftest import BUGGY_STATS, FIXED_STATS, STATS_TESTS, cli, fenced
 from tgfix import llm, sandbox
 from tgfix import git as tgfix_git
 from tgfix.lock import run_lock
-from tgfix.cli import main
 from tgfix.errors import TgfixError
 from tgfix.runner import TestSpec, run_tests
 from tgfix.sandbox import Limits
@@ -49,7 +47,7 @@ def private_tmp(tmp_path, monkeypatch):
 
 
 def tgfix(*args, model="openai/scripted"):
-    return CliRunner().invoke(main, ["solve", *args, "--model", model])
+    return cli("solve", *args, "--model", model)
 
 
 def run_python(code: str, cwd: Path, limits: Limits) -> sandbox.RunResult:

@@ -15,11 +15,9 @@ from pathlib import Path
 
 import git
 import pytest
-from click.testing import CliRunner
 
-from conftest import BUGGY_STATS, FIXED_STATS, fenced
+from conftest import BUGGY_STATS, FIXED_STATS, cli, fenced
 from fake_openai import FakeOpenAI
-from tgfix.cli import main
 from tgfix.loss import TestLoss
 
 REPO = Path(__file__).resolve().parents[1]
@@ -29,7 +27,7 @@ STAGED_BUGGY, STAGED_FIXED = BUGGY_STATS + FEATURE, FIXED_STATS + FEATURE
 
 
 def hook(*args):
-    return CliRunner().invoke(main, ["hook", *args, "--model", "openai/scripted"])
+    return cli("hook", *args, "--model", "openai/scripted")
 
 
 @pytest.fixture(autouse=True)
@@ -130,8 +128,8 @@ def closed_port_url():
 @pytest.mark.parametrize("choice, code, prefix", [("skip", 0, "tgfix: warning: "), ("fail", 1, "tgfix: error: ")])
 def test_model_unavailable_one_line(project, staged, monkeypatch, choice, code, prefix):
     monkeypatch.setenv("OPENAI_API_KEY", "dummy")
-    result = CliRunner().invoke(main, ["hook", "stats.py", "--model", "openai/fake", "--api-base", closed_port_url(),
-                                       "--on-unavailable", choice, "--no-cache"])
+    result = cli("hook", "stats.py", "--model", "openai/fake", "--api-base", closed_port_url(),
+                                       "--on-unavailable", choice, "--no-cache")
     assert result.exit_code == code, result.output
     [line] = [line for line in result.stderr.splitlines() if line.startswith("tgfix:")]
     assert line.startswith(prefix) and "model openai/fake unavailable" in line and "tests 2/4 pass" in line
@@ -164,11 +162,11 @@ def test_shipped_hook_is_the_top_level_script():
 def test_install_hook_refuses_to_overwrite(project):
     target = project / ".git" / "hooks" / "pre-commit"
     target.write_text("#!/bin/sh\nexit 0\n")
-    result = CliRunner().invoke(main, ["install-hook"])
+    result = cli("install-hook")
     assert result.exit_code == 4
     assert result.output.strip() == f"tgfix: error: {target} already exists: pass --force to replace it"
     assert target.read_text() == "#!/bin/sh\nexit 0\n"
-    result = CliRunner().invoke(main, ["install-hook", "--force"])
+    result = cli("install-hook", "--force")
     assert result.exit_code == 0, result.output
     assert target.read_text() == (REPO / "hooks" / "pre-commit").read_text().replace(
         "tgfix_python=''", f"tgfix_python={sys.executable}")
@@ -177,7 +175,7 @@ def test_install_hook_refuses_to_overwrite(project):
 def test_install_hook_respects_core_hooks_path(project, monkeypatch):
     git.Repo(project).git.config("core.hooksPath", ".githooks")
     monkeypatch.chdir(project / "tests")  # from a subfolder, the path is still the repository's
-    result = CliRunner().invoke(main, ["install-hook"])
+    result = cli("install-hook")
     assert result.exit_code == 0, result.output
     target = project / ".githooks" / "pre-commit"
     assert os.access(target, os.X_OK) and not (project / ".git" / "hooks" / "pre-commit").exists()
@@ -186,13 +184,13 @@ def test_install_hook_respects_core_hooks_path(project, monkeypatch):
 def test_install_hook_outside_a_repository(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
-    result = CliRunner().invoke(main, ["install-hook"])
+    result = cli("install-hook")
     assert result.exit_code == 4 and result.output.startswith("tgfix: error: not in a git repository")
 
 
 def test_git_hook_commit_flow(project, staged):
     """A real `git commit`: refused and repaired in the working tree; after `git add`, it goes through."""
-    assert CliRunner().invoke(main, ["install-hook"]).exit_code == 0
+    assert cli("install-hook").exit_code == 0
     before = index_state(staged)
     with FakeOpenAI([CRITIQUE, fenced(STAGED_FIXED)]) as fake:
         env = hook_env(fake)
@@ -276,7 +274,7 @@ def test_pre_commit_try_repo_then_commit(project, staged, hook_repo, tmp_path):
 
 @pytest.mark.model
 def test_embedded_model_repairs_staged_bug(project, staged):
-    result = CliRunner().invoke(main, ["hook", "stats.py", "--model", "local/qwen2.5-coder-1.5b", "--max-iters", "1"])
+    result = cli("hook", "stats.py", "--model", "local/qwen2.5-coder-1.5b", "--max-iters", "1")
     assert "[1] stats.py" in result.stderr, result.output  # the engine ran one iteration
     assert result.exit_code == 1, result.output  # repaired or not, the commit must wait
     assert (project / "stats.py").read_text() == STAGED_FIXED, result.output

@@ -2,10 +2,8 @@
 
 import git
 import pytest
-from click.testing import CliRunner
 
-from conftest import BUGGY_STATS, FIXED_STATS, STATS_TESTS, fenced
-from tgfix.cli import main
+from conftest import BUGGY_STATS, FIXED_STATS, STATS_TESTS, cli, fenced
 
 
 @pytest.fixture(autouse=True)
@@ -14,7 +12,7 @@ def in_project(project, monkeypatch):
 
 
 def solve(*args):
-    return CliRunner().invoke(main, ["solve", "stats.py", "--model", "openai/scripted", "--gradient", "never", *args])
+    return cli("solve", "stats.py", "--model", "openai/scripted", "--gradient", "never", *args)
 
 
 def commit_tests(project, text: str):

@@ -16,11 +16,9 @@ from types import SimpleNamespace
 
 import coverage
 import pytest
-from click.testing import CliRunner
 
-from conftest import BUGGY_STATS
+from conftest import BUGGY_STATS, cli
 from tgfix import config, interpreter
-from tgfix.cli import main
 from tgfix.console import Console
 from tgfix.commands.doctor import diagnose
 from tgfix.errors import TestSetupError, UsageError
@@ -118,7 +116,7 @@ def test_no_pytest_is_exit_6_before_any_model_call(project, monkeypatch, scripte
     with pytest.raises(TestSetupError, match="pytest is not installed for"):
         run_tests(TestSpec(project, ("tests",), python=str(bare)), {"stats.py": BUGGY_STATS})
     monkeypatch.chdir(project)
-    result = CliRunner().invoke(main, ["solve", "stats.py", "--python", str(bare)])
+    result = cli("solve", "stats.py", "--python", str(bare))
     assert result.exit_code == 6, result.output
     assert result.output.splitlines() == [f"tgfix: error: pytest is not installed for {bare} ({interpreter.CONFIGURED}): "
                                           "install it there, or choose another interpreter with --python"]
@@ -127,7 +125,7 @@ def test_no_pytest_is_exit_6_before_any_model_call(project, monkeypatch, scripte
 
 def test_missing_interpreter_is_a_usage_error(project, monkeypatch):
     monkeypatch.chdir(project)
-    result = CliRunner().invoke(main, ["solve", "stats.py", "--python", "no/such/python"])
+    result = cli("solve", "stats.py", "--python", "no/such/python")
     assert result.exit_code == 2
     assert result.output == f"tgfix: error: {interpreter.CONFIGURED}: no Python interpreter at no/such/python\n"
     with pytest.raises(UsageError):

@@ -9,11 +9,9 @@ import sys
 
 import git
 import pytest
-from click.testing import CliRunner
 
 from bench.leetcode import FILE, examples, hidden, workspace
-from conftest import fenced
-from tgfix.cli import main
+from conftest import cli, fenced
 from tgfix.runner import TestSpec, run_tests
 
 EXAMPLES = examples()
@@ -73,8 +71,8 @@ def test_solve_with_problem_and_plain_assert_tests(tmp_path, scripted, monkeypat
     monkeypatch.chdir(work)
     scripted += ["The code fails because j starts at i, so one element is used twice.",
                  fenced(two_sum.source("reference/solution.py"))]
-    result = CliRunner().invoke(main, ["solve", FILE, "--tests", "tests", "--problem", "problem.md",
-                                       "--gradient", "always", "--model", "openai/scripted", "--no-cache"])
+    result = cli("solve", FILE, "--tests", "tests", "--problem", "problem.md",
+                                       "--gradient", "always", "--model", "openai/scripted", "--no-cache")
     assert result.exit_code == 0, result.output
     critique, step = (request["messages"][1]["content"] for request in scripted.requests)
     assert "<PROBLEM>" in critique and "exactly one solution" in critique and "<PROBLEM>" in step
@@ -88,7 +86,7 @@ def test_embedded_model_solves_a_hard_problem_for_its_hidden_tests(tmp_path, mon
     [trap] = examples(["trapping_rain_water"])
     work = workspace(trap, tmp_path / "trap")
     monkeypatch.chdir(work)
-    result = CliRunner().invoke(main, ["solve", FILE, "--tests", "tests", "--problem", "problem.md",
-                                       "--max-iters", "2"])
+    result = cli("solve", FILE, "--tests", "tests", "--problem", "problem.md",
+                                       "--max-iters", "2")
     assert result.exit_code == 0, result.output
     assert hidden(trap, (work / FILE).read_text()).all_passed

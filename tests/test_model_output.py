@@ -3,13 +3,11 @@
 import dataclasses
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import BUGGY_STATS, FIXED_STATS, STATS_TESTS, fenced
+from conftest import BUGGY_STATS, FIXED_STATS, STATS_TESTS, cli, fenced
 from tgfix import llm, patch
-from tgfix.cli import main
 from tgfix.llm import LLM, Reply
 from tgfix.loss import TestLoss
 from tgfix.optimizer import TGD
@@ -112,8 +110,8 @@ def test_the_run_goes_on_after_bad_replies(project, scripted, monkeypatch):
     monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
     monkeypatch.chdir(project)
     scripted += ["", "```python\ndef largest(xs:\n```\n", fenced(FIXED_STATS)]
-    result = CliRunner().invoke(main, ["solve", "stats.py", "--model", "openai/scripted", "--gradient", "never",
-                                       "--no-localize", "--max-iters", "3", "--patience", "3"])
+    result = cli("solve", "stats.py", "--model", "openai/scripted", "--gradient", "never",
+                                       "--no-localize", "--max-iters", "3", "--patience", "3")
     assert result.exit_code == 0, result.output
     assert (project / "stats.py").read_text() == FIXED_STATS
 

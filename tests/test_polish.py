@@ -7,10 +7,8 @@ import re
 
 import git
 import pytest
-from click.testing import CliRunner
 
-from conftest import commit_all, fenced
-from tgfix.cli import main
+from conftest import cli, commit_all, fenced
 
 SLOW = '''\
 import time
@@ -52,7 +50,7 @@ def slow_project(tmp_path, monkeypatch):
 
 
 def polish(*args):
-    return CliRunner().invoke(main, ["polish", "total.py", "--repeat", "3", "--model", "openai/scripted", *args])
+    return cli("polish", "total.py", "--repeat", "3", "--model", "openai/scripted", *args)
 
 
 def commits(root) -> list[str]:
