@@ -32,11 +32,13 @@ def solved_vs_calls(rows: list[dict], methods: list[str], budget: int, path: Pat
 def solved_vs_seconds(rows: list[dict], methods: list[str], path: Path) -> None:
     """Cases solved within t seconds of wall clock, one line per method (each solved case at its time)."""
     figure, axes = plt.subplots(figsize=(6.5, 4))
+    end = max((row["seconds"] for row in rows), default=1.0)  # every line runs to the longest run
     for offset, method in enumerate(methods):
         mine = [row for row in rows if row["method"] == method]
         times = sorted(row["seconds"] for row in mine if row["solved"])
         # A small vertical offset keeps methods with equal counts from hiding one another.
-        axes.step([0, *times], [offset * 0.06 + n for n in range(len(times) + 1)], where="post",
+        counts = [offset * 0.06 + n for n in range(len(times) + 1)]
+        axes.step([0, *times, end], [*counts, counts[-1]], where="post",
                   label=f"{method} ({len(times)}/{len(mine)} solved)")
     axes.set(xlabel="seconds of wall clock", ylabel="cases solved", title="Cases solved vs seconds")
     axes.grid(alpha=0.3)
