@@ -1,9 +1,22 @@
 import os
+import signal
 
 import pytest
 
 # Before any test module imports litellm: otherwise it tries to download its price list.
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+
+
+def pytest_configure(config):
+    """A runner started in the background by a shell without job control inherits SIGINT ignored, and
+    Python then never raises KeyboardInterrupt: the interrupt tests need it, as a terminal gives it."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def with_ctrl_c() -> None:
+    """preexec_fn for a child that must see Ctrl-C even when this runner was started ignoring it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def pytest_runtest_setup(item):

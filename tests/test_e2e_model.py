@@ -10,7 +10,7 @@ from pathlib import Path
 import git
 import pytest
 
-from conftest import cli, commit_all
+from conftest import cli, commit_all, with_ctrl_c
 
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "quickstart"
@@ -47,7 +47,8 @@ def test_embedded_model_repairs_the_quickstart_example(quickstart, monkeypatch):
 def test_interrupt_mid_generation_stops_tgfix_within_2_s_and_leaves_the_file(quickstart, signum):
     before = (quickstart / "textstats.py").read_text()
     child = subprocess.Popen([sys.executable, "-m", "tgfix.cli", "solve", "textstats.py", "--no-cache", "-v"],
-                             cwd=quickstart, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                             cwd=quickstart, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                             preexec_fn=with_ctrl_c)
     try:
         for line in child.stderr:
             if line.startswith("... proposing"):

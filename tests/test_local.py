@@ -13,6 +13,7 @@ from pathlib import Path
 import litellm
 import pytest
 
+from conftest import with_ctrl_c
 from tgfix import local
 from tgfix.local import gguf, runtime
 
@@ -321,7 +322,8 @@ sys.exit(1)
 @pytest.mark.model
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_signal_mid_generation_ends_the_process_within_2_s(signum):
-    child = subprocess.Popen([sys.executable, "-c", INTERRUPTED_CHILD], stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen([sys.executable, "-c", INTERRUPTED_CHILD], stdout=subprocess.PIPE, text=True,
+                             preexec_fn=with_ctrl_c)
     try:
         assert child.stdout.readline().strip() == "loaded"
         time.sleep(6)  # the short prompt is processed; tokens are being generated
