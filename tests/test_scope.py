@@ -103,17 +103,20 @@ def test_a_file_that_does_not_parse_has_no_targets():
     assert targets("def f(:\n    pass\n", [1, 2]) == ()
 
 
-def test_a_name_defined_twice_gives_every_definition():
-    source = dedent('''\
-        class Temp:
-            @property
-            def celsius(self):
-                return self._c
+PROPERTY_WITH_SETTER = dedent('''\
+    class Temp:
+        @property
+        def celsius(self):
+            return self._c
 
-            @celsius.setter
-            def celsius(self, value):
-                self._c = value
-        ''')
+        @celsius.setter
+        def celsius(self, value):
+            self._c = value
+    ''')
+
+
+def test_a_name_defined_twice_gives_every_definition():
+    source = PROPERTY_WITH_SETTER
     found = targets(source, [line_of("self._c = value", source)])
     assert [(t.qualname, t.start) for t in found] == [("Temp.celsius", 2), ("Temp.celsius", 6)]
 
@@ -313,16 +316,7 @@ def test_targets_from_another_version_of_the_file_are_refused():
 
 
 def test_getter_and_setter_are_matched_by_their_decorators():
-    source = dedent('''\
-        class Temp:
-            @property
-            def celsius(self):
-                return self._c
-
-            @celsius.setter
-            def celsius(self, value):
-                self._c = value
-        ''')
+    source = PROPERTY_WITH_SETTER
     found = targets(source, [line_of("self._c = value", source)])
     reply = "@celsius.setter\ndef celsius(self, value):\n    self._c = float(value)\n"
     assert splice(source, reply, found) == source.replace("= value", "= float(value)")

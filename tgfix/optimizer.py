@@ -209,16 +209,16 @@ class TGD:
 
     def _known(self, x: Variable, report: TestReport) -> None:
         """The current best needs no test: a proposal that only respells it scores as it does."""
-        with self._lock:
-            key = _fingerprint(x.value, x.is_python)
-            if key not in self._tested:
-                self._tested[key] = Future()
-                self._tested[key].set_result(report)
+        self._claim(_fingerprint(x.value, x.is_python), lambda: report)
 
     def _report(self, loss: Loss, source: str) -> tuple[TestReport, bool]:
         """The tests' report on source, and whether it was new: a source tried before is not run again
         (the best only gains passing tests, so an early stop's report stays valid)."""
-        key = _fingerprint(source, loss.variable.is_python)
+        return self._claim(_fingerprint(source, loss.variable.is_python),
+                           lambda: loss.fn.evaluate(loss.variable, source, before=loss.report))
+
+    def _claim(self, key: str, evaluate: Callable[[], TestReport]) -> tuple[TestReport, bool]:
+        """The report for key, computed by the first caller (other threads wait for it); whether it was."""
         with self._lock:
             new = key not in self._tested
             if new:
@@ -226,7 +226,7 @@ class TGD:
         future = self._tested[key]
         if new:
             try:
-                future.set_result(loss.fn.evaluate(loss.variable, source, before=loss.report))
+                future.set_result(evaluate())
             except BaseException as error:
                 future.set_exception(error)
                 raise
