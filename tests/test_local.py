@@ -251,6 +251,28 @@ def test_interrupt_cancels_the_generation_and_frees_the_server():
     assert not [t for t in threading.enumerate() if t.name == "tgfix-local-generation"]
 
 
+def test_interrupt_while_the_model_loads_returns_at_once(monkeypatch, tmp_path):
+    """xllamacpp's Server() does not give way to Ctrl-C (interrupted, it hangs): the load runs on a
+    worker thread, which a signal never reaches, and the caller stops waiting at once."""
+    def stubborn_load(path, layout):
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline:
+            try:
+                time.sleep(0.05)
+            except KeyboardInterrupt:
+                pass
+        return FakeServer(streamed_reply("x"))
+
+    monkeypatch.setattr(runtime, "model_file", lambda: tmp_path / "model.gguf")
+    monkeypatch.setattr(runtime, "start_server", stubborn_load)
+    monkeypatch.setattr(runtime, "_servers", {})
+    threading.Timer(0.2, _thread.interrupt_main).start()
+    started = time.perf_counter()
+    with pytest.raises(KeyboardInterrupt):
+        runtime.get_server()
+    assert time.perf_counter() - started < 1.0
+
+
 def test_failure_in_the_worker_reaches_the_caller():
     class BrokenServer:
         def handle_chat_completions(self, request, callback):

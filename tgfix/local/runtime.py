@@ -5,9 +5,11 @@ n-gram speculation for single completions, and ``MAX_SAMPLES`` slots without it 
 completions of one prompt (llama.cpp aborts when several slots draft at once). Greedy
 requests thus never share a server with sampled batches.
 
-Every request streams on a worker thread, so the calling thread stays responsive: Ctrl-C or
-SIGTERM there cancels the generation at its next chunk (a token, or a prompt batch) and
-leaves the server ready for the next request.
+Loading and every request run on a worker thread, so the calling thread stays responsive:
+Ctrl-C or SIGTERM there cancels the generation at its next chunk (a token, or a prompt
+batch) and leaves the server ready for the next request. A load cannot be cancelled; it is
+abandoned (the command exits), because xllamacpp interrupted mid-load joins its own server
+loop and hangs for ever.
 """
 
 from __future__ import annotations
@@ -31,8 +33,9 @@ PROMPT_BATCH = 128
 # answers, mostly copied from the prompt, come several times faster (bench/README.md).
 SPECULATION = "NGRAM_MOD"
 _POLL_SECONDS = 0.05
-_CANCEL_GRACE_SECONDS = 1.5
-
+# How long an interrupted caller waits for the cancelled generation to stop (it stops after the
+# prompt batch under way) before it goes on regardless.
+_CANCEL_GRACE_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,7 @@ def get_server(layout: Layout = SINGLE) -> Any:
         if layout not in _servers:
             path = model_file()
             started = time.perf_counter()
-            _servers[layout] = start_server(path, layout)
+            _servers[layout] = _on_worker(lambda: start_server(path, layout), "tgfix-local-load")
             _load_seconds = time.perf_counter() - started
         return _servers[layout]
 
@@ -123,16 +126,25 @@ def stream(server: Any, request: dict[str, Any]) -> dict[str, Any]:
     """Run ``request`` streamed on a worker thread; an exception in this thread cancels it."""
     reply = _StreamedReply()
     cancel = threading.Event()
-    finished = threading.Event()
-    failure: list[BaseException] = []
 
     def on_chunk(chunk: dict[str, Any]) -> bool:
         reply.add(chunk)
         return cancel.is_set()  # True stops the generation and frees its slot
 
-    def generate() -> None:
+    _on_worker(lambda: server.handle_chat_completions(_streaming(request), on_chunk),
+               "tgfix-local-generation", on_interrupt=cancel.set)
+    return reply.result()
+
+
+def _on_worker(work: Callable[[], Any], name: str, on_interrupt: Callable[[], None] | None = None) -> Any:
+    """``work()`` on a thread of its own, waited for here in short, interruptible waits."""
+    finished = threading.Event()
+    outcome: list[Any] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
         try:
-            server.handle_chat_completions(_streaming(request), on_chunk)
+            outcome.append(work())
         except BaseException as exc:  # handed to the waiting thread
             failure.append(exc)
         finally:
@@ -140,22 +152,18 @@ def stream(server: Any, request: dict[str, Any]) -> dict[str, Any]:
 
     # Not a daemon: the interpreter waits for a cancelled generation to stop before tearing
     # down the server under it (a daemon thread there crashes the exit).
-    threading.Thread(target=generate, name="tgfix-local-generation").start()
-    _wait(finished, on_interrupt=cancel.set)
-    if failure:
-        raise failure[0]
-    return reply.result()
-
-
-def _wait(finished: threading.Event, on_interrupt: Callable[[], None]) -> None:
-    # Short waits: the signal handler only runs when this thread wakes up.
+    threading.Thread(target=run, name=name).start()
     try:
-        while not finished.wait(_POLL_SECONDS):
+        while not finished.wait(_POLL_SECONDS):  # the signal handler only runs when this thread wakes
             pass
     except BaseException:
-        on_interrupt()
-        finished.wait(_CANCEL_GRACE_SECONDS)
+        if on_interrupt is not None:
+            on_interrupt()
+            finished.wait(_CANCEL_GRACE_SECONDS)
         raise
+    if failure:
+        raise failure[0]
+    return outcome[0]
 
 
 def _streaming(request: dict[str, Any]) -> dict[str, Any]:
