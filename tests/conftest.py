@@ -63,6 +63,7 @@ def scripted(monkeypatch):
         return real_completion(**request, mock_response=reply(request) if callable(reply) else reply)
 
     monkeypatch.setattr(llm.litellm, "completion", completion)
+    monkeypatch.setattr(llm.local, "load", lambda: None)  # scripted replies need no model in memory
     return replies
 
 

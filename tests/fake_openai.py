@@ -16,6 +16,7 @@ class FakeOpenAI:
         self.status = status
         self.requests = []
         self.keys = []  # the Authorization header of each request
+        self.paths = []
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -52,6 +53,7 @@ class FakeOpenAI:
             def do_POST(self):
                 request = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 fake.keys.append(self.headers.get("Authorization"))
+                fake.paths.append(self.path)
                 text = fake._next_reply(request)
                 body = json.dumps(fake._answer(request, text)).encode()
                 self.send_response(fake.status)

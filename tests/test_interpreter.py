@@ -192,6 +192,6 @@ def test_no_coverage_when_the_python_differs_and_v_says_why(tmp_path, pytest_onl
 def test_doctor_names_the_interpreter_and_why(tmp_path, pytest_only, monkeypatch):
     venv_python = make_venv(tmp_path / ".venv", paths=(pytest_only,))
     monkeypatch.chdir(tmp_path)
-    lines = diagnose(None, probe=False)
+    lines, _ = diagnose(config.load({}, tmp_path), probe=False)
     assert f"tests run with: {venv_python} (the project's .venv/); Python {sys.version_info[0]}.{sys.version_info[1]}, " \
            "pytest yes, coverage: tgfix's" in lines

@@ -251,26 +251,39 @@ def test_interrupt_cancels_the_generation_and_frees_the_server():
     assert not [t for t in threading.enumerate() if t.name == "tgfix-local-generation"]
 
 
-def test_interrupt_while_the_model_loads_returns_at_once(monkeypatch, tmp_path):
-    """xllamacpp's Server() does not give way to Ctrl-C (interrupted, it hangs): the load runs on a
-    worker thread, which a signal never reaches, and the caller stops waiting at once."""
-    def stubborn_load(path, layout):
-        deadline = time.monotonic() + 3
-        while time.monotonic() < deadline:
-            try:
-                time.sleep(0.05)
-            except KeyboardInterrupt:
-                pass
-        return FakeServer(streamed_reply("x"))
+LOAD_THEN_REPORT = """
+import signal, sys, time
+from tgfix.local import runtime
+runtime.model_file = lambda: "model.gguf"
+runtime.start_server = lambda path, layout: print("loading", flush=True) or time.sleep(20)
+signal.signal(signal.SIGTERM, signal.default_int_handler)
+try:
+    runtime.get_server()
+except KeyboardInterrupt:
+    sys.exit("handled after the load")
+"""
 
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_during_the_model_load_ends_the_process_at_once(signum):
+    """xllamacpp holds the GIL while it loads, so no handler could run: the signal's default action does."""
+    child = subprocess.Popen([sys.executable, "-c", LOAD_THEN_REPORT], stdout=subprocess.PIPE, text=True,
+                             preexec_fn=with_ctrl_c)
+    assert child.stdout.readline() == "loading\n"
+    sent = time.perf_counter()
+    child.send_signal(signum)
+    assert child.wait(timeout=30) == -signum
+    assert time.perf_counter() - sent < 2.0
+
+
+def test_handlers_come_back_after_the_load(monkeypatch, tmp_path):
+    seen = []
     monkeypatch.setattr(runtime, "model_file", lambda: tmp_path / "model.gguf")
-    monkeypatch.setattr(runtime, "start_server", stubborn_load)
+    monkeypatch.setattr(runtime, "start_server", lambda path, layout: seen.append(signal.getsignal(signal.SIGINT)))
     monkeypatch.setattr(runtime, "_servers", {})
-    threading.Timer(0.2, _thread.interrupt_main).start()
-    started = time.perf_counter()
-    with pytest.raises(KeyboardInterrupt):
-        runtime.get_server()
-    assert time.perf_counter() - started < 1.0
+    before = signal.getsignal(signal.SIGINT)
+    runtime.get_server()
+    assert seen == [signal.SIG_DFL] and signal.getsignal(signal.SIGINT) is before
 
 
 def test_failure_in_the_worker_reaches_the_caller():

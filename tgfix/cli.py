@@ -32,6 +32,10 @@ POLISH_EXITS = {Exit.PASSED: "FILE is faster: every speed-up was kept (and commi
                 Exit.ENVIRONMENT: Exit.ENVIRONMENT.description, Exit.MODEL: Exit.MODEL.description,
                 Exit.TESTS: Exit.TESTS.description, Exit.FAILING: Exit.FAILING.description,
                 Exit.INTERNAL: Exit.INTERNAL.description, Exit.INTERRUPTED: Exit.INTERRUPTED.description}
+DOCTOR_EXITS = {Exit.PASSED: "the chosen model answers (or is not probed, with --no-probe)",
+                Exit.USAGE: Exit.USAGE.description,
+                Exit.MODEL: "no model is configured or installed, or the chosen model does not answer",
+                Exit.INTERNAL: Exit.INTERNAL.description, Exit.INTERRUPTED: Exit.INTERRUPTED.description}
 
 
 def friendly_errors(command):
@@ -64,15 +68,28 @@ def main():
     """tgfix: repair code with textual gradients. Tests are the loss; every step is validated."""
 
 
+def _with(options: list, command):
+    return functools.reduce(lambda cmd, option: option(cmd), reversed(options), command)
+
+
+def setup_options(command):
+    """Which model answers and where, which Python runs the tests: for the commands that run, and `doctor`."""
+    return _with([
+        click.option("--model", help="litellm model string (default: the embedded local model)."),
+        click.option("--gradient-model", help="Model for the critique, if different from --model."),
+        click.option("--api-base", help="Base URL of an OpenAI-compatible server (Ollama, vLLM, llama.cpp)."),
+        click.option("--api-key", help="Key for --api-base (or TGFIX_API_KEY); a server on this machine needs none."),
+        click.option("--python", type=click.Path(),
+                     help="Python that runs the tests (default: the project's virtualenv, else tgfix's own)."),
+    ], command)
+
+
 def run_options(command):
     """Options shared by `solve`, `polish` and `hook`; unset ones fall back to env, pyproject.toml, defaults."""
     options = [
         click.option("--tests", "tests", multiple=True, type=click.Path(), help="Test file or folder (pytest)."),
         click.option("--test-cmd", help="Any test command; exit status 0 means pass."),
-        click.option("--model", help="litellm model string (default: the embedded local model)."),
-        click.option("--gradient-model", help="Model for the critique, if different from --model."),
-        click.option("--api-base", help="Base URL of an OpenAI-compatible server (Ollama, vLLM, llama.cpp)."),
-        click.option("--api-key", help="Key for --api-base (or TGFIX_API_KEY); a server on this machine needs none."),
+        setup_options,
         click.option("--temperature", type=float, help="Sampling temperature of the first proposal, 0-2 (default 0)."),
         click.option("--seed", type=int, help="Sampling seed (default 0): the same seed, the same answers."),
         click.option("--max-iters", type=int, help="Iteration budget (default 5)."),
@@ -81,8 +98,6 @@ def run_options(command):
         click.option("--max-cost", type=float, help="Stop once this many USD are spent."),
         click.option("--time-budget", type=float, help="Stop starting new steps after this many seconds."),
         click.option("--test-timeout", type=float, help="Seconds one test may run (default 10)."),
-        click.option("--python", type=click.Path(),
-                     help="Python that runs the tests (default: the project's virtualenv, else tgfix's own)."),
         click.option("--problem", type=click.Path(), help="Problem statement or spec given to the model."),
         click.option("--edit-format", type=click.Choice(config.choices("edit_format")),
                      help="How the model answers: the whole file, a diff, or only the functions the failing tests "
@@ -96,7 +111,7 @@ def run_options(command):
         click.option("-v", "--verbose", count=True, help="Show critiques (-v) and candidates (-vv)."),
         click.option("-q", "--quiet", count=True, help="Only the summary."),
     ]
-    return functools.reduce(lambda cmd, option: option(cmd), reversed(options), command)
+    return _with(options, command)
 
 
 def commit_options(command):
@@ -106,7 +121,7 @@ def commit_options(command):
         click.option("--dry-run", is_flag=True, default=None, help="Show the best change; leave FILE and git as they are."),
         click.option("--json", "json_output", is_flag=True, default=None, help="Print the summary as one JSON object on stdout."),
     ]
-    return functools.reduce(lambda cmd, option: option(cmd), reversed(options), command)
+    return _with(options, command)
 
 
 def settings_from(files: tuple[str, ...], flags: dict) -> config.Settings:
@@ -138,16 +153,18 @@ def solve(files, **flags):
     sys.exit(int(run.exit_code))
 
 
-@main.command()
-@click.option("--model", help="Check this model instead of the configured one.")
+@main.command(epilog=epilog(tuple(DOCTOR_EXITS), DOCTOR_EXITS))
+@setup_options
 @click.option("--no-probe", is_flag=True, help="Skip loading the model and the speed probe.")
 @friendly_errors
-def doctor(model, no_probe):
-    """Which model tgfix will use and why, whether it loads, how fast it runs."""
+def doctor(no_probe, **flags):
+    """Which model tgfix will use and why, whether it answers, how fast it runs."""
     from tgfix.commands.doctor import diagnose
 
-    for line in diagnose(model, probe=not no_probe):
+    lines, code = diagnose(config.load(flags, project_root(Path.cwd() / "x")), probe=not no_probe)
+    for line in lines:
         console.echo(line, err=False)
+    sys.exit(int(code))
 
 
 @main.command(epilog=epilog(tuple(HOOK_EXITS), HOOK_EXITS))

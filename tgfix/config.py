@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, PrivateAttr, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, EnvSettingsSource, NoDecode, SettingsConfigDict
 
 from tgfix import console
@@ -57,6 +57,11 @@ class Settings(BaseSettings):
     hook_allow_failing: bool = False      # `tgfix hook`: exit 0 when tests fail and no repair is found
     hook_on_unavailable: Literal["fail", "skip"] = "fail"  # `tgfix hook`, model unreachable: exit 1, or 0
     python: str | None = None  # the tests' interpreter; None: the project's virtualenv, else tgfix's own
+    _origins: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    def origin(self, name: str) -> str | None:
+        """Where a setting's value came from (a flag, a variable, a pyproject key); None for its default."""
+        return self._origins.get(name)
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, **sources):
@@ -93,7 +98,7 @@ def load(flags: dict, project: Path) -> Settings:
         for name, value in values.items():
             merged[name], origins[name] = value, _origin(where, name)
     try:
-        return Settings(**merged)
+        settings = Settings(**merged)
     except ValidationError as error:
         first = error.errors()[0]
         name = str(first["loc"][0]) if first["loc"] else ""
@@ -101,6 +106,8 @@ def load(flags: dict, project: Path) -> Settings:
         if first["type"] == "extra_forbidden":
             raise UsageError(f"unknown tgfix setting: {what}") from None
         raise UsageError(f"{what}: {first['msg'][0].lower() + first['msg'][1:]} (got {first['input']!r})") from None
+    settings._origins.update(origins)
+    return settings
 
 
 def _origin(where: str, name: str) -> str:

@@ -119,7 +119,6 @@ class LLM:
     def is_local(self) -> bool:
         """The embedded model (a small one, on the CPU)."""
         return self.model.startswith(local.PROVIDER + "/")
-
     def __call__(self, messages: list[dict], *, seed: int | None = None, temperature: float | None = None,
                  max_tokens: int | None = None) -> Reply:
         return self.sample(messages, 1, seed=seed, temperature=temperature, max_tokens=max_tokens)[0]
@@ -166,8 +165,7 @@ class LLM:
         it), else, for a server on this machine, a placeholder: local servers want some key."""
         if self.api_key or litellm.validate_environment(self.model)["keys_in_environment"]:
             return self.api_key
-        host = urllib.parse.urlparse(self.api_base or "").hostname or ""
-        return LOOPBACK_KEY if host == "localhost" or host.startswith("127.") or host == "::1" else None
+        return LOOPBACK_KEY if is_loopback(self.api_base) else None
 
     def _cache_key(self, request: dict) -> dict:
         """Everything that changes the answer: the request and the server that answers it."""
@@ -187,6 +185,12 @@ class LLM:
                  "cost": _cost(response) / count,
                  "truncated": choice.finish_reason == "length"}
                 for index, choice in enumerate(response.choices)]
+
+
+def is_loopback(api_base: str | None) -> bool:
+    """A server on this machine."""
+    host = urllib.parse.urlparse(api_base or "").hostname or ""
+    return host == "localhost" or host.startswith("127.") or host == "::1"
 
 
 def context_window(model: str) -> int | None:

@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Callable, Protocol, Sequence
 
+from tgfix import local
 from tgfix.gradient import backward
 from tgfix.llm import LLM, CallBudgetSpent, Usage
 from tgfix.loss import Loss, LossFunction
@@ -87,6 +88,9 @@ def optimize(initial: Sequence[Loss], loss_fn: LossFunction, optimizer: TGD, cri
     variables = [loss.variable for loss in losses]
     deadline = plan.started + plan.time_budget if plan.time_budget else None
     reporter.started(losses)
+    if optimizer.engine.is_local or critic.is_local:
+        reporter.status("loading the embedded model")
+        local.load()
     for number in range(1, plan.max_iters + 1):
         accepted = new_ideas = False
         try:

@@ -10,10 +10,18 @@
 from tgfix.config import cache_dir
 from tgfix.local.adapter import LOCAL_MODEL, PROVIDER, register
 from tgfix.local.gguf import ModelError, is_installed, model_file
+from tgfix.local import runtime
 from tgfix.local.runtime import MAX_SAMPLES, N_CTX, set_verbose
 from tgfix.local.speed import SpeedProbe, probe
 
+
+
+def load() -> None:
+    """Have the model in memory now (the server for single answers), not in the middle of a request."""
+    runtime.get_server()
+
+
 __all__ = [
     "LOCAL_MODEL", "MAX_SAMPLES", "N_CTX", "PROVIDER", "ModelError", "SpeedProbe",
-    "cache_dir", "is_installed", "model_file", "probe", "register", "set_verbose",
+    "cache_dir", "is_installed", "load", "model_file", "probe", "register", "set_verbose",
 ]

@@ -5,22 +5,27 @@ n-gram speculation for single completions, and ``MAX_SAMPLES`` slots without it 
 completions of one prompt (llama.cpp aborts when several slots draft at once). Greedy
 requests thus never share a server with sampled batches.
 
-Loading and every request run on a worker thread, so the calling thread stays responsive:
-Ctrl-C or SIGTERM there cancels the generation at its next chunk (a token, or a prompt
-batch) and leaves the server ready for the next request. A load cannot be cancelled; it is
-abandoned (the command exits), because xllamacpp interrupted mid-load joins its own server
-loop and hangs for ever.
+Every request runs on a worker thread, so the calling thread stays responsive: Ctrl-C or
+SIGTERM there cancels the generation at its next chunk (a token, or a prompt batch) and
+leaves the server ready for the next request. A load cannot be cancelled: xllamacpp holds the
+GIL while it loads (2-5 s), so no Python signal handler runs, and a load that sees a signal
+fails and then hangs joining its own server loop. During a load these signals therefore take
+their default action and end the process at once; nothing needs cleaning up then (no sandbox
+is open, FILE is at its original or last accepted state; the run lock of a dead process is
+taken over by the next run).
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+import signal
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from tgfix.local.gguf import ModelError, model_file
 
@@ -77,7 +82,8 @@ def get_server(layout: Layout = SINGLE) -> Any:
         if layout not in _servers:
             path = model_file()
             started = time.perf_counter()
-            _servers[layout] = _on_worker(lambda: start_server(path, layout), "tgfix-local-load")
+            with _ended_by_signals():
+                _servers[layout] = start_server(path, layout)
             _load_seconds = time.perf_counter() - started
         return _servers[layout]
 
@@ -136,7 +142,24 @@ def stream(server: Any, request: dict[str, Any]) -> dict[str, Any]:
     return reply.result()
 
 
-def _on_worker(work: Callable[[], Any], name: str, on_interrupt: Callable[[], None] | None = None) -> Any:
+@contextmanager
+def _ended_by_signals() -> Iterator[None]:
+    """Ctrl-C and SIGTERM end the process at once (their default action) inside this block."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set handlers; its own wait stays interruptible
+        return
+    handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM)}
+    for signum, handler in handlers.items():
+        if handler is not signal.SIG_IGN:
+            signal.signal(signum, signal.SIG_DFL)
+    try:
+        yield
+    finally:
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+
+
+def _on_worker(work: Callable[[], Any], name: str, on_interrupt: Callable[[], None]) -> Any:
     """``work()`` on a thread of its own, waited for here in short, interruptible waits."""
     finished = threading.Event()
     outcome: list[Any] = []
@@ -157,9 +180,8 @@ def _on_worker(work: Callable[[], Any], name: str, on_interrupt: Callable[[], No
         while not finished.wait(_POLL_SECONDS):  # the signal handler only runs when this thread wakes
             pass
     except BaseException:
-        if on_interrupt is not None:
-            on_interrupt()
-            finished.wait(_CANCEL_GRACE_SECONDS)
+        on_interrupt()
+        finished.wait(_CANCEL_GRACE_SECONDS)
         raise
     if failure:
         raise failure[0]
