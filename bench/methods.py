@@ -31,7 +31,7 @@ from bench.corpus import Case
 from tgfix import local, patch, prompts
 from tgfix.config import Settings
 from tgfix.commands.solve import solve
-from tgfix.llm import LLM, CallBudgetSpent, DiskCache, Usage
+from tgfix.llm import LLM, BudgetSpent, DiskCache, Usage
 from tgfix.loss import Loss, TestLoss
 from tgfix.session import Run
 from tgfix.variable import Variable
@@ -87,19 +87,16 @@ def single_shot(work: Path, case: Case, setup: Setup) -> Trace:
 
 def best_of_n(work: Path, case: Case, setup: Setup) -> Trace:
     """Sample the bare prompt on the original file until a sample passes or a budget ends; keep the best."""
-    started = time.monotonic()
+    usage = _budget(setup)
     x = Variable.from_file(work / case.file, root=work)
     loss_fn = TestLoss(tests=str(work / case.tests), problem=_problem(work, case), localize=False)
-    llm = LLM(setup.model, max_tokens=setup.max_tokens, cache=_cache(setup), usage=Usage(max_calls=setup.calls))
+    llm = LLM(setup.model, max_tokens=setup.max_tokens, cache=_cache(setup), usage=usage)
     loss = loss_fn(x)
     messages = _bare_messages(x, loss)
     best, curve, test_seconds, stop_reason = loss.report, [len(loss.report.passed)], loss.report.seconds, "all tests pass"
     try:
         for number in itertools.count():
             if best.all_passed:
-                break
-            if _out_of_time(started, setup):
-                stop_reason = f"time budget ({setup.seconds:g} s) spent"
                 break
             sampling = {} if number == 0 else {"temperature": SAMPLING_TEMPERATURE, "seed": number}
             source = _source(llm(messages, **sampling).text)
@@ -110,7 +107,7 @@ def best_of_n(work: Path, case: Case, setup: Setup) -> Trace:
                     best = report
                     x.path.write_text(source)
             curve.append(len(best.passed))
-    except CallBudgetSpent as spent:
+    except BudgetSpent as spent:
         stop_reason = str(spent)
     return Trace(llm.usage, tuple(curve), test_seconds, stop_reason)
 
@@ -122,22 +119,19 @@ def _bare_messages(x: Variable, loss: Loss) -> list[dict]:
     return [{"role": "system", "content": BARE_SYSTEM}, {"role": "user", "content": prompt}]
 
 
-def _out_of_time(started: float, setup: Setup) -> bool:
-    return setup.seconds is not None and time.monotonic() - started >= setup.seconds
+def _budget(setup: Setup) -> Usage:
+    """The calls and the wall-clock seconds of a method's run, from now; a call under way ends at the deadline."""
+    return Usage(max_calls=setup.calls, deadline=time.monotonic() + setup.seconds if setup.seconds else None)
 
 
 def naive_retry(work: Path, case: Case, setup: Setup) -> Trace:
     x = Variable.from_file(work / case.file, root=work)
     loss_fn = TestLoss(tests=str(work / case.tests), problem=_problem(work, case), localize=False)
-    llm = LLM(setup.model, max_tokens=setup.max_tokens, cache=_cache(setup), usage=Usage(max_calls=setup.calls))
-    started = time.monotonic()
+    llm = LLM(setup.model, max_tokens=setup.max_tokens, cache=_cache(setup), usage=_budget(setup))
     loss = loss_fn(x)
     curve, test_seconds, stop_reason = [len(loss.report.passed)], loss.report.seconds, "all tests pass"
     try:
         while not loss.passed:
-            if _out_of_time(started, setup):
-                stop_reason = f"time budget ({setup.seconds:g} s) spent"
-                break
             source = _ask(llm, x, loss)
             if source is not None:
                 x.value = source
@@ -145,7 +139,7 @@ def naive_retry(work: Path, case: Case, setup: Setup) -> Trace:
                 loss = loss_fn(x)
                 test_seconds += loss.report.seconds
             curve.append(len(loss.report.passed))
-    except CallBudgetSpent as spent:
+    except BudgetSpent as spent:
         stop_reason = str(spent)
     return Trace(llm.usage, tuple(curve), test_seconds, stop_reason)
 

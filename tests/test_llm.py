@@ -2,10 +2,11 @@
 
 import subprocess
 import sys
+import time
 
 import pytest
 
-from tgfix.llm import LLM, DiskCache
+from tgfix.llm import LLM, BudgetSpent, DiskCache, Usage
 
 MESSAGES = [{"role": "user", "content": "hi"}]
 
@@ -51,3 +52,17 @@ def test_embedded_model_samples_several_answers_in_one_request(tmp_path):
     assert engine.usage.calls == 3 and replies[1].prompt_tokens == 0 < replies[0].prompt_tokens
     again = engine.sample(messages, 3, temperature=0.8, seed=1)
     assert [r.text for r in again] == [r.text for r in replies] and all(r.cached for r in again)
+
+
+def test_no_call_is_made_past_the_deadline(scripted):
+    scripted.append("hello")
+    engine = LLM("openai/scripted", usage=Usage(deadline=time.monotonic() - 1))
+    with pytest.raises(BudgetSpent, match="time budget spent"):
+        engine(MESSAGES)
+    assert scripted.requests == []
+
+
+def test_a_call_gets_the_seconds_left_as_its_timeout(scripted):
+    scripted.append("hello")
+    LLM("openai/scripted", usage=Usage(deadline=time.monotonic() + 30))(MESSAGES)
+    assert 25 < scripted.requests[0]["timeout"] <= 30

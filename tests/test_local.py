@@ -13,7 +13,7 @@ from pathlib import Path
 import litellm
 import pytest
 
-from conftest import with_ctrl_c
+from conftest import cli, with_ctrl_c
 from tgfix import local
 from tgfix.local import gguf, runtime
 
@@ -284,6 +284,28 @@ def test_handlers_come_back_after_the_load(monkeypatch, tmp_path):
     before = signal.getsignal(signal.SIGINT)
     runtime.get_server()
     assert seen == [signal.SIG_DFL] and signal.getsignal(signal.SIGINT) is before
+
+
+def test_a_generation_past_its_timeout_is_cancelled():
+    server = FakeServer(forever_chunk=token("x"))
+    started = time.perf_counter()
+    with pytest.raises(TimeoutError):
+        runtime.stream(server, {"messages": []}, timeout=0.3)
+    assert 0.3 <= time.perf_counter() - started < 1.5
+    assert server.stopped.wait(1.0)
+
+
+def test_the_time_budget_cuts_off_the_answer_under_way(project, monkeypatch):
+    """A model that never finishes: the run still ends at its wall-clock budget, as no improvement."""
+    server = FakeServer(forever_chunk=token("x"))
+    monkeypatch.setattr(runtime, "get_server", lambda layout=None: server)
+    monkeypatch.chdir(project)
+    started = time.perf_counter()
+    result = cli("solve", "stats.py", "--model", local.LOCAL_MODEL, "--gradient", "never", "--time-budget", "4")
+    assert result.exit_code == 3, result.output
+    assert "time budget (4 s) spent" in result.output
+    assert time.perf_counter() - started < 10
+    assert server.stopped.wait(1.0)
 
 
 def test_failure_in_the_worker_reaches_the_caller():

@@ -46,7 +46,8 @@ class Usage:
     completion_tokens: int = 0
     cost: float = 0.0
     seconds: float = 0.0
-    max_calls: int | None = field(default=None, compare=False)  # a hard cap: the next call raises CallBudgetSpent
+    max_calls: int | None = field(default=None, compare=False)  # a hard cap: the next call raises BudgetSpent
+    deadline: float | None = field(default=None, compare=False)  # time.monotonic(): calls end there, mid-answer too
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def add(self, reply: Reply) -> None:
@@ -67,8 +68,16 @@ class Usage:
                         for f in dataclasses.fields(self) if f.compare})
 
 
-class CallBudgetSpent(TgfixError):
-    """The usage's max_calls are used up; no further model call is made."""
+    def seconds_left(self) -> float | None:
+        return None if self.deadline is None else self.deadline - time.monotonic()
+
+    @property
+    def out_of_time(self) -> bool:
+        return self.deadline is not None and time.monotonic() >= self.deadline
+
+
+class BudgetSpent(TgfixError):
+    """The usage's max_calls are used up, or its deadline passed: no further model call is made."""
 
 
 class DiskCache:
@@ -131,7 +140,9 @@ class LLM:
         if self.usage.max_calls is not None:
             n = min(n, self.usage.max_calls - self.usage.calls)
             if n <= 0:
-                raise CallBudgetSpent(f"call budget ({self.usage.max_calls}) spent")
+                raise BudgetSpent(f"call budget ({self.usage.max_calls}) spent")
+        if self.usage.out_of_time:
+            raise BudgetSpent("time budget spent")
         request = {
             "model": self.model,
             "messages": messages,
@@ -172,9 +183,14 @@ class LLM:
         return {**request, "api_base": self.api_base} if self.api_base else request
 
     def _complete(self, request: dict) -> list[dict]:
+        left = self.usage.seconds_left()
         try:
-            response = litellm.completion(**request, api_base=self.api_base, api_key=self._key(), num_retries=3)
+            response = litellm.completion(**request, api_base=self.api_base, api_key=self._key(),
+                                          num_retries=0 if self.is_local else 3,  # a local error is no network hiccup
+                                          **({"timeout": left} if left is not None else {}))
         except (openai.OpenAIError, local.ModelError) as error:  # every litellm API error, after its retries
+            if isinstance(error, openai.APITimeoutError) and self.usage.out_of_time:
+                raise BudgetSpent("time budget spent: the answer under way was cut off") from error
             raise ModelUnavailable(f"model {self.model} unavailable: {_first_line(error)}") from error
         usage = getattr(response, "usage", None)
         prompt, completion = (getattr(usage, name, 0) or 0 for name in ("prompt_tokens", "completion_tokens"))

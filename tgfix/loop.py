@@ -18,7 +18,7 @@ from typing import Callable, Protocol, Sequence
 
 from tgfix import local
 from tgfix.gradient import backward
-from tgfix.llm import LLM, CallBudgetSpent, Usage
+from tgfix.llm import LLM, BudgetSpent, Usage
 from tgfix.loss import Loss, LossFunction
 from tgfix.optimizer import TGD, StepResult
 from tgfix.variable import Variable
@@ -87,6 +87,7 @@ def optimize(initial: Sequence[Loss], loss_fn: LossFunction, optimizer: TGD, cri
     losses, iterations, idle, stop = list(initial), [], 0, ""
     variables = [loss.variable for loss in losses]
     deadline = plan.started + plan.time_budget if plan.time_budget else None
+    critic.usage.deadline = deadline  # the engines' shared usage: a call under way ends at the deadline
     reporter.started(losses)
     if optimizer.engine.is_local or critic.is_local:
         reporter.status("loading the embedded model")
@@ -109,8 +110,8 @@ def optimize(initial: Sequence[Loss], loss_fn: LossFunction, optimizer: TGD, cri
                     losses = loss_fn.forward(variables)
                 iterations.append(iteration)
                 reporter.iteration(iteration)
-        except CallBudgetSpent as spent:
-            stop = str(spent)
+        except BudgetSpent as spent:
+            stop = f"time budget ({plan.time_budget:g} s) spent" if critic.usage.out_of_time else str(spent)
             break
         if stop or all(plan.done(loss) for loss in losses):
             break

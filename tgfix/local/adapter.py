@@ -25,9 +25,11 @@ def _request(messages: list, optional_params: dict) -> dict[str, Any]:
     return {"messages": messages, **{k: optional_params[k] for k in _PASSED_PARAMS if k in optional_params}}
 
 
-def _chat(request: dict[str, Any]) -> dict[str, Any]:
+def _chat(request: dict[str, Any], timeout: float | None) -> dict[str, Any]:
     try:
-        return runtime.chat(request)
+        return runtime.chat(request, timeout)
+    except TimeoutError as error:
+        raise litellm.Timeout(message=str(error), model=LOCAL_MODEL, llm_provider=PROVIDER) from error
     except runtime.ReplyError as error:
         if error.kind == "exceed_context_size_error":
             # Already a litellm exception, so litellm passes it through and callers can shrink the prompt.
@@ -40,8 +42,9 @@ def _chat(request: dict[str, Any]) -> dict[str, Any]:
 class LocalLLM(CustomLLM):
     """litellm handler for ``local/...`` models: one in-process llama.cpp server."""
 
-    def completion(self, model: str, messages: list, model_response: ModelResponse, optional_params: dict, **_: Any):
-        reply = _chat(_request(messages, optional_params))
+    def completion(self, model: str, messages: list, model_response: ModelResponse, optional_params: dict,
+                   timeout: float | None = None, **_: Any):
+        reply = _chat(_request(messages, optional_params), timeout if isinstance(timeout, (int, float)) else None)
         model_response.choices = [
             Choices(
                 index=n,

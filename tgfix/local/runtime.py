@@ -123,13 +123,14 @@ def _cpu_count() -> int:
     return os.cpu_count() or 1
 
 
-def chat(request: dict[str, Any]) -> dict[str, Any]:
+def chat(request: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
     """A chat completion (``n`` choices), in the shape of the non-streaming reply; interruptible."""
-    return stream(get_server(BATCHED if request.get("n", 1) > 1 else SINGLE), request)
+    return stream(get_server(BATCHED if request.get("n", 1) > 1 else SINGLE), request, timeout)
 
 
-def stream(server: Any, request: dict[str, Any]) -> dict[str, Any]:
-    """Run ``request`` streamed on a worker thread; an exception in this thread cancels it."""
+def stream(server: Any, request: dict[str, Any], timeout: float | None = None) -> dict[str, Any]:
+    """Run ``request`` streamed on a worker thread; an exception in this thread, or ``timeout``
+    seconds passing (TimeoutError), cancels it."""
     reply = _StreamedReply()
     cancel = threading.Event()
 
@@ -138,7 +139,7 @@ def stream(server: Any, request: dict[str, Any]) -> dict[str, Any]:
         return cancel.is_set()  # True stops the generation and frees its slot
 
     _on_worker(lambda: server.handle_chat_completions(_streaming(request), on_chunk),
-               "tgfix-local-generation", on_interrupt=cancel.set)
+               "tgfix-local-generation", on_interrupt=cancel.set, timeout=timeout)
     return reply.result()
 
 
@@ -159,8 +160,9 @@ def _ended_by_signals() -> Iterator[None]:
             signal.signal(signum, handler)
 
 
-def _on_worker(work: Callable[[], Any], name: str, on_interrupt: Callable[[], None]) -> Any:
+def _on_worker(work: Callable[[], Any], name: str, on_interrupt: Callable[[], None], timeout: float | None) -> Any:
     """``work()`` on a thread of its own, waited for here in short, interruptible waits."""
+    deadline = None if timeout is None else time.monotonic() + timeout
     finished = threading.Event()
     outcome: list[Any] = []
     failure: list[BaseException] = []
@@ -178,7 +180,8 @@ def _on_worker(work: Callable[[], Any], name: str, on_interrupt: Callable[[], No
     threading.Thread(target=run, name=name).start()
     try:
         while not finished.wait(_POLL_SECONDS):  # the signal handler only runs when this thread wakes
-            pass
+            if deadline is not None and time.monotonic() >= deadline:
+                raise TimeoutError(f"no answer within {timeout:.0f} s")
     except BaseException:
         on_interrupt()
         finished.wait(_CANCEL_GRACE_SECONDS)
