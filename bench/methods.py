@@ -202,6 +202,7 @@ METHODS = {
     "tgfix-gradient-after-first": partial(tgfix, gradient="after-first"),
     "tgfix-no-memory": partial(tgfix, memory=0),
     "tgfix-no-localize": partial(tgfix, localize=False),
+    "tgfix-trace": partial(tgfix, trace=True),
     "tgfix-candidates-3": partial(tgfix, candidates=3),
     "tgfix-candidates-4": partial(tgfix, candidates=4),
     "tgfix-whole": partial(tgfix, edit_format="whole"),

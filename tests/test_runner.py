@@ -107,3 +107,65 @@ def test_no_tests_found_says_what_pytest_said_not_a_coverage_warning(tmp_path):
     with pytest.raises(TestSetupError) as caught:
         run_tests(TestSpec(tmp_path, ("tests",)), {"mod.py": "x = 1\n"}, coverage_of=("mod.py",))
     assert str(caught.value).startswith("no tests found in tests: ") and "warn" not in str(caught.value)
+
+
+TRACED = '''\
+class Opaque:
+    def __repr__(self):
+        raise RuntimeError("no repr")
+
+
+def largest(xs):
+    best, odd = xs[0], Opaque()
+    for x in xs:
+        if x < best:
+            best = x
+    return best
+'''
+
+TRACED_TESTS = '''\
+from traced import largest
+
+
+def test_passes():
+    assert largest([1]) == 1
+
+
+def test_largest():
+    assert largest([1, 3, 2]) == 3
+'''
+
+
+@pytest.fixture
+def traced(tmp_path):
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "traced.py").write_text(TRACED)
+    (tmp_path / "tests" / "test_traced.py").write_text(TRACED_TESTS)
+    return tmp_path
+
+
+def test_trace_holds_the_last_lines_the_failing_test_ran_with_their_variables(traced):
+    from tgfix.runner import trace_test
+
+    steps = trace_test(TestSpec(traced, ("tests",)), {}, "traced.py", "tests.test_traced.test_largest")
+    assert steps[-1] == {"line": 11, "returned": "1"}
+    # a failing __repr__ does not end the trace, and no memory address makes two runs differ
+    assert {"line": 9, "locals": {"xs": "[1, 3, 2]", "best": "1", "odd": "<Opaque instance>", "x": "2"}} in steps
+
+
+def test_trace_of_a_test_that_is_not_there_is_empty(traced):
+    from tgfix.runner import trace_test
+
+    assert trace_test(TestSpec(traced, ("tests",)), {}, "traced.py", "tests.test_traced.test_gone") == ()
+
+
+def test_the_loss_shows_the_trace_only_when_asked(traced):
+    from tgfix.loss import TestLoss
+    from tgfix.variable import Variable
+
+    x = Variable.from_file(traced / "traced.py", root=traced)
+    shown = TestLoss(tests=str(traced / "tests"), trace=True)(x).text()
+    assert "The last lines of traced.py that tests.test_traced.test_largest ran" in shown
+    assert "  line 11: return best  -> returned 1" in shown
+    assert "  line 10: best = x  [" not in shown  # never ran: 3 and 2 are not below 1
+    assert "The last lines" not in TestLoss(tests=str(traced / "tests"))(x).text()

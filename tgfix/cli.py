@@ -107,6 +107,9 @@ def run_options(command):
         click.option("--gradient", type=click.Choice(config.choices("gradient")),
                      help="When to write a critique before a step; never = step straight from the test results."),
         click.option("--localize/--no-localize", default=None, help="Coverage-based fault localization (default on)."),
+        click.option("--trace/--no-trace", default=None,
+                     help="Show the model FILE's variables along the last lines the first failing test ran "
+                          "(default off: not yet measured to help)."),
         click.option("--cache/--no-cache", default=None, help="Reuse cached model replies (default on)."),
         click.option("-v", "--verbose", count=True, help="Show critiques (-v) and candidates (-vv)."),
         click.option("-q", "--quiet", count=True, help="Only the summary."),

@@ -15,7 +15,7 @@ from tgfix import prompts
 from tgfix.config import Settings
 from tgfix.errors import UsageError
 from tgfix.localize import SuspiciousLine, rank_lines
-from tgfix.runner import LineCoverage, TestCase, TestReport, TestSpec, run_tests
+from tgfix.runner import LineCoverage, TestCase, TestReport, TestSpec, run_tests, trace_test
 from tgfix.sandbox import Limits
 from tgfix.variable import Variable, read_text
 
@@ -47,6 +47,7 @@ class Loss:
     fn: LossFunction
     suspicious: tuple[SuspiciousLine, ...] = ()
     coverage: LineCoverage = field(default_factory=dict)
+    trace: str = ""  # what the first failing test computed in the variable's file, rendered (TestLoss.trace)
 
     @property
     def passed(self) -> bool:
@@ -73,6 +74,7 @@ class TestLoss:
     localize: bool = True
     critique: prompts.Prompt = prompts.REPAIR_CRITIQUE
     python: str | None = None  # the interpreter for the tests; None: the project's virtualenv, else tgfix's own
+    trace: bool = False  # show the model the variables along the last lines the first failing test ran
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "TestLoss":
@@ -84,7 +86,7 @@ class TestLoss:
                 raise UsageError(f"no such tests path: {path}")
         return cls(tests=settings.tests, command=settings.test_cmd, test_timeout=settings.test_timeout,
                    limits=Limits(), problem=read_problem(settings.problem), localize=settings.localize,
-                   python=settings.python)
+                   python=settings.python, trace=settings.trace)
 
     @property
     def paths(self) -> list[Path]:
@@ -107,8 +109,18 @@ class TestLoss:
         for x in variables:
             lines = coverage.get(x.name, {})
             suspicious = rank_lines(lines, failing, x.value) if failing else ()
-            losses.append(Loss(x, report, self, suspicious, lines))
+            losses.append(Loss(x, report, self, suspicious, lines, self._trace(x, files, report)))
         return losses
+
+    def _trace(self, x: Variable, files: dict[str, str], report: TestReport) -> str:
+        """The first failing pytest test's trace through x, as the model reads it ("" without one)."""
+        first = next((f for f in report.failures if not f.id.startswith(("command: ", "<"))), None)
+        if not (self.trace and self.paths and x.is_python and first):
+            return ""
+        steps = trace_test(self.spec(x), files, x.name, first.id)
+        source = x.value.splitlines()
+        lines = "\n".join(_trace_line(step, source) for step in steps)
+        return prompts.TRACE.substitute(name=x.name, test=first.id, lines=lines) if lines else ""
 
     def evaluate(self, x: Variable, source: str, before: TestReport | None = None) -> TestReport:
         """Test a candidate source for x without touching x.
@@ -125,7 +137,7 @@ class TestLoss:
             shown += f"\n(and {len(failures) - MAX_FAILURES_SHOWN} more failing tests)"
         lines = "\n".join(f"  line {s.number} ({s.score:.2f}): {s.text}" for s in loss.suspicious)
         return prompts.LOSS.substitute(score=loss.report.score, failures=shown,
-                                       suspicious=prompts.SUSPICIOUS.substitute(lines=lines) if lines else "")
+                                       suspicious=prompts.SUSPICIOUS.substitute(lines=lines) if lines else "") + loss.trace
 
     def is_test(self, path: Path, root: Path) -> bool:
         """Tests are the loss, never the variable: a test module, a conftest, anything under the test
@@ -172,6 +184,17 @@ def _names_module_of(error: str, x: Variable) -> bool:
 def failure_text(case: TestCase) -> str:
     """One failing test as the model reads it: its id, message and (short) traceback."""
     return prompts.FAILURE.substitute(test=case.id, message=case.message or case.outcome, traceback=_indent(case.traceback))
+
+
+def _trace_line(step: dict, source: list[str]) -> str:
+    number = step["line"]
+    code = source[number - 1].strip() if 0 < number <= len(source) else ""
+    if "returned" in step:
+        return f"  line {number}: {code}  -> returned {step['returned']}"
+    if "raised" in step:
+        return f"  line {number}: {code}  -> raised {step['raised']}"
+    values = ", ".join(f"{name}={value}" for name, value in step["locals"].items())
+    return f"  line {number}: {code}  [{values}]"
 
 
 def read_problem(path: str | None) -> str:

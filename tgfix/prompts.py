@@ -54,6 +54,10 @@ SUSPICIOUS = Template("""
 Lines most executed by failing tests and least by passing ones (suspiciousness 0-1):
 $lines""")
 
+TRACE = Template("""
+The last lines of $name that $test ran, with the values of its variables just before each line:
+$lines""")
+
 TIMING = Template("""\
 All $count tests pass. Time of $what: $timing.
 Slowest tests: $slowest""")

@@ -7,13 +7,21 @@ The plan (TGFIX_TEST_PLAN, a JSON file) makes validating a candidate stop once t
 known: the tests that passed on the current best run first, and the run stops at the first of
 them that fails, since such a candidate can no longer be accepted. It also sets per-test limits.
 
+With TGFIX_TRACE (JSON: file, test, out), only that test runs, and the last lines of `file` it
+executed are written to `out` with the file's local variables before each of them (as LDB,
+"Debug like a human", Zhong et al. 2024): what the program computed, not what a model guesses.
+
 Every hook here is idempotent: a conftest naming `tgfix.pytest_plugin` may load a second copy.
 """
 
 import ast
+import collections
 import json
 import os
+import re
+import reprlib
 import signal
+import sys
 
 import pytest
 from _pytest.junitxml import mangle_test_address
@@ -33,6 +41,13 @@ PLAN = _read_plan()
 MUST_PASS = {test_id: rank for rank, test_id in enumerate(PLAN.get("must_pass", ()))}  # id -> position in the run
 LIMITS = PLAN.get("limits", {})  # id -> seconds, where the default does not apply
 DEFAULT_LIMIT = PLAN.get("timeout", TIMEOUT)
+TRACE = json.loads(os.environ["TGFIX_TRACE"]) if os.environ.get("TGFIX_TRACE") else {}
+TRACE_LINES = 12  # the last this many lines executed
+TRACE_LOCALS = 8  # variables shown per line
+_short = reprlib.Repr()  # (keyword arguments only from Python 3.12 on)
+_short.maxstring = _short.maxother = 40
+_short.maxlist = _short.maxtuple = _short.maxset = 6
+_short.maxdict = 4
 
 
 def junit_id(nodeid: str) -> str:
@@ -62,16 +77,55 @@ def pytest_runtest_call(item):
         _running_limit = limit
         signal.signal(signal.SIGALRM, _on_alarm)
         signal.setitimer(signal.ITIMER_REAL, limit)
+    tracer = _LastLines(TRACE["file"]) if TRACE else None
+    if tracer:
+        sys.settrace(tracer.on_call)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         if coverage:
             coverage.switch_context("")
+        if tracer:  # a trace run has no coverage, whose tracer this would replace
+            sys.settrace(None)
+            with open(TRACE["out"], "w") as out:
+                json.dump(list(tracer.lines), out)
+
+
+class _LastLines:
+    """The last lines executed in one file, each with that frame's locals just before it ran."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.lines = collections.deque(maxlen=TRACE_LINES)
+
+    def on_call(self, frame, event, arg):
+        return self.on_event if frame.f_code.co_filename == self.path else None
+
+    def on_event(self, frame, event, arg):
+        if event == "line":
+            self.lines.append({"line": frame.f_lineno, "locals": _locals(frame)})
+        elif event == "return":
+            self.lines.append({"line": frame.f_lineno, "returned": _repr(arg)})
+        elif event == "exception":
+            self.lines.append({"line": frame.f_lineno, "raised": f"{arg[0].__name__}: {_repr(arg[1])}"})
+        return self.on_event
+
+
+def _locals(frame) -> dict:
+    names = [name for name in frame.f_locals if not name.startswith("__")][:TRACE_LOCALS]
+    return {name: _repr(frame.f_locals[name]) for name in names}
+
+
+def _repr(value) -> str:
+    """Short, and without memory addresses: the same program state reads the same in every run."""
+    return re.sub(r" at 0x[0-9a-fA-F]+", "", _short.repr(value))  # reprlib survives a failing __repr__
 
 
 @pytest.hookimpl(trylast=True)  # after pytest's own reordering by fixture scope, which the stable sort keeps
 def pytest_collection_modifyitems(items):
+    if TRACE:
+        items[:] = [item for item in items if junit_id(item.nodeid) == TRACE["test"]]
     if MUST_PASS:
         items.sort(key=lambda item: MUST_PASS.get(junit_id(item.nodeid), len(MUST_PASS)))
 

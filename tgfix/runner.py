@@ -134,6 +134,22 @@ def run_tests(spec: TestSpec, files: dict[str, str], *, coverage_of: tuple[str, 
     return TestReport(tuple(cases), "\n".join(output), seconds, timed_out, note), lines
 
 
+def trace_test(spec: TestSpec, files: dict[str, str], name: str, test_id: str) -> tuple[dict, ...]:
+    """The last lines of file `name` that test `test_id` (run alone) executed, each with the file's
+    local variables before it ran, or what it returned or raised there (pytest_plugin's trace)."""
+    python = _interpreter(spec)
+    with sandbox.Sandbox(spec.root) as workdir:
+        for path, source in files.items():
+            sandbox.write(workdir, path, source)
+        out = workdir / TOOLS / "trace.json"
+        trace = {"file": str(workdir / name), "test": test_id, "out": str(out)}
+        try:
+            _run_pytest(spec, python, workdir, (), None, {"TGFIX_TRACE": json.dumps(trace)})
+            return tuple(json.loads(out.read_text()))
+        except (TestSetupError, OSError, ValueError):  # the test was not found, or wrote no trace
+            return ()
+
+
 def validation_plan(before: TestReport, ceiling: float) -> ValidationPlan:
     """The tests that passed on the current best first, cheapest first, and limits from their durations.
 
@@ -170,9 +186,10 @@ def _interpreter(spec: TestSpec) -> interpreter.Interpreter:
 
 
 def _run_pytest(spec: TestSpec, python: interpreter.Interpreter, workdir: Path, coverage_of: tuple[str, ...],
-                plan: ValidationPlan | None) -> TestReport:
+                plan: ValidationPlan | None, extra_env: dict[str, str] | None = None) -> TestReport:
     tools = workdir / TOOLS
-    env = {"PYTHONPATH": interpreter.python_path(python, tools), "TGFIX_TEST_TIMEOUT": str(spec.test_timeout)}
+    env = {"PYTHONPATH": interpreter.python_path(python, tools), "TGFIX_TEST_TIMEOUT": str(spec.test_timeout),
+           **(extra_env or {})}
     if plan:
         (tools / "plan.json").write_text(json.dumps({"must_pass": plan.must_pass, "timeout": plan.timeout,
                                                      "limits": plan.limits}))
