@@ -15,7 +15,7 @@ from typing import Sequence
 from tgfix import prompts
 from tgfix.config import Settings
 from tgfix.errors import Exit, TestsFailing
-from tgfix.console import Console
+from tgfix.console import Console, seconds
 from tgfix.loop import Iteration, Plan, Reporter, Silent, optimize
 from tgfix.loss import Loss, TestLoss
 from tgfix.optimizer import TGD
@@ -154,7 +154,3 @@ def speedup(run: Run) -> str:
     before, after = run.initial[0].report.timing, run.final[0].report.timing
     ratio = before.median / max(after.median, 1e-9)  # JUnit rounds a very fast test run down to 0
     return f"median {seconds(before.median)} -> {seconds(after.median)} ({ratio:.1f}x faster)"
-
-
-def seconds(value: float) -> str:
-    return f"{value:.2f} s" if value >= 0.1 else f"{value * 1000:.1f} ms"
