@@ -149,7 +149,7 @@ def solve(files, **flags):
         run = run_solve(list(files), settings, reporter)
     console.result(run, settings.verbosity, settings.json_output)
     if settings.report:
-        write_report(run, settings, Path(settings.report))
+        write_report(run, settings, Path(settings.report), "solve")
     sys.exit(int(run.exit_code))
 
 
