@@ -1,4 +1,7 @@
-"""`--report run.json`: the whole trajectory, every loss, gradient, proposal, diff, outcome and cost."""
+"""`--report run.json`: the whole trajectory, every loss, gradient, proposal, diff, outcome and cost.
+
+A path ending in .html gets the report page (tgfix/page.py) instead of the JSON.
+"""
 
 from __future__ import annotations
 
@@ -17,11 +20,17 @@ if TYPE_CHECKING:  # these import litellm (seconds): the hook's passing path mus
     from tgfix.optimizer import Candidate
     from tgfix.session import Run
 
-SCHEMA = 1  # raise it when a key changes meaning or goes away
+SCHEMA = 1  # raise it when a key changes meaning or goes away; the page reads only this schema
 
 
 def write_report(run: Run, settings: Settings, path: Path, command: str) -> None:
-    path.write_text(json.dumps(trajectory(run, settings, command), indent=2) + "\n")
+    data = trajectory(run, settings, command)
+    if path.suffix == ".html":
+        from tgfix.page import render  # Jinja2 and Pygments: only for the page
+
+        path.write_text(render(data))
+    else:
+        path.write_text(json.dumps(data, indent=2) + "\n")
 
 
 def trajectory(run: Run, settings: Settings, command: str) -> dict:
