@@ -1,5 +1,6 @@
 """The JSON report and the report page: every iteration and candidate, rendered in a real browser."""
 
+import hashlib
 import json
 import os
 import shutil
@@ -49,6 +50,9 @@ def test_report_holds_every_iteration_and_candidate(solved, scripted):
     candidates = [c for it in iterations for c in it["candidates"]]
     assert critiques == 2 and len(candidates) == len(scripted.requests) - critiques == 4
     assert {c["reply"]["text"] for c in candidates} == set(REPLIES) - {CRITIQUE}
+    sent = [hashlib.sha256(json.dumps(r["messages"], sort_keys=True).encode()).hexdigest() for r in scripted.requests]
+    assert [c["reply"]["prompt_sha256"] for c in candidates] == [sent[1], sent[2], sent[4], sent[5]]
+    assert sent[1] == sent[2] != sent[4]  # a step's candidates answer one prompt
     start, end = report["initial"]["stats.py"]["tests"], report["final"]["stats.py"]["tests"]
     assert (start["passed"], start["total"], start["score"]) == (2, 4, "2/4")
     assert (end["passed"], end["total"], end["score"]) == (4, 4, "4/4")
