@@ -96,6 +96,7 @@ def test_polish_report_plots_median_times(slow_project, scripted):
     (candidate,) = report["iterations"][0]["candidates"]
     after = candidate["tests"]["timing"]["median"]
     assert after < before and before >= 0.3
+    assert report["time"]["tests"] > 3 * 0.3  # the start's three timed runs each sleep 0.3 s
     plot = curve(report)
     assert plot.y_label.startswith("median seconds")
     start, accepted = plot.points

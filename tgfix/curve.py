@@ -90,12 +90,13 @@ def curve(report: dict) -> Curve:
 
 def _metric(report: dict) -> Metric:
     if report["command"] == "polish":
-        medians = [value for value in map(_median, _all_tests(report)) if value is not None]
-        top = max(medians, default=1.0) * 1.15 or 1.0
-        return Metric("median seconds (lower is better)", _median, top, top / 5, seconds, min)
-    top = max(_first(report["initial"])["tests"]["total"], 1)
-    return Metric(f"tests passing of {top}", lambda tests: tests["passed"], top, math.ceil(top / 5),
-                  lambda value: f"{value:g}", max)
+        slowest = max((value for value in map(_median, _all_tests(report)) if value is not None), default=0.0)
+        step = _round_step(slowest / 4) if slowest > 0 else 0.1
+        return Metric("median seconds (lower is better)", _median, math.ceil(slowest / step + 0.1) * step, step,
+                      lambda value: seconds(value) if value else "0", min)
+    total = max(_first(report["initial"])["tests"]["total"], 1)
+    return Metric(f"tests passing of {total}", lambda tests: tests["passed"], total,
+                  max(1, _round_step(total / 5)), lambda value: f"{value:g}", max)
 
 
 def _candidate_points(it: dict, metric: Metric, x_of, y_of) -> list[Point]:
@@ -129,6 +130,12 @@ def _best_line(start: Point, steps: list[list[Point]], metric: Metric, end: floa
 def _y_ticks(metric: Metric, y_of) -> tuple[Tick, ...]:
     count = int(metric.top / metric.step + 1e-9)
     return tuple(Tick(y_of(n * metric.step), metric.tick(n * metric.step)) for n in range(count + 1))
+
+
+def _round_step(rough: float) -> float:
+    """1, 2 or 5 times a power of ten, at least rough: ticks a reader takes in at a glance."""
+    power = 10 ** math.floor(math.log10(rough))
+    return next(power * m for m in (1, 2, 5, 10) if power * m >= rough)
 
 
 def _x_scale(last: int) -> Callable[[float], float]:
