@@ -69,6 +69,15 @@ def test_report_command_writes_the_page_next_to_the_json(solved):
     assert "<svg" in page and "+        if x &gt; best:" in page and "all tests pass" in page
 
 
+def test_page_of_a_run_with_nothing_to_do(project, scripted, monkeypatch):
+    monkeypatch.chdir(project)
+    (project / "stats.py").write_text(FIXED_STATS)
+    result = cli("solve", "stats.py", "--allow-dirty", "--model", "openai/scripted", "--report", "run.html")
+    assert result.exit_code == 0, result.output
+    page = (project / "run.html").read_text()
+    assert "tests 4/4 → tests 4/4: all tests pass" in page and "No change" in page and not scripted.requests
+
+
 @pytest.mark.parametrize("content", ["", "{not json", "[1, 2]", '{"iterations": []}', '{"schema": 99}',
                                      '{"schema": 1}'], ids=["empty", "broken", "list", "no-schema", "newer",
                                                             "incomplete"])

@@ -85,7 +85,7 @@ def curve(report: dict) -> Curve:
     start = Point(x_of(0), y_of(value), value, "start", f"start: {metric.tick(value)}")
     steps = [_candidate_points(it, metric, x_of, y_of) for it in iterations]
     return Curve(metric.label, (start, *itertools.chain(*steps)), _best_line(start, steps, metric, x_of(last)),
-                 tuple(Tick(x_of(n), str(n)) for n in range(last + 1)), _y_ticks(metric, y_of))
+                 _x_ticks(last, x_of), _y_ticks(metric, y_of))
 
 
 def _metric(report: dict) -> Metric:
@@ -125,6 +125,11 @@ def _best_line(start: Point, steps: list[list[Point]], metric: Metric, end: floa
             best = kept
     corners.append((max(end, best.x), best.y))
     return " ".join(f"{x:.1f},{y:.1f}" for x, y in corners)
+
+
+def _x_ticks(last: int, x_of) -> tuple[Tick, ...]:
+    every = int(_round_step(last / 10)) if last > 10 else 1
+    return tuple(Tick(x_of(n), str(n)) for n in range(0, last + 1, every))
 
 
 def _y_ticks(metric: Metric, y_of) -> tuple[Tick, ...]:
