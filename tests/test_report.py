@@ -12,7 +12,7 @@ from PIL import Image
 
 from conftest import BUGGY_STATS, FIXED_STATS, cli, fenced
 from test_polish import CRITIQUE as SPEED_CRITIQUE, FAST, polish, slow_project  # noqa: F401 (a fixture)
-from tgfix.curve import curve
+from tgfix.curve import LANE, TOP, curve
 from tgfix.report import SCHEMA
 
 CRITIQUE = "The code fails test_largest because line 8 keeps the smaller value; it must keep the larger one."
@@ -21,9 +21,10 @@ NO_GAIN = BUGGY_STATS + "\n\ndef smallest(xs):\n    return min(xs)\n"
 # Two candidates per step, each iteration a critique first: every kind of candidate once.
 REPLIES = [CRITIQUE, "no code here", fenced(REGRESSION), CRITIQUE, fenced(NO_GAIN), fenced(FIXED_STATS)]
 KINDS = {"unusable", "regression", "no-gain", "accepted"}
-# The page's distinctive colours: the best-so-far line, an added diff line, and the candidates' points.
-COLOURS = {"best line": (0x6F, 0x42, 0xC1), "added line": (0xCC, 0xFF, 0xD8), "accepted": (0x1A, 0x7F, 0x37),
-           "regression": (0xCF, 0x22, 0x2E), "no gain": (0xD4, 0xA7, 0x2C), "unusable": (0x8C, 0x95, 0x9F)}
+# The page's distinctive colours: the best-so-far line, an added diff line, the candidates' points.
+BEST, ADDED = (0x6F, 0x42, 0xC1), (0xCC, 0xFF, 0xD8)
+POINTS = {"accepted": (0x1A, 0x7F, 0x37), "regression": (0xCF, 0x22, 0x2E), "no gain": (0xD4, 0xA7, 0x2C),
+          "unusable": (0x8C, 0x95, 0x9F)}
 
 
 @pytest.fixture
@@ -116,18 +117,37 @@ def test_polish_report_plots_median_times(slow_project, scripted):
 
 def test_page_renders_in_chromium_with_curve_and_diff_visible(solved, tmp_path):
     browser = chromium()
-    page = solved("run.html")  # --report run.html writes the page itself
-    html = page.read_text()
-    assert external_references(html) == []
+    source = solved("run.json")
+    assert cli("report", str(source)).exit_code == 0
+    page = source.with_suffix(".html")
+    assert external_references(page.read_text()) == []
     screenshot = tmp_path / "page.png"
     subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
                     "--force-device-scale-factor=1", f"--user-data-dir={tmp_path / 'profile'}",
                     f"--screenshot={screenshot}", "--window-size=1200,2400", page.as_uri()],
                    check=True, capture_output=True, timeout=120)
-    colours = {rgb for _, rgb in Image.open(screenshot).convert("RGB").getcolors(maxcolors=1 << 24)}
-    missing = [name for name, rgb in COLOURS.items() if rgb not in colours]
-    assert missing == [], f"not visible in the screenshot: {missing}"
+    image = Image.open(screenshot).convert("RGB")
+    assert ADDED in colours(image), "no added diff line visible"
+    plot = curve(json.loads(source.read_text()))
+    top = svg_top(image, plot)
+    # The legend and the candidates' badges share the points' colours: look in the plot area only.
+    plotted = colours(image.crop((0, top + TOP - 10, image.width, top + LANE + 10)))
+    missing = [name for name, rgb in POINTS.items() if rgb not in plotted]
+    assert missing == [], f"candidates not visible on the curve: {missing}"
+
+
+def svg_top(image, plot) -> int:
+    """Where the curve's SVG begins on the screenshot: the best line's first stretch, the only long
+    run of its colour, is at the start point's height."""
+    rows = [y for y in range(image.height)
+            if sum(image.getpixel((x, y)) == BEST for x in range(0, image.width, 2)) > 100]
+    assert rows, "the best-so-far line is not visible"
+    return round(sum(rows) / len(rows) - plot.points[0].y)
+
+
+def colours(image) -> set[tuple[int, int, int]]:
+    return {rgb for _, rgb in image.getcolors(maxcolors=1 << 24)}
 
 
 def chromium() -> str:
