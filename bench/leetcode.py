@@ -25,8 +25,9 @@ from string import Template
 from bench.corpus import commit_everything
 from tgfix import patch, prompts
 from tgfix.config import Settings
+from tgfix.console import seconds
 from tgfix.llm import LLM, default_model
-from tgfix.commands.polish import polish, seconds
+from tgfix.commands.polish import polish
 from tgfix.commands.solve import solve
 from tgfix.runner import TestReport, TestSpec, run_tests
 from tgfix.session import Run, engines

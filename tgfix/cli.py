@@ -36,6 +36,8 @@ DOCTOR_EXITS = {Exit.PASSED: "the chosen model answers (or is not probed, with -
                 Exit.USAGE: Exit.USAGE.description,
                 Exit.MODEL: "no model is configured or installed, or the chosen model does not answer",
                 Exit.INTERNAL: Exit.INTERNAL.description, Exit.INTERRUPTED: Exit.INTERRUPTED.description}
+REPORT_EXITS = {Exit.PASSED: "the page is written", Exit.USAGE: "RUN_JSON is missing, not JSON or not a tgfix report",
+                Exit.INTERNAL: Exit.INTERNAL.description, Exit.INTERRUPTED: "interrupted"}
 
 
 def friendly_errors(command):
@@ -127,6 +129,16 @@ def commit_options(command):
     return _with(options, command)
 
 
+def report_option(command):
+    return click.option("--report", type=click.Path(),
+                        help="Write the whole trajectory as JSON, or as the report page if it ends in .html.")(command)
+
+
+def check_report_path(settings: config.Settings) -> None:
+    if settings.report and not Path(settings.report).resolve().parent.is_dir():
+        raise UsageError(f"--report: no such folder: {Path(settings.report).parent}")
+
+
 def settings_from(files: tuple[str, ...], flags: dict) -> config.Settings:
     verbosity = flags.pop("verbose") - flags.pop("quiet")
     flags["tests"] = flags["tests"] or None
@@ -138,21 +150,20 @@ def settings_from(files: tuple[str, ...], flags: dict) -> config.Settings:
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @run_options
 @commit_options
-@click.option("--report", type=click.Path(), help="Write the whole trajectory as JSON.")
+@report_option
 @friendly_errors
 def solve(files, **flags):
     """Repair FILES until their tests pass, committing every improvement."""
     from tgfix.commands.solve import solve as run_solve
 
     settings = settings_from(files, flags)
-    if settings.report and not Path(settings.report).resolve().parent.is_dir():
-        raise UsageError(f"--report: no such folder: {Path(settings.report).parent}")
+    check_report_path(settings)
     with console.Console(settings.verbosity) as reporter:
         reporter.say(isolation().describe(), level=1)
         run = run_solve(list(files), settings, reporter)
     console.result(run, settings.verbosity, settings.json_output)
     if settings.report:
-        write_report(run, settings, Path(settings.report))
+        write_report(run, settings, Path(settings.report), "solve")
     sys.exit(int(run.exit_code))
 
 
@@ -206,6 +217,7 @@ def install_hook(force):
 @click.option("--bench-cmd", help="Time this command (run in the sandbox, exit 0 = pass) instead of the tests.")
 @click.option("--repeat", type=click.IntRange(min=1), default=5, show_default=True,
               help="Timed runs per measurement; their median and spread decide.")
+@report_option
 @friendly_errors
 def polish(file, bench_cmd, repeat, **flags):
     """Make FILE faster once its tests pass, committing every speed-up.
@@ -216,12 +228,31 @@ def polish(file, bench_cmd, repeat, **flags):
     from tgfix.commands.polish import PolishConsole, polish as run_polish, speedup
 
     settings = settings_from((file,), flags)
+    check_report_path(settings)
     with PolishConsole(settings.verbosity) as reporter:
         run = run_polish(file, settings, bench_cmd, repeat, reporter)
     console.result(run, settings.verbosity, settings.json_output)
     if run.improved:
         console.echo(f"time: {speedup(run)}.")
+    if settings.report:
+        write_report(run, settings, Path(settings.report), "polish")
     sys.exit(int(run.exit_code))
+
+
+@main.command(epilog=epilog(tuple(REPORT_EXITS), REPORT_EXITS))
+@click.argument("run_json", type=click.Path())
+@click.option("-o", "--output", type=click.Path(), help="Where the page goes (default: RUN_JSON with .html).")
+@friendly_errors
+def report(run_json, output):
+    """The report page of a run: RUN_JSON (written by --report) as one self-contained HTML file.
+
+    It shows the loss curve, every iteration's loss, critique and candidates with their diffs
+    and verdicts, the final diff, and what the run cost.
+    """
+    from tgfix.commands.report import report_page
+
+    page = report_page(Path(run_json), Path(output) if output else None)
+    console.echo(f"wrote {page}", err=False)
 
 
 def run() -> None:

@@ -34,6 +34,10 @@ def plural(count: int, noun: str) -> str:
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
+def seconds(value: float) -> str:
+    return f"{value:.2f} s" if value >= 0.1 else f"{value * 1000:.1f} ms"
+
+
 class Console:
     """The loop's Reporter for a terminal, at the chosen verbosity (-1 quiet, 0 normal, 1+ verbose)."""
 

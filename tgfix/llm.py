@@ -34,6 +34,7 @@ class Reply:
     seconds: float
     cached: bool
     truncated: bool  # the model hit max_tokens
+    prompt_sha256: str = ""  # of the messages sent: which replies answered the same prompt, in the report
 
 
 @dataclass
@@ -165,7 +166,9 @@ class LLM:
             if self.cache:
                 self.cache.put(key, answers)
         seconds = (time.monotonic() - started) / len(answers)
-        replies = [Reply(model=self.model, seconds=seconds, cached=cached, **{**answer, "cost": 0.0 if cached else answer["cost"]})
+        prompt = hashlib.sha256(json.dumps(request["messages"], sort_keys=True).encode()).hexdigest()
+        replies = [Reply(model=self.model, seconds=seconds, cached=cached, prompt_sha256=prompt,
+                         **{**answer, "cost": 0.0 if cached else answer["cost"]})
                    for answer in answers]
         for reply in replies:
             self.usage.add(reply)

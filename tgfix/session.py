@@ -11,7 +11,8 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
@@ -38,6 +39,7 @@ class Session:
     critic: LLM
     repo: object | None  # git.Repo; None with --no-commit or --dry-run
     dry_run: bool = False
+    started: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 
     @property
     def usage(self) -> Usage:
@@ -71,11 +73,15 @@ class Run:
     committed: bool
     exit_code: Exit
     written: bool = True  # False with --dry-run: FILE holds its original content
+    model: str = ""
+    started: datetime | None = None
+    finished: datetime | None = None
 
     @classmethod
     def of(cls, session: Session, originals: dict[str, str], outcome: Outcome, exit_code: Exit) -> "Run":
         return cls(tuple(session.variables), originals, outcome.initial, outcome.iterations, outcome.final,
-                   outcome.stop_reason, session.usage, session.repo is not None, exit_code, not session.dry_run)
+                   outcome.stop_reason, session.usage, session.repo is not None, exit_code, not session.dry_run,
+                   session.editor.model, session.started, datetime.now(timezone.utc))
 
     @property
     def improved(self) -> bool:

@@ -15,7 +15,7 @@ from typing import Sequence
 from tgfix import prompts
 from tgfix.config import Settings
 from tgfix.errors import Exit, TestsFailing
-from tgfix.console import Console
+from tgfix.console import Console, seconds
 from tgfix.loop import Iteration, Plan, Reporter, Silent, optimize
 from tgfix.loss import Loss, TestLoss
 from tgfix.optimizer import TGD
@@ -33,6 +33,7 @@ class Timing:
     """Repeated measurements of one run, in seconds."""
 
     samples: tuple[float, ...]
+    repeats_seconds: float = 0.0  # wall clock of the runs beyond the report's own test run, for the report
 
     @property
     def median(self) -> float:
@@ -102,12 +103,14 @@ class SpeedLoss:
         report = self.tests.evaluate(x, source, before)
         if not report.all_passed:
             return TimedReport(**vars(report))
-        runs = [] if self.bench else [report]  # the test run just made is the first measurement
-        runs += [(self.bench or self.tests).evaluate(x, source) for _ in range(self.repeat - len(runs))]
+        first = [] if self.bench else [report]  # the test run just made is the first measurement
+        repeats = [(self.bench or self.tests).evaluate(x, source) for _ in range(self.repeat - len(first))]
+        runs = first + repeats
         failed = {case.id: case for run in runs for case in run.failures}  # a flaky test, or the benchmark broke
         if failed:
             return TimedReport(**{**vars(report), "cases": report.cases + tuple(failed.values())})
-        return TimedReport(**vars(report), timing=Timing(tuple(sum(c.seconds for c in run.cases) for run in runs)))
+        samples = tuple(sum(c.seconds for c in run.cases) for run in runs)
+        return TimedReport(**vars(report), timing=Timing(samples, sum(run.seconds for run in repeats)))
 
 
 def polish(file: str, settings: Settings, bench_cmd: str | None = None, repeat: int = REPEAT,
@@ -154,7 +157,3 @@ def speedup(run: Run) -> str:
     before, after = run.initial[0].report.timing, run.final[0].report.timing
     ratio = before.median / max(after.median, 1e-9)  # JUnit rounds a very fast test run down to 0
     return f"median {seconds(before.median)} -> {seconds(after.median)} ({ratio:.1f}x faster)"
-
-
-def seconds(value: float) -> str:
-    return f"{value:.2f} s" if value >= 0.1 else f"{value * 1000:.1f} ms"
