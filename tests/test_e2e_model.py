@@ -43,6 +43,17 @@ def test_embedded_model_repairs_the_quickstart_example(quickstart, monkeypatch):
 
 
 @pytest.mark.model
+def test_embedded_model_run_with_the_trace_writes_its_report_page(quickstart, monkeypatch):
+    monkeypatch.chdir(quickstart)
+    result = cli("solve", "textstats.py", "--no-cache", "--no-commit", "--trace", "-v", "--report", "run.html")
+    assert result.exit_code == 0, result.output
+    assert "The last lines of textstats.py that tests.test_textstats.test_longest_word ran" in result.output
+    assert "if len(word) < len(best):  [text='the quick brown fox', best='', word='quick']" in result.output
+    page = (quickstart / "run.html").read_text()
+    assert "<svg" in page and "all tests pass" in page
+
+
+@pytest.mark.model
 @pytest.mark.parametrize("signum, moment, code", [(signal.SIGINT, "proposing", 130), (signal.SIGTERM, "proposing", 130),
                                                  (signal.SIGINT, "loading", -signal.SIGINT)],
                          ids=["SIGINT-generating", "SIGTERM-generating", "SIGINT-loading"])
