@@ -12,16 +12,19 @@ from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 CURVES_PER_METHOD = 6
 CURVE_METHODS = 3
+MARKERS = "osD^v<>"
 
 
 def solved_vs_calls(rows: list[dict], methods: list[str], budget: int, path: Path) -> None:
     """Cases solved within k model calls, for k = 0 .. budget, one line per method."""
     figure, axes = plt.subplots(figsize=(6.5, 4))
     ks = range(budget + 1)
-    for method in methods:
+    for offset, method in enumerate(methods):
         mine = [row for row in rows if row["method"] == method]
-        axes.step(ks, [sum(row["solved"] and row["calls"] <= k for row in mine) for k in ks],
-                  where="post", label=f"{method} ({len(mine)} cases)")
+        # Offset and marked, as in solved_vs_seconds: methods with equal counts stay visible.
+        axes.step(ks, [offset * 0.06 + sum(row["solved"] and row["calls"] <= k for row in mine) for k in ks],
+                  where="post", marker=MARKERS[offset % len(MARKERS)], markersize=4,
+                  label=f"{method} ({len(mine)} cases)")
     axes.set(xlabel="LLM calls", ylabel="cases solved", title="Cases solved vs LLM calls")
     axes.set_xticks(list(ks))
     axes.grid(alpha=0.3)
@@ -38,8 +41,8 @@ def solved_vs_seconds(rows: list[dict], methods: list[str], path: Path) -> None:
         times = sorted(row["seconds"] for row in mine if row["solved"])
         # A small vertical offset keeps methods with equal counts from hiding one another.
         counts = [offset * 0.06 + n for n in range(len(times) + 1)]
-        axes.step([0, *times, end], [*counts, counts[-1]], where="post",
-                  label=f"{method} ({len(times)}/{len(mine)} solved)")
+        axes.step([0, *times, end], [*counts, counts[-1]], where="post", marker=MARKERS[offset % len(MARKERS)],
+                  markersize=4, label=f"{method} ({len(times)}/{len(mine)} solved)")
     axes.set(xlabel="seconds of wall clock", ylabel="cases solved", title="Cases solved vs seconds")
     axes.grid(alpha=0.3)
     axes.legend(fontsize="small")

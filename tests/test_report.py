@@ -32,13 +32,25 @@ def solved(project, scripted, monkeypatch):
     """Run a scripted solve with the report at `name`; the report's path."""
     monkeypatch.chdir(project)
 
-    def run(name: str):
+    def run(name: str, *options: str):
         scripted.extend(REPLIES)
         result = cli("solve", "stats.py", "--candidates", "2", "--max-iters", "2", "--model", "openai/scripted",
-                     "--report", name)
+                     "--report", name, *options)
         assert result.exit_code == 0, result.output
         return project / name
     return run
+
+
+def test_report_prompts_holds_every_prompt_sent(solved, scripted):
+    report = json.loads(solved("run.json", "--report-prompts").read_text())
+    sent = {hashlib.sha256(json.dumps(r["messages"], sort_keys=True).encode()).hexdigest(): r["messages"]
+            for r in scripted.requests}
+    assert report["prompts"] == sent and len(sent) == 4  # two critiques, two steps of two candidates
+    assert all(c["reply"]["prompt_sha256"] in report["prompts"] for it in report["iterations"] for c in it["candidates"])
+
+
+def test_without_report_prompts_only_their_hashes(solved):
+    assert "prompts" not in json.loads(solved("run.json").read_text())
 
 
 def test_report_holds_every_iteration_and_candidate(solved, scripted):

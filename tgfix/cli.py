@@ -129,9 +129,13 @@ def commit_options(command):
     return _with(options, command)
 
 
-def report_option(command):
-    return click.option("--report", type=click.Path(),
-                        help="Write the whole trajectory as JSON, or as the report page if it ends in .html.")(command)
+def report_options(command):
+    return _with([
+        click.option("--report", type=click.Path(),
+                     help="Write the whole trajectory as JSON, or as the report page if it ends in .html."),
+        click.option("--report-prompts", is_flag=True, default=None,
+                     help="The report holds the full text of every prompt sent (by default only their sha256)."),
+    ], command)
 
 
 def check_report_path(settings: config.Settings) -> None:
@@ -150,7 +154,7 @@ def settings_from(files: tuple[str, ...], flags: dict) -> config.Settings:
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @run_options
 @commit_options
-@report_option
+@report_options
 @friendly_errors
 def solve(files, **flags):
     """Repair FILES until their tests pass, committing every improvement."""
@@ -217,7 +221,7 @@ def install_hook(force):
 @click.option("--bench-cmd", help="Time this command (run in the sandbox, exit 0 = pass) instead of the tests.")
 @click.option("--repeat", type=click.IntRange(min=1), default=5, show_default=True,
               help="Timed runs per measurement; their median and spread decide.")
-@report_option
+@report_options
 @friendly_errors
 def polish(file, bench_cmd, repeat, **flags):
     """Make FILE faster once its tests pass, committing every speed-up.

@@ -51,6 +51,7 @@ class Settings(BaseSettings):
     allow_dirty: bool = False
     cache: bool = True
     report: str | None = None
+    report_prompts: bool = False  # the report holds every prompt sent, not only its sha256
     dry_run: bool = False   # find the best change, show it, and leave FILE and git as they are
     json_output: bool = False  # --json: the summary as one JSON object on stdout
     verbosity: int = 0

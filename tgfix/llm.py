@@ -49,6 +49,7 @@ class Usage:
     seconds: float = 0.0
     max_calls: int | None = field(default=None, compare=False)  # a hard cap: the next call raises BudgetSpent
     deadline: float | None = field(default=None, compare=False)  # time.monotonic(): calls end there, mid-answer too
+    prompts: dict[str, list[dict]] = field(default_factory=dict, repr=False, compare=False)  # sha256 -> messages
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def add(self, reply: Reply) -> None:
@@ -167,6 +168,7 @@ class LLM:
                 self.cache.put(key, answers)
         seconds = (time.monotonic() - started) / len(answers)
         prompt = hashlib.sha256(json.dumps(request["messages"], sort_keys=True).encode()).hexdigest()
+        self.usage.prompts[prompt] = request["messages"]
         replies = [Reply(model=self.model, seconds=seconds, cached=cached, prompt_sha256=prompt,
                          **{**answer, "cost": 0.0 if cached else answer["cost"]})
                    for answer in answers]

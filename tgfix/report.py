@@ -34,6 +34,7 @@ def write_report(run: Run, settings: Settings, path: Path, command: str) -> None
 
 
 def trajectory(run: Run, settings: Settings, command: str) -> dict:
+    prompts = {"prompts": run.usage.prompts} if settings.report_prompts else {}  # sha256 -> the messages sent
     return {
         "schema": SCHEMA, "tgfix": __version__, "command": command, "model": run.model,
         "started": _timestamp(run.started), "finished": _timestamp(run.finished),
@@ -46,6 +47,7 @@ def trajectory(run: Run, settings: Settings, command: str) -> dict:
         "diff": run.diff(),
         "usage": {f.name: getattr(run.usage, f.name) for f in dataclasses.fields(run.usage) if f.compare},
         "time": _time(run),
+        **prompts,
     }
 
 
