@@ -25,7 +25,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 from tgfix.local.gguf import ModelError, model_file
 
@@ -133,13 +133,35 @@ def stream(server: Any, request: dict[str, Any], timeout: float | None = None) -
     seconds passing (TimeoutError), cancels it."""
     reply = _StreamedReply()
     cancel = threading.Event()
+    finished = threading.Event()
+    failure: list[BaseException] = []
+    deadline = None if timeout is None else time.monotonic() + timeout
 
     def on_chunk(chunk: dict[str, Any]) -> bool:
         reply.add(chunk)
         return cancel.is_set()  # True stops the generation and frees its slot
 
-    _on_worker(lambda: server.handle_chat_completions(_streaming(request), on_chunk),
-               "tgfix-local-generation", on_interrupt=cancel.set, timeout=timeout)
+    def generate() -> None:
+        try:
+            server.handle_chat_completions(_streaming(request), on_chunk)
+        except BaseException as exc:  # handed to the waiting thread
+            failure.append(exc)
+        finally:
+            finished.set()
+
+    # Not a daemon: the interpreter waits for a cancelled generation to stop before tearing
+    # down the server under it (a daemon thread there crashes the exit).
+    threading.Thread(target=generate, name="tgfix-local-generation").start()
+    try:
+        while not finished.wait(_POLL_SECONDS):  # the signal handler only runs when this thread wakes
+            if deadline is not None and time.monotonic() >= deadline:
+                raise TimeoutError(f"no answer within {timeout:.0f} s")
+    except BaseException:
+        cancel.set()
+        finished.wait(_CANCEL_GRACE_SECONDS)
+        raise
+    if failure:
+        raise failure[0]
     return reply.result()
 
 
@@ -158,37 +180,6 @@ def _ended_by_signals() -> Iterator[None]:
     finally:
         for signum, handler in handlers.items():
             signal.signal(signum, handler)
-
-
-def _on_worker(work: Callable[[], Any], name: str, on_interrupt: Callable[[], None], timeout: float | None) -> Any:
-    """``work()`` on a thread of its own, waited for here in short, interruptible waits."""
-    deadline = None if timeout is None else time.monotonic() + timeout
-    finished = threading.Event()
-    outcome: list[Any] = []
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            outcome.append(work())
-        except BaseException as exc:  # handed to the waiting thread
-            failure.append(exc)
-        finally:
-            finished.set()
-
-    # Not a daemon: the interpreter waits for a cancelled generation to stop before tearing
-    # down the server under it (a daemon thread there crashes the exit).
-    threading.Thread(target=run, name=name).start()
-    try:
-        while not finished.wait(_POLL_SECONDS):  # the signal handler only runs when this thread wakes
-            if deadline is not None and time.monotonic() >= deadline:
-                raise TimeoutError(f"no answer within {timeout:.0f} s")
-    except BaseException:
-        on_interrupt()
-        finished.wait(_CANCEL_GRACE_SECONDS)
-        raise
-    if failure:
-        raise failure[0]
-    return outcome[0]
 
 
 def _streaming(request: dict[str, Any]) -> dict[str, Any]:
