@@ -92,7 +92,7 @@ def best_of_n(work: Path, case: Case, setup: Setup) -> Trace:
     loss_fn = TestLoss(tests=str(work / case.tests), problem=_problem(work, case), localize=False)
     llm = LLM(setup.model, max_tokens=setup.max_tokens, cache=_cache(setup), usage=usage)
     loss = loss_fn(x)
-    messages = _bare_messages(x, loss)
+    messages = bare_messages(x, loss)
     best, curve, test_seconds, stop_reason = loss.report, [len(loss.report.passed)], loss.report.seconds, "all tests pass"
     try:
         for number in itertools.count():
@@ -112,7 +112,8 @@ def best_of_n(work: Path, case: Case, setup: Setup) -> Trace:
     return Trace(llm.usage, tuple(curve), test_seconds, stop_reason)
 
 
-def _bare_messages(x: Variable, loss: Loss) -> list[dict]:
+def bare_messages(x: Variable, loss: Loss) -> list[dict]:
+    """Single-shot's prompt: the file, the first failure, "The tests are correct. Fix the bug."."""
     failure = loss.report.failures[0]
     prompt = BARE.substitute(file_block=f"```python\n{x.value.rstrip()}\n```", problem=loss.problem_block(),
                              first_failure=f"{failure.id}: {failure.message}\n{failure.traceback}")
@@ -206,6 +207,7 @@ METHODS = {
     "tgfix-candidates-3": partial(tgfix, candidates=3),
     "tgfix-candidates-4": partial(tgfix, candidates=4),
     "tgfix-whole": partial(tgfix, edit_format="whole"),
+    "tgfix-function": partial(tgfix, edit_format="function"),
     "tgfix-udiff": partial(tgfix, edit_format="udiff"),
     "tgfix-critic": tgfix_critic,    # only with a second model (--gradient-model)
 }

@@ -21,8 +21,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bench import corpus
-from bench.methods import NAIVE, NAIVE_SYSTEM
-from tgfix import local, prompts
+from bench.methods import bare_messages
+from tgfix import local
 from tgfix.local import runtime
 from tgfix.loss import TestLoss
 from tgfix.variable import Variable
@@ -43,10 +43,7 @@ def repair_prompt(case: corpus.Case, scratch: Path) -> list[dict]:
     work = corpus.copy_case(case, scratch / case.name)
     x = Variable.from_file(work / case.file, root=work)
     problem = (work / case.problem).read_text() if case.problem else ""
-    loss = TestLoss(tests=work / case.tests, localize=False, problem=problem)(x)
-    prompt = NAIVE.substitute(name=x.name, problem=loss.problem_block(), file=x.value.rstrip("\n"),
-                              failures=loss.text(), answer_format=prompts.WHOLE_FILE_FORMAT.substitute(name=x.name))
-    return [{"role": "system", "content": NAIVE_SYSTEM}, {"role": "user", "content": prompt}]
+    return bare_messages(x, TestLoss(tests=work / case.tests, localize=False, problem=problem)(x))
 
 
 def timed(server, request: dict) -> Timed:

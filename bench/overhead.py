@@ -52,7 +52,7 @@ def sign(x):
 '''
 HALF_FIXED = CALC.replace("x * 3", "x * 2")
 FIXED = HALF_FIXED.replace("x >= 0", "x > 0")
-NO_GAIN = CALC.replace("def add", "# arithmetic helpers\n\n\ndef add")
+NO_GAIN = CALC.replace("x * 3", "x + x + x")  # another program, so it is tested (a respelling would not be)
 
 TESTS = ("def test_add_{n}():\n    assert add({n}, 1) == {n} + 1\n",        # pass
          "def test_double_{n}():\n    assert double({n}) == 2 * {n}\n",   # fail until double is fixed

@@ -79,6 +79,20 @@ def test_faster_but_wrong_is_rejected(slow_project, scripted):
     assert len(commits(slow_project)) == 1
 
 
+def test_after_a_wrong_speedup_the_next_step_samples_and_reads_what_broke(slow_project, scripted):
+    wrong = FAST.replace("sum(xs)", "sum(xs) + 1")
+    scripted += [CRITIQUE, fenced(wrong), CRITIQUE, fenced(wrong), CRITIQUE, fenced(FAST)]
+    result = polish("--max-iters", "3")
+    assert result.exit_code == 0, result.output
+    assert (slow_project / "total.py").read_text() == FAST
+    first, second, third = (r for r in scripted.requests if "<CONSTRAINTS>" in r["messages"][1]["content"])
+    assert first["temperature"] == 0  # the run's first proposal: greedy
+    assert second["temperature"] >= 0.8 and second["seed"] != third["seed"]  # then fresh samples
+    memory = second["messages"][1]["content"]
+    assert "breaks tests.test_total.test_total; tests.test_total.test_total: assert 7 == 6" in memory
+    assert "tried before: breaks" in third["messages"][1]["content"]  # the repeated idea was not retimed
+
+
 def test_of_two_speedups_the_fastest_is_kept(slow_project, scripted):
     faster = SLOW.replace("0.3", "0.1")
     scripted += [CRITIQUE, fenced(faster), fenced(FAST)]  # FAST: the fastest, and the larger change

@@ -29,6 +29,7 @@ from tgfix.variable import Variable
 
 FUNCTION_MIN_LINES = 100  # from here on a whole-file answer costs minutes on the embedded model (auto)
 SAMPLING_TEMPERATURE = 0.8  # every proposal after the first: distinct samples need temperature
+OUTCOME_MESSAGE_CHARS = 200  # of a rejected attempt's failure message, in the memory
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,7 @@ class TGD:
             x.value = best.proposal.source
         for candidate in candidates:
             shown = candidate.proposal.diff or candidate.proposal.error or "(the file came back unchanged)"
-            x.memory.record(shown, candidate.verdict, candidate is best, keep=self.memory)
+            x.memory.record(shown, _outcome(candidate, before), candidate is best, keep=self.memory)
         if best:
             return StepResult(True, before, best.report, best.proposal.diff, best.verdict, tuple(candidates))
         reason = "; ".join(sorted({c.verdict for c in candidates}))
@@ -191,7 +192,8 @@ class TGD:
         return prompt.messages(
             name=x.name, role=x.role, problem=loss.problem_block(), file=x.value.rstrip("\n"),
             loss=loss.text(), feedback=feedback, memory=x.memory.render(), answer_format=answer,
-            score=loss.report.score, first_failure=failure_text(failures[0]) if failures else "")
+            score=loss.report.score, first_failure=failure_text(failures[0]) if failures else "",
+            first_loss=loss.text(failures[:1]))
 
     def _validate(self, loss: Loss, proposal: Proposal) -> Candidate:
         x = loss.variable
@@ -231,6 +233,18 @@ class TGD:
                 future.set_exception(error)
                 raise
         return future.result(), new
+
+
+def _outcome(candidate: Candidate, before: TestReport) -> str:
+    """The verdict, and for a rejected candidate that fails tests what the first test it broke (else the
+    first it fails) said: the memory shows why an idea failed, not only that it did."""
+    report = candidate.report
+    if candidate.accepted or report is None or not report.failures:
+        return candidate.verdict
+    failing = report.failures
+    first = next((case for case in failing if case.id in before.passed), failing[0])
+    message = first.message or first.outcome
+    return f"{candidate.verdict}; {first.id}: {message[:OUTCOME_MESSAGE_CHARS]}"
 
 
 def _fingerprint(source: str, is_python: bool) -> str:

@@ -1,0 +1,155 @@
+"""Which first prompt repairs most in one greedy proposal: tgfix's first step, prompt by prompt.
+
+For every case and variant: a fresh copy of the case, its loss as tgfix computes it (with or
+without suspicious lines), and one step of tgfix's optimizer (TGD: one greedy proposal, the
+function-scoped fallback included) with the variant as its first prompt. A case is solved
+when that step's candidate passes every test. The variants:
+
+- today: tgfix's first step (prompts.REPAIR_FIRST_STEP): the file, the first failure only
+- bare: the issue's bare prompt, whole file back
+- first+suspicious: today's, with the suspicious lines of coverage-based localization
+- several: today's, with up to 8 failures instead of the first
+- several+suspicious: both
+- long: the later steps' prompt (prompts.REPAIR_STEP: role, all failures, suspicious lines, constraints)
+
+Run: python -m bench.first_prompt [--cases GLOB,...] [--variants a,b] [--out DIR]
+Rows go to DIR/first_prompt.jsonl (rows already there are skipped: the run resumes); the
+table to stdout and DIR/first_prompt.md. Greedy decoding makes each row reproducible.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from string import Template
+
+from bench import corpus
+from bench.methods import BARE_SYSTEM
+from tgfix import local, prompts
+from tgfix.llm import LLM, Usage, default_model
+from tgfix.loss import TestLoss
+from tgfix.optimizer import TGD
+from tgfix.variable import Variable
+
+FIRST_CASES = "0[13579]_*,1[13579]_*,2[13579]_*,31_*,41_*,46_*"  # the search table's 18 cases
+CALLS = 2  # the greedy proposal, and the whole-file retry when a function-scoped reply does not fit
+
+
+@dataclass(frozen=True)
+class Variant:
+    prompt: prompts.Prompt
+    localize: bool = False
+    edit_format: str = "auto"
+
+
+def _today_with(failures: str) -> prompts.Prompt:
+    """tgfix's first step with another view of the failures in place of the first one."""
+    user = prompts.REPAIR_FIRST_STEP.user.template.replace(
+        "The first failing test ($score passing):\n$first_failure", failures)
+    return prompts.Prompt(prompts.REPAIR_FIRST_STEP.system, Template(user))
+
+
+BARE = prompts.Prompt(BARE_SYSTEM, Template("""\
+```python
+$file
+```
+$problem
+$first_failure
+
+The tests are correct. Fix the bug. Reply with the complete corrected file in one python code block."""))
+
+VARIANTS = {
+    "today": Variant(prompts.REPAIR_FIRST_STEP),
+    "bare": Variant(BARE, edit_format="whole"),
+    "first+suspicious": Variant(_today_with("$first_loss"), localize=True),
+    "several": Variant(_today_with("$loss")),
+    "several+suspicious": Variant(_today_with("$loss"), localize=True),
+    "long": Variant(prompts.REPAIR_STEP, localize=True),
+}
+
+
+def run_one(case: corpus.Case, name: str, model: str, max_tokens: int) -> dict:
+    variant = VARIANTS[name]
+    with tempfile.TemporaryDirectory(prefix="tgfix-first-prompt-") as scratch:
+        work = corpus.copy_case(case, Path(scratch) / case.name)
+        x = Variable.from_file(work / case.file, root=work)
+        problem = (work / case.problem).read_text() if case.problem else ""
+        loss = TestLoss(tests=str(work / case.tests), problem=problem, localize=variant.localize)(x)
+        engine = LLM(model, max_tokens=max_tokens, usage=Usage(max_calls=CALLS))
+        optimizer = TGD([x], engine, edit_format=variant.edit_format, first_prompt=variant.prompt)
+        started = time.monotonic()
+        step = optimizer.step(loss)
+        seconds = time.monotonic() - started
+    return {"case": case.name, "variant": name, "model": model, "max_tokens": max_tokens,
+            "solved": step.after.all_passed, "passed": len(step.after.passed), "total": len(step.after.cases),
+            "before": len(step.before.passed), "verdict": step.reason,
+            "edit_format": step.candidates[0].proposal.edit_format, "calls": engine.usage.calls,
+            "prompt_tokens": engine.usage.prompt_tokens, "completion_tokens": engine.usage.completion_tokens,
+            "seconds": round(seconds, 2)}
+
+
+def table(rows: list[dict], variants: list[str]) -> str:
+    by_case: dict[str, dict[str, dict]] = {}
+    for row in rows:
+        by_case.setdefault(row["case"], {})[row["variant"]] = row
+    lines = ["| variant | solved | tests passing | completion tokens | seconds |", "|---|---|---|---|---|"]
+    for name in variants:
+        mine = [r for r in rows if r["variant"] == name]
+        lines.append(f"| {name} | {sum(r['solved'] for r in mine)}/{len(mine)} | "
+                     f"{sum(r['passed'] for r in mine)}/{sum(r['total'] for r in mine)} | "
+                     f"{sum(r['completion_tokens'] for r in mine)} | {sum(r['seconds'] for r in mine):.0f} |")
+    lines += ["", "| case | " + " | ".join(variants) + " |", "|---|" + "---|" * len(variants)]
+    for case, cells in sorted(by_case.items()):
+        marks = [_mark(cells.get(name)) for name in variants]
+        lines.append(f"| {case} | " + " | ".join(marks) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _mark(row: dict | None) -> str:
+    if row is None:
+        return ""
+    return f"**{row['passed']}/{row['total']}**" if row["solved"] else f"{row['passed']}/{row['total']}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default=None)
+    parser.add_argument("--cases", default=FIRST_CASES)
+    parser.add_argument("--variants", default=",".join(VARIANTS))
+    parser.add_argument("--max-tokens", type=int, default=3072)
+    parser.add_argument("--out", type=Path, default=Path("bench/results"))
+    args = parser.parse_args(argv)
+    model, variants = args.model or default_model(), args.variants.split(",")
+    unknown = sorted(set(variants) - set(VARIANTS))
+    if unknown:
+        parser.error(f"unknown variants {', '.join(unknown)}; known: {', '.join(VARIANTS)}")
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = args.out / "first_prompt.jsonl"
+    rows = [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+    done = {(r["case"], r["variant"], r["model"], r["max_tokens"]) for r in rows}
+    if model.startswith("local/"):
+        local.load()  # once, before any row is timed
+    for case in corpus.select(args.cases.split(",")):
+        for name in variants:
+            if (case.name, name, model, args.max_tokens) in done:
+                continue
+            row = run_one(case, name, model, args.max_tokens)
+            with path.open("a") as out:
+                out.write(json.dumps(row) + "\n")
+            rows.append(row)
+            print(f"{case.name} {name}: {'solved' if row['solved'] else 'not solved'} "
+                  f"({row['passed']}/{row['total']}, {row['seconds']:.0f} s)", file=sys.stderr, flush=True)
+    mine = [r for r in rows if r["model"] == model and r["max_tokens"] == args.max_tokens and r["variant"] in variants]
+    text = table(mine, variants)
+    (args.out / "first_prompt.md").write_text(text)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""The benchmark scripts that CI never runs for their numbers still run: scripted replies, small sizes."""
+
+import json
+
+from bench import corpus, first_prompt, overhead
+from bench.model_speed import repair_prompt
+from conftest import fenced
+
+CHUNKED, LEAP = corpus.select(["02_chunked", "03_leap_year"])
+
+
+def fixed(case: corpus.Case) -> str:
+    return (case.path / "fixed" / case.file).read_text()
+
+
+def test_first_prompt_variants_differ_as_named(scripted, tmp_path):
+    scripted += [fenced(fixed(CHUNKED))] * len(first_prompt.VARIANTS)
+    first_prompt.main(["--model", "openai/scripted", "--cases", CHUNKED.name, "--out", str(tmp_path)])
+    prompts = {name: request["messages"][1]["content"]
+               for name, request in zip(first_prompt.VARIANTS, scripted.requests)}
+    assert "The first failing test" in prompts["today"] and "```python" in prompts["bare"]
+    assert "Lines most executed" in prompts["first+suspicious"] and "Lines most executed" not in prompts["several"]
+    assert prompts["several"].count("\n- ") > prompts["today"].count("\n- ") == 1
+    assert "<CONSTRAINTS>" in prompts["long"]
+    rows = [json.loads(line) for line in (tmp_path / "first_prompt.jsonl").read_text().splitlines()]
+    assert [(r["variant"], r["solved"]) for r in rows] == [(name, True) for name in first_prompt.VARIANTS]
+    assert "| today | 1/1 |" in (tmp_path / "first_prompt.md").read_text()
+
+
+def test_first_prompt_resumes_and_counts_a_miss(scripted, tmp_path):
+    scripted += ["no code here"]
+    args = ["--model", "openai/scripted", "--cases", LEAP.name, "--variants", "today", "--out", str(tmp_path)]
+    first_prompt.main(args)
+    first_prompt.main(args)  # the row is there: no second call (the script would run out of replies)
+    (row,) = [json.loads(line) for line in (tmp_path / "first_prompt.jsonl").read_text().splitlines()]
+    assert (row["solved"], row["passed"], row["calls"]) == (False, 0, 1)
+
+
+def test_model_speed_times_single_shots_prompt(tmp_path):
+    system, user = repair_prompt(CHUNKED, tmp_path)
+    assert "expert Python programmer" in system["content"]
+    assert (CHUNKED.path / CHUNKED.file).read_text().rstrip() in user["content"]
+    assert "The tests are correct. Fix the bug." in user["content"]
+
+
+def test_overhead_solves_its_project(monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr("sys.argv", ["overhead", "--files", "40", "--tests", "20"])
+    monkeypatch.setattr(overhead.tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(overhead.llm.litellm, "completion", overhead.llm.litellm.completion)  # it scripts the model
+    assert overhead.main() == 0
+    out = capsys.readouterr().out
+    assert "solve: 3 iterations" in out and "stop: all tests pass" in out
+    assert "tgfix overhead:" in out
