@@ -4,6 +4,7 @@ import subprocess
 import sys
 import time
 
+import litellm
 import pytest
 
 from tgfix.llm import LLM, BudgetSpent, DiskCache, Usage
@@ -60,6 +61,18 @@ def test_no_call_is_made_past_the_deadline(scripted):
     with pytest.raises(BudgetSpent, match="time budget spent"):
         engine(MESSAGES)
     assert scripted.requests == []
+
+
+def test_an_answer_cut_off_at_the_deadline_counts_as_model_time(scripted):
+    def slow_then_cut_off(request):
+        time.sleep(0.3)
+        raise litellm.Timeout(message="cut off", model="scripted", llm_provider="openai")
+
+    scripted.append(slow_then_cut_off)
+    engine = LLM("openai/scripted", usage=Usage(deadline=time.monotonic() + 0.2))
+    with pytest.raises(BudgetSpent, match="cut off"):
+        engine(MESSAGES)
+    assert engine.usage.seconds >= 0.3 and engine.usage.calls == 0
 
 
 def test_a_call_gets_the_seconds_left_as_its_timeout(scripted):

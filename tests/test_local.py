@@ -416,14 +416,18 @@ def test_interrupted_generation_leaves_the_server_usable():
 
 
 @pytest.mark.model
-def test_greedy_output_does_not_depend_on_sampled_batches_before_it():
+def test_greedy_output_does_not_depend_on_what_ran_before_it():
     local.register()
     reference = greedy()
-    # A file to copy: all four slots draft n-gram continuations at once, in one batch.
+    # Four samples generated together, on the batched server.
     response = litellm.completion(model=local.LOCAL_MODEL, messages=copy_the_file(), n=4, temperature=0.8, seed=3,
                                   max_tokens=120, caching=False)
     assert len(response.choices) == 4
     assert len({choice.message.content for choice in response.choices}) > 1
+    assert greedy() == reference
+    # On its own server, with n-gram drafts from other requests in between: a greedy and a sampled answer.
+    greedy(copy_the_file(), max_tokens=120)
+    runtime.chat({"messages": copy_the_file(), "temperature": 0.8, "seed": 4, "max_tokens": 120})
     assert greedy() == reference
 
 

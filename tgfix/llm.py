@@ -163,7 +163,11 @@ class LLM:
         answers = self.cache.get(key) if self.cache else None
         cached = answers is not None
         if not cached:
-            answers = self._complete(request)
+            try:
+                answers = self._complete(request)
+            except BudgetSpent:  # cut off at the deadline: the time was the model's all the same
+                self.usage.seconds += time.monotonic() - started
+                raise
             if self.cache:
                 self.cache.put(key, answers)
         seconds = (time.monotonic() - started) / len(answers)
