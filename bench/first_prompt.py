@@ -5,11 +5,13 @@ without suspicious lines), and one step of tgfix's optimizer (TGD: one greedy pr
 function-scoped fallback included) with the variant as its first prompt. A case is solved
 when that step's candidate passes every test. The variants:
 
-- today: tgfix's first step (prompts.REPAIR_FIRST_STEP): the file, the first failure only
+- today: tgfix's first step (prompts.REPAIR_FIRST_STEP): the file, the first failure and the
+  suspicious lines of coverage-based localization
+- first-only: today's without the suspicious lines (tgfix's first step until bench.first_prompt
+  chose today's; its rows were named "today" then, and today's "first+suspicious")
 - bare: the issue's bare prompt, whole file back
-- first+suspicious: today's, with the suspicious lines of coverage-based localization
-- several: today's, with up to 8 failures instead of the first
-- several+suspicious: both
+- several: first-only with up to 8 failures instead of the first
+- several+suspicious: today's with up to 8 failures
 - long: the later steps' prompt (prompts.REPAIR_STEP: role, all failures, suspicious lines, constraints)
 
 Run: python -m bench.first_prompt [--cases GLOB,...] [--variants a,b] [--out DIR]
@@ -48,9 +50,8 @@ class Variant:
 
 
 def _today_with(failures: str) -> prompts.Prompt:
-    """tgfix's first step with another view of the failures in place of the first one."""
-    user = prompts.REPAIR_FIRST_STEP.user.template.replace(
-        "The first failing test ($score passing):\n$first_failure", failures)
+    """tgfix's first step with another view of the failures in place of the first one's loss."""
+    user = prompts.REPAIR_FIRST_STEP.user.template.replace("$first_loss", failures)
     return prompts.Prompt(prompts.REPAIR_FIRST_STEP.system, Template(user))
 
 
@@ -64,9 +65,9 @@ $first_failure
 The tests are correct. Fix the bug. Reply with the complete corrected file in one python code block."""))
 
 VARIANTS = {
-    "today": Variant(prompts.REPAIR_FIRST_STEP),
+    "today": Variant(prompts.REPAIR_FIRST_STEP, localize=True),
+    "first-only": Variant(_today_with("The first failing test ($score passing):\n$first_failure")),
     "bare": Variant(BARE, edit_format="whole"),
-    "first+suspicious": Variant(_today_with("$first_loss"), localize=True),
     "several": Variant(_today_with("$loss")),
     "several+suspicious": Variant(_today_with("$loss"), localize=True),
     "long": Variant(prompts.REPAIR_STEP, localize=True),

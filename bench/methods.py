@@ -201,6 +201,7 @@ METHODS = {
     "tgfix-no-gradient": partial(tgfix, gradient="never"),
     "tgfix-gradient-always": partial(tgfix, gradient="always"),
     "tgfix-gradient-after-first": partial(tgfix, gradient="after-first"),
+    "tgfix-gradient-alternating": partial(tgfix, gradient="alternating"),
     "tgfix-no-memory": partial(tgfix, memory=0),
     "tgfix-no-localize": partial(tgfix, localize=False),
     "tgfix-trace": partial(tgfix, trace=True),

@@ -21,6 +21,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import git
+
 from bench import corpus, plots
 from bench.methods import METHODS, NEEDS_SECOND_MODEL, Setup
 from tgfix.llm import default_model
@@ -56,11 +58,12 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     results = args.out / "results.jsonl"
     done = {key(row) for row in read_rows(results)}
+    made_by = revision()
     for case in cases:
         for method in methods:
             if slot(case.name, method, setup) in done:
                 continue
-            row = run_one(case, method, setup)
+            row = run_one(case, method, setup) | {"revision": made_by}
             with results.open("a") as out:
                 out.write(json.dumps(row) + "\n")
             print(progress(row), file=sys.stderr, flush=True)
@@ -121,6 +124,17 @@ def run_one(case: corpus.Case, method: str, setup: Setup) -> dict:
         "overhead_seconds": round(seconds - usage.seconds - trace.test_seconds, 3),
         "curve": list(trace.curve), "stop_reason": trace.stop_reason,
     }
+
+
+def revision() -> str:
+    """The commit of tgfix that makes the rows, "+dirty" with uncommitted changes: a table that spans
+    sessions shows which rows an older tgfix made."""
+    try:
+        repo = git.Repo(Path(__file__).parent, search_parent_directories=True)
+    except git.InvalidGitRepositoryError:
+        return "unknown"
+    changed = repo.git.status("--porcelain", "--untracked-files=no", "--", "tgfix", "bench", ":(exclude)bench/reports")
+    return repo.head.commit.hexsha[:10] + ("+dirty" if changed else "")
 
 
 def slot(case: str, method: str, setup: Setup) -> tuple:

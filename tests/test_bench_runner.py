@@ -1,6 +1,7 @@
 """The benchmark runner (bench/run.py) with scripted model replies on two small cases."""
 
 import json
+import re
 import shutil
 import tomllib
 
@@ -75,6 +76,7 @@ def test_resume_skips_done_rows(tmp_path, scripted):
     first, second = run.read_rows(tmp_path / "results.jsonl")
     assert first == done
     assert (second["case"], second["solved"], second["calls"], second["curve"]) == (LEAP.name, True, 1, [0, 1])
+    assert re.fullmatch(r"[0-9a-f]{10}(\+dirty)?", second["revision"])  # which tgfix made the row
     assert "| single-shot | 1/2 | 1/6 |" in (tmp_path / "summary.md").read_text()
     for picture in ("solved_vs_calls.png", "solved_vs_seconds.png", "loss_curves.png"):
         assert (tmp_path / picture).stat().st_size

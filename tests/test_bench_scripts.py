@@ -18,8 +18,9 @@ def test_first_prompt_variants_differ_as_named(scripted, tmp_path):
     first_prompt.main(["--model", "openai/scripted", "--cases", CHUNKED.name, "--out", str(tmp_path)])
     prompts = {name: request["messages"][1]["content"]
                for name, request in zip(first_prompt.VARIANTS, scripted.requests)}
-    assert "The first failing test" in prompts["today"] and "```python" in prompts["bare"]
-    assert "Lines most executed" in prompts["first+suspicious"] and "Lines most executed" not in prompts["several"]
+    assert "The first failing test" in prompts["first-only"] and "```python" in prompts["bare"]
+    assert "Lines most executed" in prompts["today"] and "Lines most executed" not in prompts["several"]
+    assert "Lines most executed" not in prompts["first-only"]
     assert prompts["several"].count("\n- ") > prompts["today"].count("\n- ") == 1
     assert "<CONSTRAINTS>" in prompts["long"]
     rows = [json.loads(line) for line in (tmp_path / "first_prompt.jsonl").read_text().splitlines()]

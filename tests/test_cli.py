@@ -6,6 +6,8 @@ import git
 import pytest
 
 from conftest import FIXED_STATS, cli, fenced
+from tgfix.commands.solve import critiques
+from tgfix.config import Settings
 
 CRITIQUE = "The code fails test_largest because line 8 keeps the smaller value; it must keep the larger one."
 
@@ -136,3 +138,10 @@ def test_json_summary_is_one_object_on_stdout(project, scripted):
     assert summary["tests"] == {"start": {"passed": 2, "total": 4}, "end": {"passed": 4, "total": 4}}
     assert (summary["exit_code"], summary["accepted"], summary["committed"]) == (0, 1, True)
     assert summary["diff"].startswith("--- a/stats.py")
+
+
+@pytest.mark.parametrize("schedule, critiqued", [
+    ("after-first", [2, 3, 4, 5]), ("always", [1, 2, 3, 4, 5]), ("alternating", [2, 4]), ("never", [])])
+def test_gradient_schedule_says_which_iterations_critique(schedule, critiqued):
+    settings = Settings(gradient=schedule)
+    assert [n for n in range(1, 6) if critiques(settings, n)] == critiqued

@@ -155,8 +155,9 @@ def test_without_a_critique_the_step_reads_the_loss(x, loss_fn, scripted):
     assert tg.TGD([x], model=tg.LLM("openai/scripted", cache=None)).step(loss_fn(x)).accepted
     system, prompt = (m["content"] for m in scripted.requests[0]["messages"])
     assert system == "You are an expert programmer who fixes bugs."  # the run's first step: the bare prompt
-    assert "The first failing test (2/4 passing):\n- tests.test_stats.test_largest: " in prompt
+    assert "Tests passing: 2/4.\nFailing tests:\n- tests.test_stats.test_largest: " in prompt
     assert "test_largest_negative" not in prompt and "<FEEDBACK>" not in prompt
+    assert "Lines most executed by failing tests" in prompt and "if x < best:" in prompt.split("suspiciousness")[1]
 
 
 def test_a_proposal_that_drops_a_defined_name_is_rejected_before_tests(x, loss_fn, scripted):

@@ -44,7 +44,7 @@ class Settings(BaseSettings):
     role: str | None = None
     edit_format: Literal["auto", "whole", "udiff", "function"] = "auto"
     memory: int = Field(5, ge=0)
-    gradient: Literal["always", "after-first", "never"] = "after-first"  # when a critique precedes the step
+    gradient: Literal["always", "after-first", "alternating", "never"] = "after-first"  # when a critique precedes the step
     localize: bool = True   # False: no coverage-based fault localization (ablation)
     trace: bool = False     # the variables along the last lines the first failing test ran, in the loss
     commit: bool = True

@@ -142,15 +142,15 @@ $feedback$memory
 $answer_format"""))
 
 # The run's first step reads no critique and no memory: a bare prompt with the first failure
-# only. On held-out bugs the 1.5B model fixed more from it than from REPAIR_STEP's long one.
+# only (and the suspicious lines when localizing). On held-out bugs the 1.5B model fixed more from
+# a bare prompt than from REPAIR_STEP's long one; bench.first_prompt chose this variant among six.
 REPAIR_FIRST_STEP = Prompt(
     system="You are an expert programmer who fixes bugs.",
     user=Template("""<FILE name="$name">
 $file
 </FILE>
 $problem
-The first failing test ($score passing):
-$first_failure
+$first_loss
 
 The tests are correct. Fix the bug. $answer_format"""))
 

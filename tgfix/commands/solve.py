@@ -33,7 +33,8 @@ def solve(files: list[str], settings: Settings, reporter: Reporter = Silent()) -
 
 def critiques(settings: Settings, number: int) -> bool:
     """Whether iteration `number` writes a critique before its step (the --gradient schedule)."""
-    return settings.gradient == "always" or (settings.gradient == "after-first" and number > 1)
+    return {"always": True, "after-first": number > 1, "alternating": number % 2 == 0,
+            "never": False}[settings.gradient]
 
 
 def _exit_code(outcome) -> Exit:
