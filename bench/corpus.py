@@ -31,6 +31,11 @@ class Case:
     tests: str               # the test directory, relative to the case
     problem: str | None      # the problem statement, relative to the case, if any
 
+    @property
+    def fixed(self) -> str:
+        """The reference fix of `file`: what the judge never shows a method."""
+        return (self.path / "fixed" / self.file).read_text()
+
 
 @dataclass(frozen=True)
 class Verdict:

@@ -13,6 +13,7 @@ to OUT/*.png.
 from __future__ import annotations
 
 import argparse
+import collections
 import json
 import statistics
 import sys
@@ -71,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = [row for row in read_rows(results) if key(row) in chosen]
     table = format_table(summarize(rows, methods))
     print(table)
-    (args.out / "summary.md").write_text(table + "\n")
+    (args.out / "summary.md").write_text("\n\n".join([table, format_cases(rows, methods), made_with(rows)]) + "\n")
     plots.solved_vs_calls(rows, methods, setup.calls, args.out / "solved_vs_calls.png")
     plots.solved_vs_seconds(rows, methods, args.out / "solved_vs_seconds.png")
     plots.loss_curves(rows, methods, args.out / "loss_curves.png")
@@ -152,9 +153,12 @@ def read_rows(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
+def outcome(row: dict) -> str:
+    return "solved" if row["solved"] else f"{row['passed']}/{row['total']}"
+
+
 def progress(row: dict) -> str:
-    verdict = "solved" if row["solved"] else f"{row['passed']}/{row['total']}"
-    verdict += " tampered" if row["tampered"] else ""
+    verdict = outcome(row) + (" tampered" if row["tampered"] else "")
     return f"{row['case']:28} {row['method']:20} {verdict:10} {row['calls']} calls  {row['seconds']:7.1f} s"
 
 
@@ -182,6 +186,24 @@ def format_table(summaries: list[Summary]) -> str:
               f"| {s.seconds:.1f} | {s.model_seconds:.1f} | {s.test_seconds:.1f} | {s.overhead_seconds:.1f} |"
               for s in summaries]
     return "\n".join(lines)
+
+
+def format_cases(rows: list[dict], methods: list[str]) -> str:
+    """One line per case: each method's verdict (solved, or the tests passing at the end) and wall seconds."""
+    by_case: dict[str, dict[str, dict]] = {}
+    for row in rows:
+        by_case.setdefault(row["case"], {})[row["method"]] = row
+    lines = ["| case | " + " | ".join(methods) + " |", "|---|" + "---|" * len(methods)]
+    for case, cells in sorted(by_case.items()):
+        marks = [f"{outcome(cells[m])} ({cells[m]['seconds']:.0f})" if m in cells else "" for m in methods]
+        lines.append(f"| {case} | " + " | ".join(marks) + " |")
+    return "\n".join(lines)
+
+
+def made_with(rows: list[dict]) -> str:
+    """Which tgfix revisions made the rows: a table that spans sessions may mix them."""
+    counts = collections.Counter(row.get("revision", "unrecorded") for row in rows)
+    return "Rows by tgfix revision: " + ", ".join(f"{name} ({n})" for name, n in counts.items()) + "."
 
 
 if __name__ == "__main__":

@@ -54,7 +54,7 @@ def reply_text(found: tuple[Target, ...]) -> str:
 
 def measure(case: Case) -> Row:
     buggy = (case.path / case.file).read_text()
-    fixed = (case.path / "fixed" / case.file).read_text()
+    fixed = case.fixed
     found = targets(buggy, changed_lines(buggy, fixed), max_targets=100)
     scoped = reply_text(found) if found else buggy  # module-level fix: the whole file
     return Row(case.name, len(python_lines(buggy)), tuple(t.qualname for t in found), tokens(buggy), tokens(scoped))

@@ -16,10 +16,6 @@ CHUNKED, LEAP = corpus.select(["02_chunked", "03_leap_year"])
 SETUP = Setup("openai/scripted", calls=2, gradient_model="openai/scripted-critic")
 
 
-def fixed(case: corpus.Case) -> str:
-    return (case.path / "fixed" / case.file).read_text()
-
-
 def spoiler(case: corpus.Case) -> str:
     return tomllib.loads((case.path / "case.toml").read_text())["note"]
 
@@ -69,7 +65,7 @@ def test_resume_skips_done_rows(tmp_path, scripted):
     done = row("single-shot", False, 1, 3.0, case=CHUNKED.name, model="openai/scripted", budget=2, max_tokens=2048,
                seconds_budget=None)
     (tmp_path / "results.jsonl").write_text(json.dumps(done) + "\n")
-    scripted.append(fenced(fixed(LEAP)))
+    scripted.append(fenced(LEAP.fixed))
     args = ["--model", "openai/scripted", "--cases", "02_chunked,03_*", "--calls", "2", "--out", str(tmp_path)]
     assert run.main([*args, "--methods", "single-shot"]) == 0
     assert len(scripted.requests) == 1
@@ -77,7 +73,8 @@ def test_resume_skips_done_rows(tmp_path, scripted):
     assert first == done
     assert (second["case"], second["solved"], second["calls"], second["curve"]) == (LEAP.name, True, 1, [0, 1])
     assert re.fullmatch(r"[0-9a-f]{10}(\+dirty)?", second["revision"])  # which tgfix made the row
-    assert "| single-shot | 1/2 | 1/6 |" in (tmp_path / "summary.md").read_text()
+    summary = (tmp_path / "summary.md").read_text()
+    assert "| single-shot | 1/2 | 1/6 |" in summary and f"| {LEAP.name} | solved (" in summary
     for picture in ("solved_vs_calls.png", "solved_vs_seconds.png", "loss_curves.png"):
         assert (tmp_path / picture).stat().st_size
 
@@ -100,8 +97,16 @@ def test_summary_table_sums():
     assert table[2] == "| tgfix | 1/2 | 0/10 | 8 | 7 | 700 | 70 | 12.0 | 6.0 | 3.0 | 3.0 |"
 
 
+def test_per_case_table_and_revisions():
+    rows = [row("tgfix", True, 3, 8.0, case="b", revision="abc"), row("tgfix", False, 4, 4.2, case="a"),
+            row("naive-retry", True, 1, 2.0, case="a", revision="abc")]
+    assert run.format_cases(rows, ["naive-retry", "tgfix"]).splitlines()[2:] == [
+        "| a | solved (2) | 0/5 (4) |", "| b |  | solved (8) |"]
+    assert run.made_with(rows) == "Rows by tgfix revision: abc (2), unrecorded (1)."
+
+
 def test_best_of_n_tries_greedy_then_fresh_samples_and_stops_when_solved(scripted, tmp_path):
-    scripted += ["no code", fenced(fixed(CHUNKED))]
+    scripted += ["no code", fenced(CHUNKED.fixed)]
     trace = METHODS["best-of-n"](corpus.prepare(CHUNKED, tmp_path / "work"), CHUNKED, SETUP)
     assert [(r["temperature"], r["seed"]) for r in scripted.requests] == [(0.0, 0), (0.8, 1)]
     assert trace.stop_reason == "all tests pass" and trace.curve[-1] == 5

@@ -9,12 +9,8 @@ from conftest import fenced
 CHUNKED, LEAP = corpus.select(["02_chunked", "03_leap_year"])
 
 
-def fixed(case: corpus.Case) -> str:
-    return (case.path / "fixed" / case.file).read_text()
-
-
 def test_first_prompt_variants_differ_as_named(scripted, tmp_path):
-    scripted += [fenced(fixed(CHUNKED))] * len(first_prompt.VARIANTS)
+    scripted += [fenced(CHUNKED.fixed)] * len(first_prompt.VARIANTS)
     first_prompt.main(["--model", "openai/scripted", "--cases", CHUNKED.name, "--out", str(tmp_path)])
     prompts = {name: request["messages"][1]["content"]
                for name, request in zip(first_prompt.VARIANTS, scripted.requests)}

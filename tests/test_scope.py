@@ -427,7 +427,7 @@ CASES = select([])
 
 
 def buggy_and_fixed(case) -> tuple[str, str]:
-    return (case.path / case.file).read_text(), (case.path / "fixed" / case.file).read_text()
+    return (case.path / case.file).read_text(), case.fixed
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
