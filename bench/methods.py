@@ -178,11 +178,11 @@ def tgfix_critic(work: Path, case: Case, setup: Setup) -> Trace:
 
 
 def _test_seconds(run: Run) -> float:
-    """Every test run of a solve: each forward pass (deduplicated) and each validated candidate."""
-    losses = {id(loss): loss for loss in (*run.initial, *(i.loss for i in run.iterations), *run.final)}
-    reports = [loss.report for loss in losses.values()]
+    """Every test run of a solve, each once: the forward passes and the validated candidates (a candidate
+    tried before shares its first report)."""
+    reports = [loss.report for loss in (*run.initial, *(i.loss for i in run.iterations), *run.final)]
     reports += [c.report for i in run.iterations for c in i.step.candidates if c.report is not None]
-    return sum(report.seconds for report in reports)
+    return sum(report.seconds for report in {id(report): report for report in reports}.values())
 
 
 def _problem(work: Path, case: Case) -> str:

@@ -4,13 +4,15 @@ import json
 import re
 import shutil
 import tomllib
+from types import SimpleNamespace
 
 import pytest
 
-from bench import corpus, run
+from bench import corpus, methods, run
 from bench.methods import METHODS, Setup, Trace
 from conftest import fenced
 from tgfix.llm import Usage
+from tgfix.runner import TestReport
 
 CHUNKED, LEAP = corpus.select(["02_chunked", "03_leap_year"])
 SETUP = Setup("openai/scripted", calls=2, gradient_model="openai/scripted-critic")
@@ -111,3 +113,15 @@ def test_best_of_n_tries_greedy_then_fresh_samples_and_stops_when_solved(scripte
     assert [(r["temperature"], r["seed"]) for r in scripted.requests] == [(0.0, 0), (0.8, 1)]
     assert trace.stop_reason == "all tests pass" and trace.curve[-1] == 5
     assert scripted.requests[0]["messages"] == scripted.requests[1]["messages"]  # no feedback at all
+
+
+def test_test_seconds_count_a_candidate_tried_before_once():
+    start, tried, after = (TestReport((), seconds=s) for s in (1.0, 2.0, 4.0))
+
+    def iteration(*candidates):
+        return SimpleNamespace(loss=SimpleNamespace(report=start),
+                               step=SimpleNamespace(candidates=[SimpleNamespace(report=r) for r in candidates]))
+
+    solved = SimpleNamespace(initial=(SimpleNamespace(report=start),), final=(SimpleNamespace(report=after),),
+                             iterations=[iteration(tried, None), iteration(tried, after)])  # `tried` proposed again
+    assert methods._test_seconds(solved) == 7.0
