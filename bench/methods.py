@@ -202,8 +202,6 @@ METHODS = {
     "tgfix-gradient-always": partial(tgfix, gradient="always"),
     "tgfix-gradient-after-first": partial(tgfix, gradient="after-first"),
     "tgfix-gradient-alternating": partial(tgfix, gradient="alternating"),
-    "tgfix-patient": partial(tgfix, patience=12),  # stops on the budgets only: does going on pay?
-    "tgfix-patient-no-gradient": partial(tgfix, gradient="never", patience=12),
     "tgfix-no-memory": partial(tgfix, memory=0),
     "tgfix-no-localize": partial(tgfix, localize=False),
     "tgfix-trace": partial(tgfix, trace=True),

@@ -6,8 +6,11 @@ import git
 import pytest
 
 from conftest import FIXED_STATS, cli, fenced
-from tgfix.commands.solve import critiques
+from tgfix.commands.solve import critiques, schedule
 from tgfix.config import Settings
+from tgfix.llm import LLM
+from tgfix.local import LOCAL_MODEL
+from tgfix.loop import Plan
 
 CRITIQUE = "The code fails test_largest because line 8 keeps the smaller value; it must keep the larger one."
 
@@ -143,5 +146,16 @@ def test_json_summary_is_one_object_on_stdout(project, scripted):
 @pytest.mark.parametrize("schedule, critiqued", [
     ("after-first", [2, 3, 4, 5]), ("always", [1, 2, 3, 4, 5]), ("alternating", [2, 4]), ("never", [])])
 def test_gradient_schedule_says_which_iterations_critique(schedule, critiqued):
-    settings = Settings(gradient=schedule)
-    assert [n for n in range(1, 6) if critiques(settings, n)] == critiqued
+    assert [n for n in range(1, 6) if critiques(schedule, n)] == critiqued
+
+
+@pytest.mark.parametrize("model, gradient, expected", [
+    (LOCAL_MODEL, "auto", "never"), ("openai/gpt-4o", "auto", "after-first"), (LOCAL_MODEL, "always", "always")])
+def test_auto_schedule_critiques_only_with_a_model_other_than_the_embedded_one(model, gradient, expected):
+    assert schedule(Settings(gradient=gradient), LLM(model)) == expected
+
+
+@pytest.mark.parametrize("patience, time_budget, limit", [(None, None, 3), (None, 60.0, 9), (2, 60.0, 2)])
+def test_patience_by_default_waits_for_the_time_budget(patience, time_budget, limit):
+    plan = Plan(9, patience, critiques=lambda n: False, on_accept=lambda x, it: None, time_budget=time_budget)
+    assert plan.idle_limit == limit

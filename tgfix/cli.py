@@ -96,7 +96,7 @@ def run_options(command):
         click.option("--seed", type=int, help="Sampling seed (default 0): the same seed, the same answers."),
         click.option("--max-iters", type=int, help="Iteration budget (default 5)."),
         click.option("--candidates", type=int, help="Proposals sampled and validated per step, 1-16 (default 1)."),
-        click.option("--patience", type=int, help="Stop after this many iterations without improvement (default 3)."),
+        click.option("--patience", type=int, help="Stop after this many iterations without improvement or a new idea (default 3; none with --time-budget)."),
         click.option("--max-cost", type=float, help="Stop once this many USD are spent."),
         click.option("--time-budget", type=float, help="Stop starting new steps after this many seconds."),
         click.option("--test-timeout", type=float, help="Seconds one test may run (default 10)."),
@@ -107,7 +107,8 @@ def run_options(command):
                           "with remote models)."),
         click.option("--memory", type=int, help="Earlier attempts shown to the model (default 5, 0 = none)."),
         click.option("--gradient", type=click.Choice(config.choices("gradient")),
-                     help="When to write a critique before a step; never = step straight from the test results."),
+                     help="When to write a critique before a step; never = step straight from the test results "
+                          "(auto: never with the embedded model, after-first with any other)."),
         click.option("--localize/--no-localize", default=None, help="Coverage-based fault localization (default on)."),
         click.option("--trace/--no-trace", default=None,
                      help="Show the model FILE's variables along the last lines the first failing test ran "

@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     max_tokens: int = Field(2048, ge=16)
     max_iters: int = Field(5, ge=1)
     candidates: int = Field(1, ge=1, le=16)
-    patience: int = Field(3, ge=1)
+    patience: int | None = Field(None, ge=1)  # None: 3, or none at all with a time budget (commands.solve)
     max_cost: float | None = Field(None, gt=0)
     time_budget: float | None = Field(None, gt=0)  # seconds of wall clock for the whole loop
     max_calls: int | None = Field(None, ge=1)  # a hard cap on model calls (benchmarks compare methods at equal calls)
@@ -44,7 +44,7 @@ class Settings(BaseSettings):
     role: str | None = None
     edit_format: Literal["auto", "whole", "udiff", "function"] = "auto"
     memory: int = Field(5, ge=0)
-    gradient: Literal["always", "after-first", "alternating", "never"] = "after-first"  # when a critique precedes the step
+    gradient: Literal["auto", "always", "after-first", "alternating", "never"] = "auto"  # when a critique precedes the step
     localize: bool = True   # False: no coverage-based fault localization (ablation)
     trace: bool = False     # the variables along the last lines the first failing test ran, in the loss
     commit: bool = True

@@ -6,6 +6,7 @@ import time
 
 from tgfix.config import Settings
 from tgfix.errors import Exit, TestSetupError
+from tgfix.llm import LLM
 from tgfix.loop import Plan, Reporter, Silent, optimize
 from tgfix.loss import TestLoss, broken_tests
 from tgfix.optimizer import TGD
@@ -24,17 +25,25 @@ def solve(files: list[str], settings: Settings, reporter: Reporter = Silent()) -
             raise TestSetupError(f"the tests cannot run: {broken}; fix the tests first (tgfix never edits them)")
         optimizer = TGD(s.variables, s.editor, edit_format=settings.edit_format, candidates=settings.candidates,
                         memory=settings.memory, on_status=reporter.status)
-        plan = Plan(settings.max_iters, settings.patience, critiques=lambda n: critiques(settings, n),
+        gradient = schedule(settings, s.critic)
+        plan = Plan(settings.max_iters, settings.patience, critiques=lambda n: critiques(gradient, n),
                     on_accept=s.save, max_cost=settings.max_cost,
                     time_budget=settings.time_budget, started=started)
         outcome = optimize(initial, loss_fn, optimizer, s.critic, plan, reporter)
     return Run.of(s, originals, outcome, _exit_code(outcome))
 
 
-def critiques(settings: Settings, number: int) -> bool:
-    """Whether iteration `number` writes a critique before its step (the --gradient schedule)."""
-    return {"always": True, "after-first": number > 1, "alternating": number % 2 == 0,
-            "never": False}[settings.gradient]
+def schedule(settings: Settings, critic: LLM) -> str:
+    """The --gradient schedule; `auto`: none from the embedded model, whose critiques cost calls and
+    fixed no case more on the benchmark (bench/README.md), after the first step from any other."""
+    if settings.gradient != "auto":
+        return settings.gradient
+    return "never" if critic.is_local else "after-first"
+
+
+def critiques(gradient: str, number: int) -> bool:
+    """Whether iteration `number` writes a critique before its step under the schedule `gradient`."""
+    return {"always": True, "after-first": number > 1, "alternating": number % 2 == 0, "never": False}[gradient]
 
 
 def _exit_code(outcome) -> Exit:
