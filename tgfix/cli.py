@@ -96,7 +96,8 @@ def run_options(command):
         click.option("--seed", type=int, help="Sampling seed (default 0): the same seed, the same answers."),
         click.option("--max-iters", type=int, help="Iteration budget (default 5)."),
         click.option("--candidates", type=int, help="Proposals sampled and validated per step, 1-16 (default 1)."),
-        click.option("--patience", type=int, help="Stop after this many iterations without improvement or a new idea (default 3; none with --time-budget)."),
+        click.option("--patience", type=int, help="Stop after this many iterations without improvement or a new "
+                                                  "idea (default 3; none with --time-budget)."),
         click.option("--max-cost", type=float, help="Stop once this many USD are spent."),
         click.option("--time-budget", type=float, help="Stop starting new steps after this many seconds."),
         click.option("--test-timeout", type=float, help="Seconds one test may run (default 10)."),

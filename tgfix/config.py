@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     max_tokens: int = Field(2048, ge=16)
     max_iters: int = Field(5, ge=1)
     candidates: int = Field(1, ge=1, le=16)
-    patience: int | None = Field(None, ge=1)  # None: 3, or none at all with a time budget (commands.solve)
+    patience: int | None = Field(None, ge=1)  # None: 3, or none at all with a time budget (loop.Plan.idle_limit)
     max_cost: float | None = Field(None, gt=0)
     time_budget: float | None = Field(None, gt=0)  # seconds of wall clock for the whole loop
     max_calls: int | None = Field(None, ge=1)  # a hard cap on model calls (benchmarks compare methods at equal calls)
