@@ -143,10 +143,10 @@ def test_json_summary_is_one_object_on_stdout(project, scripted):
     assert summary["diff"].startswith("--- a/stats.py")
 
 
-@pytest.mark.parametrize("schedule, critiqued", [
+@pytest.mark.parametrize("gradient, critiqued", [
     ("after-first", [2, 3, 4, 5]), ("always", [1, 2, 3, 4, 5]), ("alternating", [2, 4]), ("never", [])])
-def test_gradient_schedule_says_which_iterations_critique(schedule, critiqued):
-    assert [n for n in range(1, 6) if critiques(schedule, n)] == critiqued
+def test_gradient_schedule_says_which_iterations_critique(gradient, critiqued):
+    assert [n for n in range(1, 6) if critiques(gradient, n)] == critiqued
 
 
 @pytest.mark.parametrize("model, gradient, expected", [
