@@ -223,13 +223,15 @@ def test_litellm_reaches_the_handler_with_sampling_params(monkeypatch):
 
     [request] = server.requests
     assert {k: v for k, v in request.items() if k not in STREAMING} == {
-        "messages": messages, "temperature": 0.8, "seed": 7, "max_tokens": 64
+        "messages": messages, "temperature": 0.8, "seed": 7, "max_tokens": 64, "cache_prompt": True
     }
     assert request["stream"] and request["return_progress"]
     assert response.choices[0].message.content == "def f(): pass"
     assert response.choices[0].finish_reason == "stop"
     assert (response.usage.prompt_tokens, response.usage.completion_tokens) == (12, 5)
     assert litellm.completion_cost(response) == 0.0
+    litellm.completion(model=local.LOCAL_MODEL, messages=messages, temperature=0, max_tokens=64, caching=False)
+    assert server.requests[-1]["cache_prompt"] is False  # greedy: the whole prompt, whatever came before
 
 
 def test_context_overflow_maps_to_litellm_error(monkeypatch):
@@ -427,7 +429,7 @@ def test_greedy_output_does_not_depend_on_what_ran_before_it():
     assert greedy() == reference
     # On its own server, with n-gram drafts from other requests in between: a greedy and a sampled answer.
     greedy(copy_the_file(), max_tokens=120)
-    runtime.chat({"messages": copy_the_file(), "temperature": 0.8, "seed": 4, "max_tokens": 120})
+    runtime.chat({"messages": copy_the_file(), "temperature": 0.8, "seed": 4, "max_tokens": 120, "cache_prompt": True})
     assert greedy() == reference
 
 

@@ -102,7 +102,8 @@ def start_server(path: Path, layout: Layout) -> Any:
     params.cpuparams.n_threads = params.cpuparams_batch.n_threads = _cpu_count()
     params.verbosity = 3 if _verbose else -1
     # A cached prompt prefix changes the logits slightly (other batch shapes), so the same
-    # request would answer differently depending on what was asked before it.
+    # request would answer differently depending on what was asked before it: only sampled
+    # requests ask for it (adapter._request).
     params.cache_prompt = False
     params.cache_ram_mib = 0
     # The server always opens an HTTP listener: keep it on a free loopback port, locked by a
