@@ -10,7 +10,6 @@ from tgfix.commands.solve import critiques, schedule
 from tgfix.config import Settings
 from tgfix.llm import LLM
 from tgfix.local import LOCAL_MODEL
-from tgfix.loop import Plan
 
 CRITIQUE = "The code fails test_largest because line 8 keeps the smaller value; it must keep the larger one."
 
@@ -155,7 +154,11 @@ def test_auto_schedule_critiques_only_with_a_model_other_than_the_embedded_one(m
     assert schedule(Settings(gradient=gradient), LLM(model)) == expected
 
 
-@pytest.mark.parametrize("patience, time_budget, limit", [(None, None, 3), (None, 60.0, 9), (2, 60.0, 2)])
-def test_patience_by_default_waits_for_the_time_budget(patience, time_budget, limit):
-    plan = Plan(9, patience, critiques=lambda n: False, on_accept=lambda x, it: None, time_budget=time_budget)
-    assert plan.idle_limit == limit
+def test_without_patience_the_budgets_end_the_run(project, scripted):
+    """The default: unchanged files do not end the run, for a small model's fix may be its fifth sample."""
+    unchanged = fenced((project / "stats.py").read_text())
+    scripted += [unchanged] * 4 + [fenced(FIXED_STATS)]
+    result = solve("stats.py", "--gradient", "never", "--max-iters", "5")
+    assert result.exit_code == 0, result.output
+    assert len(scripted.requests) == 5 and (project / "stats.py").read_text() == FIXED_STATS
+

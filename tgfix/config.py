@@ -32,12 +32,12 @@ class Settings(BaseSettings):
     api_key: SecretStr | None = None   # for --api-base servers that check one; never printed or reported
     temperature: float = Field(0.0, ge=0, le=2)
     seed: int = 0
-    max_tokens: int = Field(2048, ge=16)
-    max_iters: int = Field(5, ge=1)
+    max_tokens: int = Field(4096, ge=16)  # a whole 150-line file fits (bench/README.md)
+    max_iters: int = Field(12, ge=1)
     candidates: int = Field(1, ge=1, le=16)
-    patience: int | None = Field(None, ge=1)  # None: 3, or none at all with a time budget (loop.Plan.idle_limit)
+    patience: int | None = Field(None, ge=1)  # None: none, the budgets end the run (a small model's fix may be its fifth sample)
     max_cost: float | None = Field(None, gt=0)
-    time_budget: float | None = Field(None, gt=0)  # seconds of wall clock for the whole loop
+    time_budget: float | None = Field(240.0, gt=0)  # seconds of wall clock for the whole loop: the benchmark's budget
     max_calls: int | None = Field(None, ge=1)  # a hard cap on model calls (benchmarks compare methods at equal calls)
     test_timeout: float = Field(10.0, gt=0)
     problem: str | None = None

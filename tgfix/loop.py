@@ -23,8 +23,6 @@ from tgfix.loss import Loss, LossFunction
 from tgfix.optimizer import TGD, StepResult
 from tgfix.variable import Variable
 
-DEFAULT_PATIENCE = 3  # iterations without a new idea that end a run without a time budget
-
 
 @dataclass(frozen=True)
 class Iteration:
@@ -65,7 +63,7 @@ class Silent:
 @dataclass(frozen=True)
 class Plan:
     max_iters: int
-    patience: int | None                   # iterations without a new idea that end the run; None: see idle_limit
+    patience: int | None                   # iterations without a new idea that end the run; None: never
     critiques: Callable[[int], bool]       # whether iteration n writes a critique before its step
     on_accept: Callable[[Variable, Iteration], str | None]  # save the variable; the commit, if any
     done: Callable[[Loss], bool] = lambda loss: loss.passed
@@ -73,14 +71,6 @@ class Plan:
     max_cost: float | None = None
     time_budget: float | None = None       # seconds of wall clock, counted from `started`
     started: float = field(default_factory=time.monotonic)  # when the command began (time.monotonic)
-
-    @property
-    def idle_limit(self) -> int:
-        """`patience`; by default 3 without a time budget and none with one: the budget ends the run,
-        for a small model's fix may be its fifth sample, after four unchanged files (bench/README.md)."""
-        if self.patience is not None:
-            return self.patience
-        return self.max_iters if self.time_budget else DEFAULT_PATIENCE
 
 
 @dataclass(frozen=True)
@@ -138,7 +128,7 @@ def _budget_spent(usage: Usage, idle: int, plan: Plan) -> str:
     """Why the loop must stop now (cost spent, patience lost), or "" to go on."""
     if plan.max_cost is not None and usage.cost >= plan.max_cost:
         return f"cost budget ${plan.max_cost:g} spent"
-    if idle >= plan.idle_limit:
+    if plan.patience is not None and idle >= plan.patience:
         return f"no {plan.wanted} and no new idea in {idle} iteration{'s' if idle != 1 else ''} (patience)"
     return ""
 
