@@ -63,10 +63,19 @@ def test_extract_code_accepts_a_bare_fence_and_longer_fences():
     assert extract_code("````python\n" + FIXED + "```\n````\n") == FIXED + "```\n"
 
 
+@pytest.mark.parametrize("reply", [
+    fence("python", f'<FILE name="{PATH}">\n{FIXED}</FILE>\n'),  # the quickstart's greedy answer, with the fix
+    f'Fixed:\n<FILE name="{PATH}">\n{FIXED}</FILE>\nDone.',
+])
+def test_extract_code_drops_the_prompts_file_tags_the_model_copied(reply):
+    assert extract_code(reply) == FIXED
+
+
 @pytest.mark.parametrize(
     "reply, reason",
     [
         (FIXED, "no ```python code block"),
+        (f"<FILE>\n{FIXED}", "no ```python code block"),
         (fence("diff", "-a\n+b\n"), "no ```python code block"),
         ("```python\n" + FIXED, "truncated"),
         (fence("python", "\n  \n"), "empty"),

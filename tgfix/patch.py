@@ -25,6 +25,9 @@ PYTHON_LANGS = ("python", "py", "python3")
 DIFF_LANGS = ("diff", "patch", "udiff")
 OPENING_FENCE = re.compile(r"[ \t]*(`{3,})[ \t]*([^`\s]*)[^`]*")
 CLOSING_FENCE = re.compile(r"[ \t]*(`{3,})[ \t]*")
+# The prompt shows the file between <FILE name="..."> and </FILE>; a small model may copy the tags.
+FILE_TAGS = re.compile(r"\A\s*<FILE\b[^>\n]*>[ \t]*\n(.*?)^[ \t]*</FILE>\s*\Z", re.S | re.M)
+TAGGED_FILE = re.compile(r"^[ \t]*<FILE\b[^>\n]*>[ \t]*\n(.*?)^[ \t]*</FILE>", re.S | re.M)
 NO_NEWLINE = "\\ No newline at end of file\n"
 # Looser and looser ways to compare lines: exact, ignoring trailing whitespace, ignoring indentation.
 LINE_KEYS = (str, str.rstrip, str.strip)
@@ -66,12 +69,16 @@ def fenced_blocks(reply: str) -> list[Block]:
 
 
 def extract_code(reply: str) -> str:
-    """The whole corrected file: the longest ```python block, else the longest bare ``` block."""
+    """The whole corrected file: the longest ```python block, else the longest bare ``` block, else the
+    file between the prompt's <FILE> tags; without the tags, if the model copied them into its block."""
     blocks = fenced_blocks(reply)
     candidates = [b.body for b in blocks if b.lang in PYTHON_LANGS] or [b.body for b in blocks if not b.lang]
+    candidates = candidates or TAGGED_FILE.findall(reply)
     if not candidates:
         raise PatchError("no ```python code block in the reply")
     code = max(candidates, key=len)
+    if tagged := FILE_TAGS.fullmatch(code):
+        code = tagged[1]
     if not code.strip():
         raise PatchError("the ```python code block is empty")
     return code
