@@ -33,6 +33,7 @@ from tgfix.config import Settings
 from tgfix.commands.solve import solve
 from tgfix.llm import LLM, BudgetSpent, DiskCache, Usage
 from tgfix.loss import Loss, TestLoss
+from tgfix.runner import TestReport
 from tgfix.session import Run
 from tgfix.variable import Variable
 
@@ -79,6 +80,7 @@ class Trace:
     curve: tuple[int, ...]           # tests passing: before, then after each iteration (naive: each call)
     test_seconds: float              # time spent running tests
     stop_reason: str
+    verdicts: tuple[str, ...] = ()   # what became of each proposal, in order: "no change", "tests 3/5", ...
 
 
 def single_shot(work: Path, case: Case, setup: Setup) -> Trace:
@@ -94,22 +96,29 @@ def best_of_n(work: Path, case: Case, setup: Setup) -> Trace:
     loss = loss_fn(x)
     messages = bare_messages(x, loss)
     best, curve, test_seconds, stop_reason = loss.report, [len(loss.report.passed)], loss.report.seconds, "all tests pass"
+    verdicts = []
     try:
         for number in itertools.count():
             if best.all_passed:
                 break
             sampling = {} if number == 0 else {"temperature": SAMPLING_TEMPERATURE, "seed": number}
             source = _source(llm(messages, **sampling).text)
-            if source is not None:
-                report = loss_fn.evaluate(x, source)
+            report = loss_fn.evaluate(x, source) if source is not None else None
+            if report is not None:
                 test_seconds += report.seconds
                 if len(report.passed) > len(best.passed):
                     best = report
                     x.path.write_text(source)
+            verdicts.append(_verdict(x.value, source, report))
             curve.append(len(best.passed))
     except BudgetSpent as spent:
         stop_reason = str(spent)
-    return Trace(llm.usage, tuple(curve), test_seconds, stop_reason)
+    return Trace(llm.usage, tuple(curve), test_seconds, stop_reason, tuple(verdicts))
+
+
+def _verdict(old: str, source: str | None, report: TestReport | None) -> str:
+    """What became of a baseline's answer, from its tests' report."""
+    return "unusable reply" if source is None else "no change" if source == old else f"tests {report.score}"
 
 
 def bare_messages(x: Variable, loss: Loss) -> list[dict]:
@@ -131,18 +140,21 @@ def naive_retry(work: Path, case: Case, setup: Setup) -> Trace:
     llm = LLM(setup.model, max_tokens=setup.max_tokens, cache=_cache(setup), usage=_budget(setup))
     loss = loss_fn(x)
     curve, test_seconds, stop_reason = [len(loss.report.passed)], loss.report.seconds, "all tests pass"
+    verdicts = []
     try:
         while not loss.passed:
             source = _ask(llm, x, loss)
+            old = x.value
             if source is not None:
                 x.value = source
                 x.path.write_text(source)
                 loss = loss_fn(x)
                 test_seconds += loss.report.seconds
+            verdicts.append(_verdict(old, source, loss.report))
             curve.append(len(loss.report.passed))
     except BudgetSpent as spent:
         stop_reason = str(spent)
-    return Trace(llm.usage, tuple(curve), test_seconds, stop_reason)
+    return Trace(llm.usage, tuple(curve), test_seconds, stop_reason, tuple(verdicts))
 
 
 def _ask(llm: LLM, x: Variable, loss: Loss) -> str | None:
@@ -170,7 +182,8 @@ def tgfix(work: Path, case: Case, setup: Setup, **changes) -> Trace:
     run = solve([str(work / case.file)], settings)
     (initial,) = run.initial
     curve = (len(initial.report.passed), *(len(i.step.after.passed) for i in run.iterations))
-    return Trace(run.usage, curve, _test_seconds(run), run.stop_reason)
+    verdicts = tuple(c.verdict for i in run.iterations for c in i.step.candidates)
+    return Trace(run.usage, curve, _test_seconds(run), run.stop_reason, verdicts)
 
 
 def tgfix_critic(work: Path, case: Case, setup: Setup) -> Trace:

@@ -128,7 +128,7 @@ def run_one(case: corpus.Case, method: str, setup: Setup) -> dict:
         "seconds": round(seconds, 3), "model_seconds": round(usage.seconds, 3),
         "test_seconds": round(trace.test_seconds, 3),
         "overhead_seconds": round(seconds - usage.seconds - trace.test_seconds, 3),
-        "curve": list(trace.curve), "stop_reason": trace.stop_reason,
+        "curve": list(trace.curve), "stop_reason": trace.stop_reason, "verdicts": list(trace.verdicts),
     }
 
 

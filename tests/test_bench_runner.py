@@ -74,6 +74,7 @@ def test_resume_skips_done_rows(tmp_path, scripted):
     first, second = run.read_rows(tmp_path / "results.jsonl")
     assert first == done
     assert (second["case"], second["solved"], second["calls"], second["curve"]) == (LEAP.name, True, 1, [0, 1])
+    assert second["verdicts"] == ["tests 1/1"]
     assert re.fullmatch(r"[0-9a-f]{10}(\+dirty)?", second["revision"])  # which tgfix made the row
     summary = (tmp_path / "summary.md").read_text()
     assert "| single-shot | 1/2 | 1/6 |" in summary and f"| {LEAP.name} | solved (" in summary
@@ -113,6 +114,14 @@ def test_best_of_n_tries_greedy_then_fresh_samples_and_stops_when_solved(scripte
     assert [(r["temperature"], r["seed"]) for r in scripted.requests] == [(0.0, 0), (0.8, 1)]
     assert trace.stop_reason == "all tests pass" and trace.curve[-1] == 5
     assert scripted.requests[0]["messages"] == scripted.requests[1]["messages"]  # no feedback at all
+    assert trace.verdicts == ("unusable reply", "tests 5/5")
+
+
+def test_naive_retry_says_what_became_of_each_answer(scripted, tmp_path):
+    work = corpus.prepare(CHUNKED, tmp_path / "work")
+    scripted += [fenced((work / CHUNKED.file).read_text()), fenced(CHUNKED.fixed)]
+    trace = METHODS["naive-retry"](work, CHUNKED, SETUP)
+    assert trace.verdicts == ("no change", "tests 5/5")
 
 
 def test_test_seconds_count_a_candidate_tried_before_once():
