@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = [row for row in read_rows(results) if key(row) in chosen]
     table = format_table(summarize(rows, methods))
     print(table)
-    (args.out / "summary.md").write_text("\n\n".join([table, format_cases(rows, methods), made_with(rows)]) + "\n")
+    (args.out / "summary.md").write_text("\n\n".join([table, format_cases(rows, methods), unchanged_answers(rows, methods), made_with(rows)]) + "\n")
     plots.solved_vs_calls(rows, methods, setup.calls, args.out / "solved_vs_calls.png")
     plots.solved_vs_seconds(rows, methods, args.out / "solved_vs_seconds.png")
     plots.loss_curves(rows, methods, args.out / "loss_curves.png")
@@ -203,6 +203,13 @@ def format_cases(rows: list[dict], methods: list[str]) -> str:
         marks = [f"{outcome(cells[m])} ({cells[m]['seconds']:.0f})" if m in cells else "" for m in methods]
         lines.append(f"| {case} | " + " | ".join(marks) + " |")
     return "\n".join(lines)
+
+
+def unchanged_answers(rows: list[dict], methods: list[str]) -> str:
+    """How often each method's answers came back as the file they were asked to change (rows with verdicts)."""
+    counts = {m: [v for row in rows if row["method"] == m for v in row.get("verdicts", ())] for m in methods}
+    shares = [f"{m} {verdicts.count('no change')}/{len(verdicts)}" for m, verdicts in counts.items() if verdicts]
+    return "Answers returned unchanged: " + (", ".join(shares) or "no row records its answers") + "."
 
 
 def made_with(rows: list[dict]) -> str:

@@ -100,6 +100,13 @@ def test_summary_table_sums():
     assert table[2] == "| tgfix | 1/2 | 0/10 | 8 | 7 | 700 | 70 | 12.0 | 6.0 | 3.0 | 3.0 |"
 
 
+def test_unchanged_answers_are_counted_from_the_rows_that_record_them():
+    rows = [row("tgfix", False, 3, 1.0, verdicts=["no change", "no change", "tests 2/5"]),
+            row("best-of-n", True, 1, 1.0, verdicts=["tests 5/5"]), row("tgfix", True, 1, 1.0)]
+    assert run.unchanged_answers(rows, ["tgfix", "best-of-n", "naive-retry"]) == \
+        "Answers returned unchanged: tgfix 2/3, best-of-n 0/1."
+
+
 def test_per_case_table_and_revisions():
     rows = [row("tgfix", True, 3, 8.0, case="b", revision="abc"), row("tgfix", False, 4, 4.2, case="a"),
             row("naive-retry", True, 1, 2.0, case="a", revision="abc")]
