@@ -5,14 +5,15 @@ without suspicious lines), and one step of tgfix's optimizer (TGD: one greedy pr
 function-scoped fallback included) with the variant as its first prompt. A case is solved
 when that step's candidate passes every test. The variants:
 
-- today: tgfix's first step (prompts.REPAIR_FIRST_STEP): the file, the first failure and the
-  suspicious lines of coverage-based localization
+- today: tgfix's repair prompt (prompts.REPAIR_STEP, as a first step reads it): the file, the
+  first failure and the suspicious lines of coverage-based localization
 - first-only: today's without the suspicious lines (tgfix's first step until bench.first_prompt
   chose today's; its rows were named "today" then, and today's "first+suspicious")
 - bare: the issue's bare prompt, whole file back
 - several: first-only with up to 8 failures instead of the first
 - several+suspicious: today's with up to 8 failures
-- long: the later steps' prompt (prompts.REPAIR_STEP: role, all failures, suspicious lines, constraints)
+- long: the later steps' prompt until bench/reports/step-prompt (role, all failures, suspicious
+  lines, constraints)
 
 Run: python -m bench.first_prompt [--cases GLOB,...] [--variants a,b] [--out DIR]
 Rows go to DIR/first_prompt.jsonl (rows already there are skipped: the run resumes); the
@@ -51,8 +52,8 @@ class Variant:
 
 def _today_with(failures: str) -> prompts.Prompt:
     """tgfix's first step with another view of the failures in place of the first one's loss."""
-    user = prompts.REPAIR_FIRST_STEP.user.template.replace("$first_loss", failures)
-    return prompts.Prompt(prompts.REPAIR_FIRST_STEP.system, Template(user))
+    user = prompts.REPAIR_STEP.user.template.replace("$first_loss", failures)
+    return prompts.Prompt(prompts.REPAIR_STEP.system, Template(user))
 
 
 BARE = prompts.Prompt(BARE_SYSTEM, Template("""\
@@ -64,13 +65,37 @@ $first_failure
 
 The tests are correct. Fix the bug. Reply with the complete corrected file in one python code block."""))
 
+LONG = prompts.Prompt(
+    system="""\
+You are the optimizer of a code-repair tool. You receive a source file and the results of \
+its tests, sometimes with a critique of the file, and you correct the file so the tests pass.""",
+    user=Template("""\
+The variable to improve is `$name`, $role.
+$problem
+<FILE name="$name">
+$file
+</FILE>
+
+<TEST_RESULTS>
+$loss
+</TEST_RESULTS>
+$feedback$memory
+<CONSTRAINTS>
+1. Never change the tests; they are correct.
+2. Keep every public name and function signature.
+3. Make the smallest change that fixes the failures; keep the rest of the file as it is.
+4. Keep the imports the file needs.
+</CONSTRAINTS>
+
+$answer_format"""))
+
 VARIANTS = {
-    "today": Variant(prompts.REPAIR_FIRST_STEP, localize=True),
+    "today": Variant(prompts.REPAIR_STEP, localize=True),
     "first-only": Variant(_today_with("The first failing test ($score passing):\n$first_failure")),
     "bare": Variant(BARE, edit_format="whole"),
     "several": Variant(_today_with("$loss")),
     "several+suspicious": Variant(_today_with("$loss"), localize=True),
-    "long": Variant(prompts.REPAIR_STEP, localize=True),
+    "long": Variant(LONG, localize=True),
 }
 
 
@@ -82,7 +107,7 @@ def run_one(case: corpus.Case, name: str, model: str, max_tokens: int) -> dict:
         problem = (work / case.problem).read_text() if case.problem else ""
         loss = TestLoss(tests=str(work / case.tests), problem=problem, localize=variant.localize)(x)
         engine = LLM(model, max_tokens=max_tokens, usage=Usage(max_calls=CALLS))
-        optimizer = TGD([x], engine, edit_format=variant.edit_format, first_prompt=variant.prompt)
+        optimizer = TGD([x], engine, edit_format=variant.edit_format, prompt=variant.prompt)
         started = time.monotonic()
         step = optimizer.step(loss)
         seconds = time.monotonic() - started

@@ -99,6 +99,20 @@ def test_memory_reaches_the_next_prompts(x, loss_fn, scripted):
         assert "<PAST_ATTEMPTS>" in prompt and "no ```python code block" in prompt
 
 
+def test_a_later_step_reads_the_first_steps_prompt_with_the_memory_added(x, loss_fn, scripted):
+    """One repair prompt: a later step repeats the first one's file and failure, so the embedded
+    model reuses that prefix (adapter._request), and adds what earlier attempts got."""
+    scripted += ["sorry, no code", fenced(FIXED_STATS)]
+    optimizer = tg.TGD([x], model=tg.LLM("openai/scripted", cache=None))
+    loss = loss_fn(x)
+    optimizer.step(loss)
+    optimizer.step(loss)
+    first, later = (r["messages"] for r in scripted.requests)
+    assert first[0] == later[0]
+    head, tail = first[1]["content"].split("\nThe tests are correct.")
+    assert later[1]["content"].startswith(head) and "<PAST_ATTEMPTS>" in later[1]["content"]
+
+
 def test_syntax_error_rejected_before_tests(x, loss_fn, scripted):
     result = step_once(x, loss_fn, scripted, fenced("def largest(:\n"))
     assert result.candidates[0].report is None

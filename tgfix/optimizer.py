@@ -90,7 +90,6 @@ class TGD:
     def __init__(self, parameters: list[Variable], model: str | LLM, *, edit_format: str = "auto",
                  candidates: int = 1, memory: int = 5, accept: Acceptance = improvement,
                  prefer: Preference = passing, prompt: prompts.Prompt = prompts.REPAIR_STEP,
-                 first_prompt: prompts.Prompt | None = prompts.REPAIR_FIRST_STEP,
                  on_status: Callable[[str], None] = lambda _: None):
         self.parameters = parameters
         self.engine = model if isinstance(model, LLM) else LLM(model)
@@ -100,7 +99,6 @@ class TGD:
         self.accept = accept
         self.prefer = prefer
         self.prompt = prompt
-        self.first_prompt = first_prompt or prompt  # for the first step: no critique, no memory yet
         self.on_status = on_status
         self.proposed = 0  # proposals asked for so far: only the first is greedy
         self._tested: dict[str, Future] = {}  # fingerprint of a source -> its TestReport
@@ -189,9 +187,8 @@ class TGD:
                 name=x.name, targets=", ".join(t.label for t in _targets(loss))),
         }[edit_format]()
         feedback = prompts.FEEDBACK.substitute(critique=x.grad) if x.grad else ""
-        prompt = self.first_prompt if not x.memory and not x.grad else self.prompt
         failures = loss.report.failures
-        return prompt.messages(
+        return self.prompt.messages(
             name=x.name, role=x.role, problem=loss.problem_block(), file=x.value.rstrip("\n"),
             loss=loss.text(), feedback=feedback, memory=x.memory.render(), answer_format=answer,
             score=loss.report.score, first_failure=failure_text(failures[0]) if failures else "",

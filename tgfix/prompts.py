@@ -117,41 +117,19 @@ $critique
 </FEEDBACK>
 """)
 
+# One prompt for every repair step: the file, the first failure with the suspicious lines, the
+# critique when one was written, the memory of this run's attempts. bench.first_prompt chose the
+# first step's form among six; later steps read it too, for the longer prompt with the role, all
+# failures and constraints made the 1.5B model return the file unchanged more often and solved
+# fewer of the cases a first step misses (bench/reports/step-prompt).
 REPAIR_STEP = Prompt(
-    system="""\
-You are the optimizer of a code-repair tool. You receive a source file and the results of \
-its tests, sometimes with a critique of the file, and you correct the file so the tests pass.""",
-    user=Template("""\
-The variable to improve is `$name`, $role.
-$problem
-<FILE name="$name">
-$file
-</FILE>
-
-<TEST_RESULTS>
-$loss
-</TEST_RESULTS>
-$feedback$memory
-<CONSTRAINTS>
-1. Never change the tests; they are correct.
-2. Keep every public name and function signature.
-3. Make the smallest change that fixes the failures; keep the rest of the file as it is.
-4. Keep the imports the file needs.
-</CONSTRAINTS>
-
-$answer_format"""))
-
-# The run's first step reads no critique and no memory: a bare prompt with the first failure
-# only (and the suspicious lines when localizing). On held-out bugs the 1.5B model fixed more from
-# a bare prompt than from REPAIR_STEP's long one; bench.first_prompt chose this variant among six.
-REPAIR_FIRST_STEP = Prompt(
     system="You are an expert programmer who fixes bugs.",
     user=Template("""<FILE name="$name">
 $file
 </FILE>
 $problem
 $first_loss
-
+$feedback$memory
 The tests are correct. Fix the bug. $answer_format"""))
 
 SPEED_STEP = Prompt(
