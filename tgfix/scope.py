@@ -9,9 +9,11 @@ What a reply may contain, top level or inside a `class X:` wrapper for methods:
 - the definitions asked for (a method bare, at any indentation, or inside its class line);
 - code the file already has, unchanged (AST-equal): ignored, so a whole-file reply works;
 - new functions next to a definition asked for: inserted beside it, at its level (a new
-  function next to a bare method becomes a method of the same class).
-Anything else raises PatchError: a changed definition that was not asked for, new module-level
-code, new classes, a class where a function was asked for.
+  function next to a bare method becomes a method of the same class);
+- a changed definition of the file that was not asked for: it replaces that one too, for the
+  model may see the bug where localization did not point (the tests judge the change).
+Anything else raises PatchError: new module-level code, new classes, a class where a function
+was asked for.
 """
 
 from __future__ import annotations
@@ -85,7 +87,8 @@ def splice(source: str, reply_code: str, allowed: Sequence[Target]) -> str:
     if any(make_target(t.qualname, t.start, t.end, lines) != t for t in allowed):
         raise PatchError("the targets do not come from this version of the file")
     reply = parse_reply(reply_code)
-    blocks = Assembler(tree, reply, allowed).blocks()
+    others = [make_target(name, first_line(node), node.end_lineno, lines) for name, node in definition_units(tree)]
+    blocks = Assembler(tree, reply, allowed, [t for t in others if t not in allowed]).blocks()
     originals = {first_line(node): node for _, node in definition_units(tree)}
     for target in sorted(blocks, key=lambda t: t.start, reverse=True):
         lines[target.start - 1 : target.end] = [render(target, originals[target.start], blocks[target], reply.lines)]
@@ -178,11 +181,12 @@ class Block:
 class Assembler:
     """Matches the reply's statements to the allowed targets and sorts out everything else."""
 
-    def __init__(self, tree: ast.Module, reply: Reply, allowed: Sequence[Target]):
+    def __init__(self, tree: ast.Module, reply: Reply, allowed: Sequence[Target], others: Sequence[Target]):
         self.module = tree.body
         self.classes = {node.name: node.body for node in tree.body if isinstance(node, ast.ClassDef)}
         self.reply = reply
         self.allowed = allowed
+        self.others = others  # the file's other definitions: a reply may change them too
         self.found: dict[Target, Block] = {}
 
     def blocks(self) -> dict[Target, Block]:
@@ -198,7 +202,8 @@ class Assembler:
         for node in statements:
             if isinstance(node, ast.ClassDef) and owner is None and self.owns_targets(node.name):
                 self.take(node.body, node.name)
-            elif isinstance(node, (*FUNCTIONS, ast.ClassDef)) and (target := self.target_for(node, owner)):
+            elif isinstance(node, (*FUNCTIONS, ast.ClassDef)) and (
+                    target := self.target_for(node, owner) or self.changed_other(node, anchor, owner)):
                 anchor = target
                 self.found[target] = Block(node, [], [])
                 for helper in pending:
@@ -222,7 +227,14 @@ class Assembler:
             self.check_unchanged(node, namespace)
 
     def owns_targets(self, class_name: str) -> bool:
-        return any(t.owner == class_name for t in self.allowed)
+        return any(t.owner == class_name for t in (*self.allowed, *self.others))
+
+    def changed_other(self, node: ast.stmt, anchor: Target | None, owner: str | None) -> Target | None:
+        """The definition of the file, not asked for, that a changed function of the reply replaces."""
+        owner = owner or (anchor.owner if anchor else None)
+        qualname = f"{owner}.{node.name}" if owner else node.name
+        return next((t for t in self.others if t.qualname == qualname and t not in self.found
+                     and isinstance(node, FUNCTIONS) and ast.dump(self.original(t)) != ast.dump(node)), None)
 
     def target_for(self, node: ast.stmt, owner: str | None) -> Target | None:
         if owner:
