@@ -46,7 +46,7 @@ BAD_REPLIES = {
     "invalid-syntax": ("```python\ndef largest(xs:\n    return max(xs)\n```\n", "syntax error line 1"),
     "unencodable": ("```python\nx = '\ud800'\n```\n", "invalid source"),
     "unchanged": (fenced(BUGGY_STATS), "no change"),
-    "echoed-prompt": (None, "no ```python code block"),  # None: the step prompt itself
+    "echoed-prompt": (None, "no change"),  # None: the step prompt itself, the file between its tags
 }
 
 
