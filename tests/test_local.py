@@ -433,6 +433,19 @@ def test_greedy_output_does_not_depend_on_what_ran_before_it():
     assert greedy() == reference
 
 
+@pytest.mark.model
+def test_a_sampled_request_reuses_the_prompt_the_request_before_it_left():
+    """A later step repeats the earlier one's prompt and adds to its end: only the end is processed."""
+    local.register()
+    earlier = copy_the_file()
+    later = [{**earlier[0], "content": earlier[0]["content"] + "\nAn earlier attempt was rejected."}]
+    litellm.completion(model=local.LOCAL_MODEL, messages=earlier, temperature=0.8, seed=1, max_tokens=8, caching=False)
+    reply = runtime.chat({"messages": later, "temperature": 0.8, "seed": 2, "max_tokens": 8, "cache_prompt": True})
+    reused, processed = reply["timings"]["cache_n"], reply["timings"]["prompt_n"]
+    print(f"later prompt: {reused} tokens reused, {processed} processed")
+    assert reused > 5 * processed
+
+
 WHOLE_FILE = Path(__file__).parent.parent / "examples" / "quickstart" / "textstats.py"
 
 
