@@ -29,7 +29,8 @@ from bench.methods import METHODS, NEEDS_SECOND_MODEL, Setup
 from tgfix.config import Settings
 from tgfix.llm import default_model
 
-DEFAULTS = Settings()  # every method gets tgfix's default budgets unless told otherwise
+DEFAULT_CALLS = Settings.model_fields["max_iters"].default      # tgfix's budgets, unless told otherwise
+DEFAULT_SECONDS = Settings.model_fields["time_budget"].default
 
 DEFAULT_METHODS = "single-shot,naive-retry,tgfix"
 
@@ -91,10 +92,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--cases", type=lambda text: text.split(","), default=[],
                         help="comma-separated names or globs, e.g. '0[1-5]_*,41_matrix' (default: all)")
     parser.add_argument("--limit", type=int, help="only the first N selected cases")
-    parser.add_argument("--calls", type=int, default=DEFAULTS.max_iters,
-                        help=f"model calls each method may make per case (default {DEFAULTS.max_iters}, tgfix's iterations)")
-    parser.add_argument("--seconds", type=float, default=DEFAULTS.time_budget,
-                        help=f"wall-clock budget of each method per case (default {DEFAULTS.time_budget:g}, tgfix's)")
+    parser.add_argument("--calls", type=int, default=DEFAULT_CALLS,
+                        help=f"model calls each method may make per case (default {DEFAULT_CALLS}, tgfix's iterations)")
+    parser.add_argument("--seconds", type=float, default=DEFAULT_SECONDS,
+                        help=f"wall-clock budget of each method per case (default {DEFAULT_SECONDS:g}, tgfix's)")
     parser.add_argument("--max-tokens", type=int, default=Setup.max_tokens,
                         help=f"tokens per reply, for every method (default {Setup.max_tokens})")
     parser.add_argument("--cache", action="store_true", help="reuse cached model replies (model time is then not real)")

@@ -65,7 +65,7 @@ def test_call_budget_is_enforced(method, scripted, tmp_path):
 
 def test_resume_skips_done_rows(tmp_path, scripted):
     done = row("single-shot", False, 1, 3.0, case=CHUNKED.name, model="openai/scripted", budget=2,
-               max_tokens=run.DEFAULTS.max_tokens, seconds_budget=run.DEFAULTS.time_budget)
+               max_tokens=Setup.max_tokens, seconds_budget=run.DEFAULT_SECONDS)
     (tmp_path / "results.jsonl").write_text(json.dumps(done) + "\n")
     scripted.append(fenced(LEAP.fixed))
     args = ["--model", "openai/scripted", "--cases", "02_chunked,03_*", "--calls", "2", "--out", str(tmp_path)]

@@ -87,9 +87,10 @@ def splice(source: str, reply_code: str, allowed: Sequence[Target]) -> str:
     if any(make_target(t.qualname, t.start, t.end, lines) != t for t in allowed):
         raise PatchError("the targets do not come from this version of the file")
     reply = parse_reply(reply_code)
-    others = [make_target(name, first_line(node), node.end_lineno, lines) for name, node in definition_units(tree)]
+    units = list(definition_units(tree))
+    others = [make_target(name, first_line(node), node.end_lineno, lines) for name, node in units]
     blocks = Assembler(tree, reply, allowed, [t for t in others if t not in allowed]).blocks()
-    originals = {first_line(node): node for _, node in definition_units(tree)}
+    originals = {first_line(node): node for _, node in units}
     for target in sorted(blocks, key=lambda t: t.start, reverse=True):
         lines[target.start - 1 : target.end] = [render(target, originals[target.start], blocks[target], reply.lines)]
     spliced = "".join(lines)
@@ -231,10 +232,11 @@ class Assembler:
 
     def changed_other(self, node: ast.stmt, anchor: Target | None, owner: str | None) -> Target | None:
         """The definition of the file, not asked for, that a changed function of the reply replaces."""
-        owner = owner or (anchor.owner if anchor else None)
-        qualname = f"{owner}.{node.name}" if owner else node.name
+        if not isinstance(node, FUNCTIONS):
+            return None
+        qualname = self.namespace(anchor, owner)[0] + node.name
         return next((t for t in self.others if t.qualname == qualname and t not in self.found
-                     and isinstance(node, FUNCTIONS) and ast.dump(self.original(t)) != ast.dump(node)), None)
+                     and ast.dump(self.original(t)) != ast.dump(node)), None)
 
     def target_for(self, node: ast.stmt, owner: str | None) -> Target | None:
         if owner:
