@@ -163,13 +163,14 @@ def colours(image) -> set[tuple[int, int, int]]:
 
 
 def chromium() -> str:
-    """The browser, or a skip; in CI (TGFIX_REQUIRE_MODEL=1, .ci/run installs it) a missing browser fails."""
+    """The browser, or a skip on a machine without one; in CI (TGFIX_REQUIRE_BROWSER=1, .ci/run installs
+    it) a missing browser fails."""
     path = shutil.which("chromium")
     if path:
         return path
     reason = "chromium not installed: apt-get install chromium"
-    if os.environ.get("TGFIX_REQUIRE_MODEL") == "1":
-        pytest.fail(f"{reason}, and TGFIX_REQUIRE_MODEL=1", pytrace=False)
+    if os.environ.get("TGFIX_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{reason}, and TGFIX_REQUIRE_BROWSER=1", pytrace=False)
     pytest.skip(reason)
 
 
