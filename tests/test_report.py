@@ -2,7 +2,6 @@
 
 import hashlib
 import json
-import os
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -10,7 +9,7 @@ from html.parser import HTMLParser
 import pytest
 from PIL import Image
 
-from conftest import BUGGY_STATS, FIXED_STATS, cli, fenced
+from conftest import BUGGY_STATS, FIXED_STATS, cli, fenced, skip_unless_required
 from test_polish import CRITIQUE as SPEED_CRITIQUE, FAST, polish, slow_project  # noqa: F401 (a fixture)
 from tgfix.curve import LANE, TOP, curve
 from tgfix.report import SCHEMA
@@ -168,10 +167,7 @@ def chromium() -> str:
     path = shutil.which("chromium")
     if path:
         return path
-    reason = "chromium not installed: apt-get install chromium"
-    if os.environ.get("TGFIX_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{reason}, and TGFIX_REQUIRE_BROWSER=1", pytrace=False)
-    pytest.skip(reason)
+    skip_unless_required("chromium not installed: apt-get install chromium", "TGFIX_REQUIRE_BROWSER")
 
 
 class References(HTMLParser):
