@@ -18,7 +18,8 @@ from tgfix import console
 from tgfix.errors import UsageError
 
 ENV_PREFIX = "TGFIX_"
-OTHER_VARIABLES = {"TGFIX_CACHE_DIR", "TGFIX_REQUIRE_MODEL", "TGFIX_TEST_TIMEOUT"}  # read elsewhere, not settings
+OTHER_VARIABLES = {"TGFIX_CACHE_DIR", "TGFIX_TEST_TIMEOUT"}  # read elsewhere, not settings
+TEST_SUITE_VARIABLES = {"TGFIX_REQUIRE_MODEL", "TGFIX_REQUIRE_BROWSER"}  # read by tests/conftest.py (CI sets them)
 
 
 class Settings(BaseSettings):
@@ -136,7 +137,7 @@ def _from_pyproject(project: Path) -> tuple[str, dict]:
 
 
 def _from_env() -> tuple[str, dict]:
-    known = {ENV_PREFIX + name.upper() for name in Settings.model_fields} | OTHER_VARIABLES
+    known = {ENV_PREFIX + name.upper() for name in Settings.model_fields} | OTHER_VARIABLES | TEST_SUITE_VARIABLES
     for variable in sorted(set(os.environ) - known):
         if variable.startswith(ENV_PREFIX):
             console.warning(f"{variable} names no tgfix setting; ignored")
