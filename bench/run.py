@@ -7,7 +7,8 @@ Each case x method runs on a fresh git copy of the case; the runner then judges 
 the method left against pristine tests (tgfix's own verdict is never used). Results go to
 OUT/results.jsonl, one JSON line per case x method; rows already there are skipped, so an
 interrupted run resumes. The summary table goes to stdout and OUT/summary.md, the pictures
-to OUT/*.png.
+to OUT/*.png; both count only the cases every method finished (--summary-only: without running
+the missing rows first).
 """
 
 from __future__ import annotations
@@ -62,6 +63,22 @@ def main(argv: list[str] | None = None) -> int:
     cases = corpus.select(args.cases, args.limit)
     args.out.mkdir(parents=True, exist_ok=True)
     results = args.out / "results.jsonl"
+    if not args.summary_only:
+        run_missing(cases, methods, setup, results)
+    chosen = {slot(c.name, m, setup) for c in cases for m in methods}
+    rows = finished_by_all([row for row in read_rows(results) if key(row) in chosen], methods)
+    table = format_table(summarize(rows, methods))
+    print(table)
+    finished = f"Cases every method finished: {len({row['case'] for row in rows})} of {len(cases)} selected."
+    (args.out / "summary.md").write_text("\n\n".join([finished, table, format_cases(rows, methods), unchanged_answers(rows, methods), made_with(rows)]) + "\n")
+    plots.solved_vs_calls(rows, methods, setup.calls, args.out / "solved_vs_calls.png")
+    plots.solved_vs_seconds(rows, methods, args.out / "solved_vs_seconds.png")
+    plots.loss_curves(rows, methods, args.out / "loss_curves.png")
+    return 0
+
+
+def run_missing(cases: list[corpus.Case], methods: list[str], setup: Setup, results: Path) -> None:
+    """Run every case x method that has no row in results yet, appending each row as it is made."""
     done = {key(row) for row in read_rows(results)}
     made_by = revision()
     for case in cases:
@@ -72,15 +89,14 @@ def main(argv: list[str] | None = None) -> int:
             with results.open("a") as out:
                 out.write(json.dumps(row) + "\n")
             print(progress(row), file=sys.stderr, flush=True)
-    chosen = {slot(c.name, m, setup) for c in cases for m in methods}
-    rows = [row for row in read_rows(results) if key(row) in chosen]
-    table = format_table(summarize(rows, methods))
-    print(table)
-    (args.out / "summary.md").write_text("\n\n".join([table, format_cases(rows, methods), unchanged_answers(rows, methods), made_with(rows)]) + "\n")
-    plots.solved_vs_calls(rows, methods, setup.calls, args.out / "solved_vs_calls.png")
-    plots.solved_vs_seconds(rows, methods, args.out / "solved_vs_seconds.png")
-    plots.loss_curves(rows, methods, args.out / "loss_curves.png")
-    return 0
+
+
+def finished_by_all(rows: list[dict], methods: list[str]) -> list[dict]:
+    """The rows of the cases every method finished: methods are compared on the same cases only."""
+    finished = collections.defaultdict(set)
+    for row in rows:
+        finished[row["case"]].add(row["method"])
+    return [row for row in rows if finished[row["case"]] >= set(methods)]
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -99,6 +115,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--max-tokens", type=int, default=Setup.max_tokens,
                         help=f"tokens per reply, for every method (default {Setup.max_tokens})")
     parser.add_argument("--cache", action="store_true", help="reuse cached model replies (model time is then not real)")
+    parser.add_argument("--summary-only", action="store_true",
+                        help="run nothing: summarize the rows already in OUT, on the cases every method finished")
     parser.add_argument("--out", type=Path, default=Path("bench/results"), help="output directory")
     return parser.parse_args(argv)
 

@@ -82,6 +82,20 @@ def test_resume_skips_done_rows(tmp_path, scripted):
         assert (tmp_path / picture).stat().st_size
 
 
+def test_summary_only_runs_nothing_and_compares_the_cases_every_method_finished(tmp_path, scripted):
+    common = dict(model="openai/scripted", budget=2, max_tokens=Setup.max_tokens, seconds_budget=run.DEFAULT_SECONDS)
+    rows = [row("single-shot", False, 1, 3.0, case=CHUNKED.name, **common),
+            row("tgfix", True, 2, 9.0, case=CHUNKED.name, **common),
+            row("single-shot", True, 1, 2.0, case=LEAP.name, **common)]  # tgfix has not run 03 yet
+    (tmp_path / "results.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    args = ["--model", "openai/scripted", "--cases", "02_chunked,03_*", "--calls", "2", "--out", str(tmp_path)]
+    assert run.main([*args, "--methods", "single-shot,tgfix", "--summary-only"]) == 0
+    assert scripted.requests == []
+    summary = (tmp_path / "summary.md").read_text()
+    assert summary.startswith("Cases every method finished: 1 of 2 selected.")
+    assert "| single-shot | 0/1 |" in summary and "| tgfix | 1/1 |" in summary and LEAP.name not in summary
+
+
 def row(method, solved, calls, seconds, **more):
     return {"method": method, "solved": solved, "calls": calls, "prompt_tokens": 100 * calls,
             "completion_tokens": 10 * calls, "seconds": seconds, "model_seconds": seconds / 2,
