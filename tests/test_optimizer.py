@@ -102,7 +102,7 @@ def test_memory_reaches_the_next_prompts(x, loss_fn, scripted):
 def test_a_later_step_reads_the_first_steps_prompt_with_the_memory_added(x, loss_fn, scripted):
     """One repair prompt: a later step repeats the first one's file and failure, so the embedded
     model reuses that prefix (adapter._request), and adds what earlier attempts got."""
-    scripted += ["sorry, no code", fenced(FIXED_STATS)]
+    scripted += [fenced(BUGGY_STATS.replace("return sum(xs) / len(xs)", "return 0")), fenced(FIXED_STATS)]
     optimizer = tg.TGD([x], model=tg.LLM("openai/scripted", cache=None))
     loss = loss_fn(x)
     optimizer.step(loss)
@@ -147,6 +147,18 @@ def test_a_source_tried_before_is_not_tested_again(x, loss_fn, scripted):
     assert second.new_ideas == 0 and second.reason.startswith("tried before: regression")
     assert second.candidates[0].report is first.candidates[0].report
     assert third.new_ideas == 0 and third.reason.startswith("tried before: no gain")  # the current file, respelt
+
+
+def test_a_step_without_a_new_idea_makes_the_next_one_sample_without_the_memory(x, loss_fn, scripted):
+    """Shown its rejected attempt, the 1.5B model answered with it again 11 times in a row (case 40)."""
+    worse = BUGGY_STATS.replace("return sum(xs) / len(xs)", "return 0")
+    other = BUGGY_STATS.replace("return sum(xs) / len(xs)", "return 1")
+    opt = tg.TGD([x], model=tg.LLM("openai/scripted", cache=None))
+    scripted += [fenced(worse), fenced(worse), fenced(BUGGY_STATS), "no code", fenced(other), fenced(FIXED_STATS)]
+    results = [opt.step(loss_fn(x)) for _ in range(6)]
+    assert [r.new_ideas for r in results] == [1, 0, 0, 0, 1, 1] and results[-1].accepted
+    with_memory = ["<PAST_ATTEMPTS>" in r["messages"][1]["content"] for r in scripted.requests]
+    assert with_memory == [False, True, False, False, False, True]
 
 
 def test_udiff_proposal_applied_leniently(x, loss_fn, scripted):

@@ -8,7 +8,10 @@ variable's memory, which the next backward and step read.
 
 It is a search, not a chain: the run's first proposal is the model's greedy best guess,
 every later one a fresh sample (a small model at temperature 0 answers a rejected attempt
-with a near-copy of it), and a source tested once in the run is never tested again.
+with a near-copy of it), and a source tested once in the run is never tested again. A step
+that brought no new idea (every answer a program tried before, or the file unchanged) makes
+the next one sample without the memory: shown its rejected attempt, a small model copies it
+even at temperature 0.8, sample after sample.
 """
 
 from __future__ import annotations
@@ -101,6 +104,7 @@ class TGD:
         self.prompt = prompt
         self.on_status = on_status
         self.proposed = 0  # proposals asked for so far: only the first is greedy
+        self.repeating = False  # the last step brought no new idea: the next samples without the memory
         self._tested: dict[str, Future] = {}  # fingerprint of a source -> its TestReport
         self._lock = threading.Lock()
 
@@ -121,6 +125,7 @@ class TGD:
             except KeyboardInterrupt:
                 sandbox.stop_all()  # or leaving the pool would wait for every test run to end
                 raise
+        self.repeating = not any(c.new for c in candidates)
         best = max((c for c in candidates if c.accepted), default=None,
                    key=lambda c: (self.prefer(c.report), -len(c.proposal.diff)))
         if best:
@@ -190,7 +195,8 @@ class TGD:
         failures = loss.report.failures
         return self.prompt.messages(
             name=x.name, role=x.role, problem=loss.problem_block(), file=x.value.rstrip("\n"),
-            loss=loss.text(), feedback=feedback, memory=x.memory.render(), answer_format=answer,
+            loss=loss.text(), feedback=feedback, memory="" if self.repeating else x.memory.render(),
+            answer_format=answer,
             score=loss.report.score, first_failure=failure_text(failures[0]) if failures else "",
             first_loss=loss.text(failures[:1]))
 
