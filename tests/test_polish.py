@@ -42,7 +42,8 @@ def slow_project(tmp_path, monkeypatch):
     (root / "tests").mkdir(parents=True)
     (root / "total.py").write_text(SLOW)
     (root / "tests" / "test_total.py").write_text(TESTS)
-    (root / "bench.py").write_text("from total import total\n\nassert total(range(10)) == 45\n")
+    # three calls: 0.9 s of sleep stands out of a loaded machine's interpreter start-up noise
+    (root / "bench.py").write_text("from total import total\n\nfor _ in range(3):\n    assert total(range(10)) == 45\n")
     (root / "pyproject.toml").write_text('[tool.tgfix]\ntests = "tests"\ncache = false\n')
     commit_all(root, "initial")
     monkeypatch.chdir(root)
@@ -64,7 +65,7 @@ def test_speedup_is_committed_with_timings(slow_project, scripted, bench):
     assert result.exit_code == 0, result.output
     assert (slow_project / "total.py").read_text() == FAST
     subject = commits(slow_project)[0].splitlines()[0]
-    assert re.fullmatch(r"tgfix: speed up total\.py \(median 0\.\d\d s -> [\d.]+ m?s\)", subject), subject
+    assert re.fullmatch(r"tgfix: speed up total\.py \(median \d\.\d\d s -> [\d.]+ m?s\)", subject), subject
     critic_prompt = scripted.requests[0]["messages"][1]["content"]
     assert "performance bottleneck" in critic_prompt and "<TIMING>" in critic_prompt
     assert "x faster" in result.output
