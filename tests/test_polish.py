@@ -91,7 +91,8 @@ def test_after_a_wrong_speedup_the_next_step_samples_and_reads_what_broke(slow_p
     assert second["temperature"] >= 0.8 and second["seed"] != third["seed"]  # then fresh samples
     memory = second["messages"][1]["content"]
     assert "breaks tests.test_total.test_total; tests.test_total.test_total: assert 7 == 6" in memory
-    assert "tried before: breaks" in third["messages"][1]["content"]  # the repeated idea was not retimed
+    assert "tried before: breaks" in result.output  # the repeated idea was not retimed
+    assert "<PAST_ATTEMPTS>" not in third["messages"][1]["content"]  # no new idea: the next samples without it
 
 
 def test_of_two_speedups_the_fastest_is_kept(slow_project, scripted):
