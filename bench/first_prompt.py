@@ -32,7 +32,6 @@ from pathlib import Path
 from string import Template
 
 from bench import corpus
-from bench.methods import BARE_SYSTEM
 from tgfix import local, prompts
 from tgfix.llm import LLM, Usage, default_model
 from tgfix.loss import TestLoss
@@ -56,7 +55,7 @@ def _today_with(failures: str) -> prompts.Prompt:
     return prompts.Prompt(prompts.REPAIR_STEP.system, Template(user))
 
 
-BARE = prompts.Prompt(BARE_SYSTEM, Template("""\
+BARE = prompts.Prompt(prompts.BARE_REPAIR.system, Template("""\
 ```python
 $file
 ```
@@ -107,7 +106,7 @@ def run_one(case: corpus.Case, name: str, model: str, max_tokens: int) -> dict:
         problem = (work / case.problem).read_text() if case.problem else ""
         loss = TestLoss(tests=str(work / case.tests), problem=problem, localize=variant.localize)(x)
         engine = LLM(model, max_tokens=max_tokens, usage=Usage(max_calls=CALLS))
-        optimizer = TGD([x], engine, edit_format=variant.edit_format, prompt=variant.prompt)
+        optimizer = TGD([x], engine, edit_format=variant.edit_format, prompt=variant.prompt, second_opinion=None)
         started = time.monotonic()
         step = optimizer.step(loss)
         seconds = time.monotonic() - started

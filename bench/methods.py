@@ -33,18 +33,10 @@ from tgfix.config import Settings
 from tgfix.commands.solve import solve
 from tgfix.llm import LLM, BudgetSpent, DiskCache, Usage
 from tgfix.loss import Loss, TestLoss
+from tgfix.optimizer import bare_messages
 from tgfix.runner import TestReport
 from tgfix.session import Run
 from tgfix.variable import Variable
-
-BARE_SYSTEM = "You are an expert Python programmer who fixes bugs."
-
-BARE = Template("""\
-$file_block
-$problem
-$first_failure
-
-The tests are correct. Fix the bug. Reply with the complete corrected file in one python code block.""")
 
 SAMPLING_TEMPERATURE = 0.8
 
@@ -94,7 +86,7 @@ def best_of_n(work: Path, case: Case, setup: Setup) -> Trace:
     loss_fn = TestLoss(tests=str(work / case.tests), problem=_problem(work, case), localize=False)
     llm = LLM(setup.model, max_tokens=setup.max_tokens, cache=_cache(setup), usage=usage)
     loss = loss_fn(x)
-    messages = bare_messages(x, loss)
+    messages = bare_messages(loss)
     best, curve, test_seconds, stop_reason = loss.report, [len(loss.report.passed)], loss.report.seconds, "all tests pass"
     verdicts = []
     try:
@@ -119,14 +111,6 @@ def best_of_n(work: Path, case: Case, setup: Setup) -> Trace:
 def _verdict(old: str, source: str | None, report: TestReport | None) -> str:
     """What became of a baseline's answer, from its tests' report."""
     return "unusable reply" if source is None else "no change" if source == old else f"tests {report.score}"
-
-
-def bare_messages(x: Variable, loss: Loss) -> list[dict]:
-    """Single-shot's prompt: the file, the first failure, "The tests are correct. Fix the bug."."""
-    failure = loss.report.failures[0]
-    prompt = BARE.substitute(file_block=f"```python\n{x.value.rstrip()}\n```", problem=loss.problem_block(),
-                             first_failure=f"{failure.id}: {failure.message}\n{failure.traceback}")
-    return [{"role": "system", "content": BARE_SYSTEM}, {"role": "user", "content": prompt}]
 
 
 def _budget(setup: Setup) -> Usage:
@@ -217,6 +201,7 @@ METHODS = {
     "tgfix-gradient-alternating": partial(tgfix, gradient="alternating"),
     "tgfix-no-memory": partial(tgfix, memory=0),
     "tgfix-no-localize": partial(tgfix, localize=False),
+    "tgfix-no-second-opinion": partial(tgfix, second_opinion=False),
     "tgfix-trace": partial(tgfix, trace=True),
     "tgfix-candidates-3": partial(tgfix, candidates=3),
     "tgfix-candidates-4": partial(tgfix, candidates=4),

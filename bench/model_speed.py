@@ -21,10 +21,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bench import corpus
-from bench.methods import bare_messages
 from tgfix import local
 from tgfix.local import runtime
 from tgfix.loss import TestLoss
+from tgfix.optimizer import bare_messages
 from tgfix.variable import Variable
 
 
@@ -43,7 +43,7 @@ def repair_prompt(case: corpus.Case, scratch: Path) -> list[dict]:
     work = corpus.copy_case(case, scratch / case.name)
     x = Variable.from_file(work / case.file, root=work)
     problem = (work / case.problem).read_text() if case.problem else ""
-    return bare_messages(x, TestLoss(tests=work / case.tests, localize=False, problem=problem)(x))
+    return bare_messages(TestLoss(tests=work / case.tests, localize=False, problem=problem)(x))
 
 
 def timed(server, request: dict) -> Timed:

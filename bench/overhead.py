@@ -187,7 +187,8 @@ def report_solve(root: Path) -> None:
         def iteration(self, iteration):
             marks.append(Mark.now(iteration.model_seconds))
 
-    settings = Settings(tests=(str(root / "tests"),), model="openai/scripted", max_iters=3, cache=False)
+    settings = Settings(tests=(str(root / "tests"),), model="openai/scripted", max_iters=3, cache=False,
+                        second_opinion=False)  # one answer an iteration, as its script has
     run = solve([str(root / "calc.py")], settings, Clock())
     print(f"solve: {len(run.iterations)} iterations, {run.usage.calls} model calls, stop: {run.stop_reason}")
     print("  iteration  wall s  model s  tests s  test runs  tgfix s  tgfix/tests  |  CPU: tgfix s  tests s  ratio")

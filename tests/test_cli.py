@@ -6,6 +6,7 @@ import git
 import pytest
 
 from conftest import FIXED_STATS, cli, fenced
+from tgfix import prompts
 from tgfix.commands.solve import critiques, schedule
 from tgfix.config import Settings
 from tgfix.llm import LLM
@@ -38,7 +39,7 @@ def test_repairs_and_commits(project, scripted):
 
 def test_no_improvement_exit_3_leaves_file(project, scripted):
     buggy = (project / "stats.py").read_text()
-    scripted += [CRITIQUE, "no code here"] * 2
+    scripted += [CRITIQUE, "no code here", "no second opinion either", CRITIQUE, "no code here"]
     result = solve("stats.py", "--max-iters", "2")
     assert result.exit_code == 3, result.output
     assert (project / "stats.py").read_text() == buggy
@@ -47,7 +48,7 @@ def test_no_improvement_exit_3_leaves_file(project, scripted):
 
 def test_partial_improvement_exit_1(project, scripted):
     half_fixed = FIXED_STATS.replace("best = xs[0]", "best = 0")  # positives pass, all-negative fails
-    scripted += [CRITIQUE, fenced(half_fixed), CRITIQUE, "```python\nbroken(\n```"]
+    scripted += [CRITIQUE, fenced(half_fixed), "no second opinion", CRITIQUE, "```python\nbroken(\n```"]
     result = solve("stats.py", "--max-iters", "2")
     assert result.exit_code == 1, result.output
     assert (project / "stats.py").read_text() == half_fixed
@@ -58,13 +59,14 @@ def test_by_default_the_first_step_reads_the_tests_and_later_ones_a_critique(pro
     pyproject.write_text(pyproject.read_text().replace('gradient = "always"\n', ""))
     git.Repo(project).git.commit("-am", "default gradient")
     half_fixed = FIXED_STATS.replace("best = xs[0]", "best = 0")
-    scripted += [fenced(half_fixed), CRITIQUE, fenced(FIXED_STATS)]
+    scripted += [fenced(half_fixed), "no code", CRITIQUE, fenced(FIXED_STATS)]
     result = solve("stats.py")
     assert result.exit_code == 0, result.output
     systems = [request["messages"][0]["content"] for request in scripted.requests]
-    assert ["gradient engine" in system for system in systems] == [False, True, False]
+    assert ["gradient engine" in system for system in systems] == [False, False, True, False]
+    assert systems[1] == prompts.BARE_REPAIR.system  # the first step's second opinion
     assert "<FEEDBACK>" not in scripted.requests[0]["messages"][1]["content"]
-    assert CRITIQUE in scripted.requests[2]["messages"][1]["content"]
+    assert CRITIQUE in scripted.requests[3]["messages"][1]["content"]
 
 
 def test_tests_already_pass_makes_no_model_call(project, scripted):
@@ -107,11 +109,12 @@ def test_no_tests_found_exit_6(project, scripted):
 
 def test_patience_counts_steps_without_a_new_idea(project, scripted):
     worse = FIXED_STATS.replace("return sum(xs) / len(xs)", "return 0")
-    scripted += [fenced(worse), fenced(worse.replace("(xs)", "( xs )")), fenced(worse), "no code"]
+    respelled = worse.replace("(xs)", "( xs )")
+    scripted += [fenced(worse), fenced(respelled), fenced(worse), fenced(respelled), "no code"]
     result = solve("stats.py", "--gradient", "never", "--patience", "2", "--max-iters", "9")
     assert result.exit_code == 3, result.output
     assert "no improvement and no new idea in 2 iterations (patience)" in result.stderr
-    assert len(scripted.requests) == 3 and scripted == ["no code"]  # the new idea, then two repeats
+    assert len(scripted.requests) == 4 and scripted == ["no code"]  # the new idea and its twin, two repeats
 
 
 def test_time_budget_stops_before_the_next_step(project, scripted):

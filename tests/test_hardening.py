@@ -378,7 +378,7 @@ def test_second_run_on_the_same_project_is_refused(project, scripted, monkeypatc
 
 
 def test_test_files_changed_during_the_run_is_an_error(project, scripted, monkeypatch):
-    scripted += ["no code"]
+    scripted += ["no code", "no code"]  # the answer and the second opinion
     real_completion = llm.litellm.completion
 
     def completion_that_edits_a_test(**request):

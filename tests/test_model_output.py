@@ -58,7 +58,7 @@ def echo_the_prompt(request) -> str:
 def test_bad_reply_is_rejected_into_memory(loss, scripted, reply, reason):
     loss = loss_with_gradient(loss)
     x = loss.variable
-    optimizer = TGD([x], "openai/scripted", edit_format="whole")
+    optimizer = TGD([x], "openai/scripted", edit_format="whole", second_opinion=None)
     scripted.append(echo_the_prompt if reply is None else reply)
     step = optimizer.step(loss)
     assert not step.accepted
@@ -78,7 +78,7 @@ def test_truncated_reply_is_rejected_into_memory(loss, scripted, monkeypatch):
     scripted.append(fenced(FIXED_STATS))
     loss = loss_with_gradient(loss)
     x = loss.variable
-    step = TGD([x], "openai/scripted", edit_format="whole").step(loss)
+    step = TGD([x], "openai/scripted", edit_format="whole", second_opinion=None).step(loss)
     assert not step.accepted and x.value == BUGGY_STATS
     assert "cut off at max_tokens" in x.memory[-1].outcome
 
@@ -162,7 +162,7 @@ REPLIES = st.lists(st.one_of(LINES, FENCED, st.text(max_size=30)), max_size=10).
 def test_any_reply_becomes_a_proposal_or_a_reason(loss, replies, edit_format, truncated):
     loss = loss_with_gradient(loss, fn=Unchanged(loss.report))
     x = loss.variable
-    step = TGD([x], Canned(replies, truncated), edit_format=edit_format).step(loss)
+    step = TGD([x], Canned(replies, truncated), edit_format=edit_format, second_opinion=None).step(loss)
     [candidate] = step.candidates
     proposal = candidate.proposal
     assert (proposal.source is None) == bool(proposal.error)

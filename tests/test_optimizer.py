@@ -5,7 +5,8 @@ import pytest
 import tgfix as tg
 from conftest import BUGGY_STATS, FIXED_STATS, fenced
 from tgfix.gradient import CRITIQUE_TOKENS, failure_clusters
-from tgfix.optimizer import improvement
+from tgfix.llm import Usage
+from tgfix.optimizer import bare_messages, improvement
 from tgfix.runner import TestCase, TestReport
 
 CRITIQUE = "The code fails test_largest because line 8 keeps the smaller value."
@@ -81,14 +82,14 @@ def test_critique_is_capped_and_a_looping_one_kept_once(x, loss_fn, scripted):
 
 def test_rejected_step_keeps_value_and_feeds_memory(x, loss_fn, scripted):
     worse = BUGGY_STATS.replace("return sum(xs) / len(xs)", "return 0")
-    result = step_once(x, loss_fn, scripted, fenced(worse))
+    result = step_once(x, loss_fn, scripted, fenced(worse), "no code")  # the second opinion: no code either
     assert not result.accepted and "regression" in result.reason
     assert x.value == BUGGY_STATS
     assert not x.memory[0].accepted and "-    return sum(xs) / len(xs)" in x.memory[0].diff
 
 
 def test_memory_reaches_the_next_prompts(x, loss_fn, scripted):
-    step_once(x, loss_fn, scripted, "sorry, no code")
+    step_once(x, loss_fn, scripted, "sorry, no code", "sorry, no code")
     scripted += [CRITIQUE, fenced(FIXED_STATS)]
     engine = tg.LLM("openai/scripted", cache=None)
     loss = loss_fn(x)
@@ -103,7 +104,7 @@ def test_a_later_step_reads_the_first_steps_prompt_with_the_memory_added(x, loss
     """One repair prompt: a later step repeats the first one's file and failure, so the embedded
     model reuses that prefix (adapter._request), and adds what earlier attempts got."""
     scripted += [fenced(BUGGY_STATS.replace("return sum(xs) / len(xs)", "return 0")), fenced(FIXED_STATS)]
-    optimizer = tg.TGD([x], model=tg.LLM("openai/scripted", cache=None))
+    optimizer = tg.TGD([x], model=tg.LLM("openai/scripted", cache=None), second_opinion=None)
     loss = loss_fn(x)
     optimizer.step(loss)
     optimizer.step(loss)
@@ -114,7 +115,7 @@ def test_a_later_step_reads_the_first_steps_prompt_with_the_memory_added(x, loss
 
 
 def test_syntax_error_rejected_before_tests(x, loss_fn, scripted):
-    result = step_once(x, loss_fn, scripted, fenced("def largest(:\n"))
+    result = step_once(x, loss_fn, scripted, fenced("def largest(:\n"), second_opinion=None)
     assert result.candidates[0].report is None
     assert result.reason.startswith("syntax error")
 
@@ -127,20 +128,42 @@ def test_first_candidate_is_greedy_the_others_sampled_and_the_best_kept(x, loss_
     assert sampling == [(0.0, 0), (0.8, 1), (0.8, 2)]
 
 
-def test_after_a_miss_the_next_proposal_is_a_fresh_sample(x, loss_fn, scripted):
+def test_after_a_miss_a_second_opinion_then_fresh_samples(x, loss_fn, scripted):
+    """The first step's miss brings the greedy answer to the plain request; later proposals are samples."""
     engine = tg.LLM("openai/scripted", cache=None)
     opt = tg.TGD([x], model=engine)
-    scripted += ["no code", fenced(FIXED_STATS)]
-    assert not opt.step(loss_fn(x)).accepted
+    scripted += ["no code", "still no code", fenced(FIXED_STATS)]
+    plain_request = bare_messages(loss_fn(x))
+    first = opt.step(loss_fn(x))
+    assert not first.accepted and len(first.candidates) == 2
     assert opt.step(loss_fn(x)).accepted
-    assert [(r["temperature"], r["seed"]) for r in scripted.requests] == [(0.0, 0), (0.8, 1)]
+    assert [(r["temperature"], r["seed"]) for r in scripted.requests] == [(0.0, 0), (0.0, 0), (0.8, 2)]
+    assert scripted.requests[1]["messages"] == plain_request
+
+
+def test_the_second_opinions_fix_is_kept_and_a_first_fix_needs_none(x, loss_fn, scripted):
+    half = FIXED_STATS.replace("best = xs[0]", "best = 0")  # passes 3 of 4
+    result = step_once(x, loss_fn, scripted, fenced(half), fenced(FIXED_STATS))
+    assert result.accepted and x.value == FIXED_STATS
+    assert [c.verdict for c in result.candidates] == ["tests 2/4 -> 3/4", "tests 2/4 -> 4/4"]
+    x.value = BUGGY_STATS
+    fixed_first = step_once(x, loss_fn, scripted, fenced(FIXED_STATS))  # the script would fail on a third call
+    assert fixed_first.accepted and len(fixed_first.candidates) == 1
+
+
+def test_a_budget_spent_before_the_second_opinion_keeps_the_first_answer(x, loss_fn, scripted):
+    half = FIXED_STATS.replace("best = xs[0]", "best = 0")
+    scripted += [fenced(half)]
+    engine = tg.LLM("openai/scripted", cache=None, usage=Usage(max_calls=1))
+    result = tg.TGD([x], model=engine).step(loss_fn(x))
+    assert result.accepted and x.value == half and len(result.candidates) == 1
 
 
 def test_a_source_tried_before_is_not_tested_again(x, loss_fn, scripted):
     worse = BUGGY_STATS.replace("return sum(xs) / len(xs)", "return 0")
     respelled = worse.replace("return 0", "return 0  # same program, other spelling")
     engine = tg.LLM("openai/scripted", cache=None)
-    opt = tg.TGD([x], model=engine)
+    opt = tg.TGD([x], model=engine, second_opinion=None)
     scripted += [fenced(worse), fenced(respelled), fenced(BUGGY_STATS.replace("(xs)", "( xs )"))]
     first, second, third = (opt.step(loss_fn(x)) for _ in range(3))
     assert first.new_ideas == 1 and "regression" in first.reason
@@ -153,7 +176,7 @@ def test_a_step_without_a_new_idea_makes_the_next_one_sample_without_the_memory(
     """Shown its rejected attempt, the 1.5B model answered with it again 11 times in a row (case 40)."""
     worse = BUGGY_STATS.replace("return sum(xs) / len(xs)", "return 0")
     other = BUGGY_STATS.replace("return sum(xs) / len(xs)", "return 1")
-    opt = tg.TGD([x], model=tg.LLM("openai/scripted", cache=None))
+    opt = tg.TGD([x], model=tg.LLM("openai/scripted", cache=None), second_opinion=None)
     scripted += [fenced(worse), fenced(worse), fenced(BUGGY_STATS), "no code", fenced(other), fenced(FIXED_STATS)]
     results = [opt.step(loss_fn(x)) for _ in range(6)]
     assert [r.new_ideas for r in results] == [1, 0, 0, 0, 1, 1] and results[-1].accepted
@@ -188,7 +211,7 @@ def test_without_a_critique_the_step_reads_the_loss(x, loss_fn, scripted):
 
 def test_a_proposal_that_drops_a_defined_name_is_rejected_before_tests(x, loss_fn, scripted):
     without_mean = FIXED_STATS[FIXED_STATS.index("def largest"):]  # fixes the bug, loses untested code
-    result = step_once(x, loss_fn, scripted, fenced(without_mean))
+    result = step_once(x, loss_fn, scripted, fenced(without_mean), second_opinion=None)
     assert not result.accepted and result.candidates[0].report is None
     assert result.reason == "removes mean: keep every name the file defines"
     assert x.memory[-1].outcome == result.reason and x.value == BUGGY_STATS

@@ -34,7 +34,7 @@ def solved(project, scripted, monkeypatch):
     def run(name: str, *options: str):
         scripted.extend(REPLIES)
         result = cli("solve", "stats.py", "--candidates", "2", "--max-iters", "2", "--model", "openai/scripted",
-                     "--report", name, *options)
+                     "--no-second-opinion", "--report", name, *options)  # a step's candidates answer one prompt
         assert result.exit_code == 0, result.output
         return project / name
     return run

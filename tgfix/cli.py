@@ -114,6 +114,9 @@ def run_options(command):
         click.option("--trace/--no-trace", default=None,
                      help="Show the model FILE's variables along the last lines the first failing test ran "
                           "(default off: not yet measured to help)."),
+        click.option("--second-opinion/--no-second-opinion", default=None,
+                     help="solve: when the first answer misses, also try the greedy answer to a plain request "
+                          "(file, first failure, \"fix the bug\"; default on)."),
         click.option("--cache/--no-cache", default=None, help="Reuse cached model replies (default on)."),
         click.option("-v", "--verbose", count=True, help="Show critiques (-v) and candidates (-vv)."),
         click.option("-q", "--quiet", count=True, help="Only the summary."),

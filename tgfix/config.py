@@ -48,6 +48,7 @@ class Settings(BaseSettings):
     gradient: Literal["auto", "always", "after-first", "alternating", "never"] = "auto"  # when a critique precedes the step
     localize: bool = True   # False: no coverage-based fault localization (ablation)
     trace: bool = False     # the variables along the last lines the first failing test ran, in the loss
+    second_opinion: bool = True  # solve: after a first miss, the greedy answer to the plain request too
     commit: bool = True
     allow_dirty: bool = False
     cache: bool = True

@@ -6,12 +6,13 @@ the best one only if the acceptance rule says it is better (by default: it passe
 tests and breaks none that passed). Every attempt, accepted or not, goes into the
 variable's memory, which the next backward and step read.
 
-It is a search, not a chain: the run's first proposal is the model's greedy best guess,
-every later one a fresh sample (a small model at temperature 0 answers a rejected attempt
-with a near-copy of it), and a source tested once in the run is never tested again. A step
-that brought no new idea (every answer a program tried before, or the file unchanged) makes
-the next one sample without the memory: shown its rejected attempt, a small model copies it
-even at temperature 0.8, sample after sample.
+It is a search, not a chain: the run's first proposal is the model's greedy best guess; when
+it does not pass every test, a second opinion follows in the same step: the greedy answer to
+the plain request (prompts.BARE_REPAIR). Every later proposal is a fresh sample (a small model
+at temperature 0 answers a rejected attempt with a near-copy of it), and a source tested once
+in the run is never tested again. A step that brought no new idea (every answer a program
+tried before, or the file unchanged) makes the next one sample without the memory: shown its
+rejected attempt, a small model copies it even at temperature 0.8, sample after sample.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from tgfix import patch, prompts, sandbox, scope
-from tgfix.llm import LLM, Reply
+from tgfix.llm import LLM, BudgetSpent, Reply
 from tgfix.loss import Loss, failure_text
 from tgfix.runner import TestReport
 from tgfix.variable import Variable
@@ -93,6 +94,7 @@ class TGD:
     def __init__(self, parameters: list[Variable], model: str | LLM, *, edit_format: str = "auto",
                  candidates: int = 1, memory: int = 5, accept: Acceptance = improvement,
                  prefer: Preference = passing, prompt: prompts.Prompt = prompts.REPAIR_STEP,
+                 second_opinion: prompts.Prompt | None = prompts.BARE_REPAIR,
                  on_status: Callable[[str], None] = lambda _: None):
         self.parameters = parameters
         self.engine = model if isinstance(model, LLM) else LLM(model)
@@ -102,8 +104,9 @@ class TGD:
         self.accept = accept
         self.prefer = prefer
         self.prompt = prompt
+        self.second_opinion = second_opinion  # on a Python file, its greedy answer follows a first miss
         self.on_status = on_status
-        self.proposed = 0  # proposals asked for so far: only the first is greedy
+        self.proposed = 0  # proposals asked for so far: the first (and a second opinion) are greedy
         self.repeating = False  # the last step brought no new idea: the next samples without the memory
         self._tested: dict[str, Future] = {}  # fingerprint of a source -> its TestReport
         self._lock = threading.Lock()
@@ -116,15 +119,12 @@ class TGD:
         """Propose changes to loss.variable from its gradient (if any) and loss, and keep the best valid one."""
         x, before = loss.variable, loss.report
         self._known(x, before)
+        first = self.proposed == 0
         self.on_status(f"proposing {self.candidates} change{'s' if self.candidates > 1 else ''}")
-        proposals = self.propose(loss)
-        self.on_status("testing proposals")
-        with ThreadPoolExecutor(max_workers=min(len(proposals), 2)) as pool:
-            try:
-                candidates = list(pool.map(lambda p: self._validate(loss, p), proposals))
-            except KeyboardInterrupt:
-                sandbox.stop_all()  # or leaving the pool would wait for every test run to end
-                raise
+        candidates = self._validate_all(loss, self.propose(loss))
+        if first and self.second_opinion and x.is_python and not any(c.report and c.report.all_passed
+                                                                      for c in candidates):
+            candidates += self._validate_all(loss, self._second_opinion(loss))
         self.repeating = not any(c.new for c in candidates)
         best = max((c for c in candidates if c.accepted), default=None,
                    key=lambda c: (self.prefer(c.report), -len(c.proposal.diff)))
@@ -148,6 +148,26 @@ class TGD:
         rest = self.candidates - len(greedy)
         sampled = self.engine.sample(messages, rest, **self._sampling(number + len(greedy))) if rest else []
         return [self._proposal(loss, edit_format, reply, number + n) for n, reply in enumerate(greedy + sampled)]
+
+    def _second_opinion(self, loss: Loss) -> list[Proposal]:
+        """The greedy answer to the plain request, or none once a budget is spent (the loop then stops
+        on it, and this step keeps what its first answers earned)."""
+        self.on_status("asking for a second opinion")
+        self.proposed += 1
+        try:
+            reply = self.engine(bare_messages(loss, self.second_opinion))
+        except BudgetSpent:
+            return []
+        return [self._parse(loss, "whole", reply)]
+
+    def _validate_all(self, loss: Loss, proposals: list[Proposal]) -> list[Candidate]:
+        self.on_status("testing proposals")
+        with ThreadPoolExecutor(max_workers=max(1, min(len(proposals), 2))) as pool:
+            try:
+                return list(pool.map(lambda p: self._validate(loss, p), proposals))
+            except KeyboardInterrupt:
+                sandbox.stop_all()  # or leaving the pool would wait for every test run to end
+                raise
 
     def _proposal(self, loss: Loss, edit_format: str, reply: Reply, number: int) -> Proposal:
         proposal = self._parse(loss, edit_format, reply)
@@ -238,6 +258,13 @@ class TGD:
                 future.set_exception(error)
                 raise
         return future.result(), new
+
+
+def bare_messages(loss: Loss, prompt: prompts.Prompt = prompts.BARE_REPAIR) -> list[dict]:
+    """The plain request: the file, the first failure as pytest words it, "The tests are correct. Fix the bug."."""
+    failure = loss.report.failures[0]
+    return prompt.messages(file=loss.variable.value.rstrip(), problem=loss.problem_block(),
+                           failure=f"{failure.id}: {failure.message}\n{failure.traceback}")
 
 
 def _outcome(candidate: Candidate, before: TestReport) -> str:

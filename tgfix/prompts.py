@@ -132,6 +132,21 @@ $first_loss
 $feedback$memory
 The tests are correct. Fix the bug. $answer_format"""))
 
+# The bare prompt: one plain request, as a user would type it (the benchmark's single-shot). Its
+# greedy answer is the run's second opinion: a different phrasing makes a different best guess,
+# and the search should never miss what one plain call finds (bench/reports/embedded-1.5b-full:
+# 40_longest_unique_substring was fixed by it and missed by every answer to REPAIR_STEP).
+BARE_REPAIR = Prompt(
+    system="You are an expert Python programmer who fixes bugs.",
+    user=Template("""\
+```python
+$file
+```
+$problem
+$failure
+
+The tests are correct. Fix the bug. Reply with the complete corrected file in one python code block."""))
+
 SPEED_STEP = Prompt(
     system="""\
 You are the optimizer of a code-speed tool. You receive a source file whose tests all pass, \

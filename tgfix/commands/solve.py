@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from tgfix import prompts
 from tgfix.config import Settings
 from tgfix.errors import Exit, TestSetupError
 from tgfix.llm import LLM
@@ -24,7 +25,8 @@ def solve(files: list[str], settings: Settings, reporter: Reporter = Silent()) -
         if broken:
             raise TestSetupError(f"the tests cannot run: {broken}; fix the tests first (tgfix never edits them)")
         optimizer = TGD(s.variables, s.editor, edit_format=settings.edit_format, candidates=settings.candidates,
-                        memory=settings.memory, on_status=reporter.status)
+                        memory=settings.memory, on_status=reporter.status,
+                        second_opinion=prompts.BARE_REPAIR if settings.second_opinion else None)
         gradient = schedule(settings, s.critic)
         plan = Plan(settings.max_iters, settings.patience, critiques=lambda n: critiques(gradient, n),
                     on_accept=s.save, max_cost=settings.max_cost,
