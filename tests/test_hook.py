@@ -75,7 +75,7 @@ def test_failing_tests_repaired_in_working_tree_only(project, staged, scripted):
 
 
 def test_nothing_repaired_lists_failures(project, staged, scripted):
-    scripted += [CRITIQUE, "no code here"]
+    scripted += [CRITIQUE, "no code here", "no second opinion either"]
     result = hook("stats.py", "--max-iters", "1")
     assert result.exit_code == 1, result.output
     assert "tests 2/4 pass, no repair found" in result.stderr
@@ -86,11 +86,11 @@ def test_nothing_repaired_lists_failures(project, staged, scripted):
 def test_allow_failing_from_pyproject(project, staged, scripted):
     with (project / "pyproject.toml").open("a") as pyproject:
         pyproject.write("hook_allow_failing = true\nhook_max_iters = 1\n")
-    scripted += [CRITIQUE, "no code here"]
+    scripted += [CRITIQUE, "no code here", "no second opinion either"]
     result = hook("stats.py")
     assert result.exit_code == 0, result.output
     assert "warning: tests 2/4 pass" in result.stderr and "test_stats.test_largest" in result.stderr
-    assert len(scripted.requests) == 2  # hook_max_iters = 1: one critique, one step
+    assert len(scripted.requests) == 3  # hook_max_iters = 1: one critique, one step and its second opinion
 
 
 def test_repairs_only_files_the_failing_tests_run(project, staged, scripted):
