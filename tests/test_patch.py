@@ -66,6 +66,9 @@ def test_extract_code_accepts_a_bare_fence_and_longer_fences():
 @pytest.mark.parametrize("reply", [
     fence("python", f'<FILE name="{PATH}">\n{FIXED}</FILE>\n'),  # the quickstart's greedy answer, with the fix
     f'Fixed:\n<FILE name="{PATH}">\n{FIXED}</FILE>\nDone.',
+    fence("python", f'<FILE name="{PATH}">\n{FIXED}'),  # the opening tag only (bench/reports/samples)
+    fence("python", f'FILE name="{PATH}">\n{FIXED}'),  # mangled
+    fence("python", f'{FIXED}</FILE>\n\n'),
 ])
 def test_extract_code_drops_the_prompts_file_tags_the_model_copied(reply):
     assert extract_code(reply) == FIXED

@@ -25,8 +25,9 @@ PYTHON_LANGS = ("python", "py", "python3")
 DIFF_LANGS = ("diff", "patch", "udiff")
 OPENING_FENCE = re.compile(r"[ \t]*(`{3,})[ \t]*([^`\s]*)[^`]*")
 CLOSING_FENCE = re.compile(r"[ \t]*(`{3,})[ \t]*")
-# The prompt shows the file between <FILE name="..."> and </FILE>; a small model may copy the tags.
-FILE_TAGS = re.compile(r"\A\s*<FILE\b[^>\n]*>[ \t]*\n(.*?)^[ \t]*</FILE>\s*\Z", re.S | re.M)
+# The prompt shows the file between <FILE name="..."> and </FILE>; a small model may copy the tags,
+# one or both, into its code block, even mangled (`FILE name="x.py">`: bench/reports/samples).
+FILE_TAG_LINE = re.compile(r"[ \t]*<?/?FILE\b[^\n]*>[ \t]*\n?")
 TAGGED_FILE = re.compile(r"^[ \t]*<FILE\b[^>\n]*>[ \t]*\n(.*?)^[ \t]*</FILE>", re.S | re.M)
 NO_NEWLINE = "\\ No newline at end of file\n"
 # Looser and looser ways to compare lines: exact, ignoring trailing whitespace, ignoring indentation.
@@ -76,12 +77,21 @@ def extract_code(reply: str) -> str:
     candidates = candidates or TAGGED_FILE.findall(reply)
     if not candidates:
         raise PatchError("no ```python code block in the reply")
-    code = max(candidates, key=len)
-    if tagged := FILE_TAGS.fullmatch(code):
-        code = tagged[1]
+    code = _without_file_tags(max(candidates, key=len))
     if not code.strip():
         raise PatchError("the ```python code block is empty")
     return code
+
+
+def _without_file_tags(code: str) -> str:
+    """The code without a tag line of the prompt's <FILE> as its first or last line (no Python line ends in >)."""
+    lines = split_lines(code)
+    written = [i for i, line in enumerate(lines) if line.strip()]
+    if written and FILE_TAG_LINE.fullmatch(lines[written[-1]]):
+        del lines[written[-1]:]
+    if written and FILE_TAG_LINE.fullmatch(lines[written[0]]):
+        del lines[:written[0] + 1]
+    return "".join(lines)
 
 
 def extract_diff(reply: str) -> str:
