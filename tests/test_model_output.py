@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import BUGGY_STATS, FIXED_STATS, STATS_TESTS, cli, fenced
-from tgfix import llm, patch
+from tgfix import llm, optimizer, patch
 from tgfix.llm import LLM, Reply
 from tgfix.loss import TestLoss
 from tgfix.optimizer import TGD
@@ -66,7 +66,8 @@ def test_bad_reply_is_rejected_into_memory(loss, scripted, reply, reason):
     assert reason in x.memory[-1].outcome and not x.memory[-1].accepted
 
 
-def test_truncated_reply_is_rejected_into_memory(loss, scripted, monkeypatch):
+def cut_off_replies(monkeypatch):
+    """Every scripted reply comes back as if it hit max_tokens."""
     scripted_completion = llm.litellm.completion
 
     def cut_off(**request):
@@ -75,12 +76,50 @@ def test_truncated_reply_is_rejected_into_memory(loss, scripted, monkeypatch):
         return response
 
     monkeypatch.setattr(llm.litellm, "completion", cut_off)
-    scripted.append(fenced(FIXED_STATS))
+
+
+def test_reply_cut_off_inside_its_code_block_is_rejected_into_memory(loss, scripted, monkeypatch):
+    cut_off_replies(monkeypatch)
+    scripted.append("```python\n" + FIXED_STATS)
     loss = loss_with_gradient(loss)
     x = loss.variable
     step = TGD([x], "openai/scripted", edit_format="whole", second_opinion=None).step(loss)
     assert not step.accepted and x.value == BUGGY_STATS
-    assert "cut off at max_tokens" in x.memory[-1].outcome
+    assert "never closed" in x.memory[-1].outcome
+
+
+def test_reply_cut_off_after_its_code_block_is_used(loss, scripted, monkeypatch):
+    cut_off_replies(monkeypatch)
+    scripted.append(fenced(FIXED_STATS) + "\nThe bug was that largest kept the smaller value, so")
+    loss = loss_with_gradient(loss)
+    step = TGD([loss.variable], "openai/scripted", edit_format="whole", second_opinion=None).step(loss)
+    assert step.accepted and loss.variable.value == FIXED_STATS
+
+
+def test_cut_off_diff_is_not_applied(loss, scripted, monkeypatch):
+    """A diff cut off at max_tokens may lack hunks and still apply: the whole-file fallback is asked for."""
+    cut_off_replies(monkeypatch)
+    scripted.extend(["```diff\n--- a/stats.py\n+++ b/stats.py\n@@ @@\n-        if x < best:\n"
+                     "+        if x > best:\n```\n", fenced(FIXED_STATS)])
+    loss = loss_with_gradient(loss)
+    step = TGD([loss.variable], "openai/scripted", edit_format="udiff", second_opinion=None).step(loss)
+    assert len(scripted.requests) == 2 and "complete corrected" in scripted.requests[1]["messages"][1]["content"]
+    assert step.accepted and step.candidates[0].proposal.edit_format == "whole"
+
+
+def test_reply_length_is_bounded_by_the_file(loss, scripted):
+    scripted.append(fenced(FIXED_STATS))
+    loss = loss_with_gradient(loss)
+    TGD([loss.variable], LLM("openai/scripted", max_tokens=100_000), second_opinion=None).step(loss)
+    assert scripted.requests[-1]["max_tokens"] == optimizer.REPLY_MIN_TOKENS  # a small file
+
+
+def test_reply_length_grows_with_the_file(loss, scripted):
+    scripted.append(fenced(FIXED_STATS))
+    loss = loss_with_gradient(loss)
+    loss.variable.value += "# padding\n" * 1000
+    TGD([loss.variable], LLM("openai/scripted", max_tokens=100_000), second_opinion=None).step(loss)
+    assert optimizer.REPLY_MIN_TOKENS < scripted.requests[-1]["max_tokens"] < 100_000
 
 
 OTHER_FILE_DIFF = """```diff

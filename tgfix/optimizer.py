@@ -36,6 +36,13 @@ from tgfix.variable import Variable
 FUNCTION_MIN_LINES = 100
 SAMPLING_TEMPERATURE = 0.8  # every proposal after the first: distinct samples need temperature
 OUTCOME_MESSAGE_CHARS = 200  # of a rejected attempt's failure message, in the memory
+# A reply's length is bounded by the file it rewrites: a small model at temperature 0 can loop until
+# max_tokens (bench/reports/embedded-1.5b-full: on the 55-line 53_word_wrap the plain request's greedy
+# answer ran past 240 s). Python runs about 3.5 characters a token: twice the file and room to talk,
+# but never less than a whole solution to a problem statement needs when the file is a stub.
+REPLY_TOKENS_PER_CHAR = 2 / 3
+REPLY_SLACK_TOKENS = 256
+REPLY_MIN_TOKENS = 1024
 
 
 @dataclass(frozen=True)
@@ -144,9 +151,10 @@ class TGD:
         number, self.proposed = self.proposed, self.proposed + self.candidates
         edit_format = self._format_for(loss)
         messages = self._messages(loss, edit_format)
-        greedy = [self.engine(messages)] if number == 0 else []
+        greedy = [self.engine(messages, max_tokens=_reply_tokens(loss))] if number == 0 else []
         rest = self.candidates - len(greedy)
-        sampled = self.engine.sample(messages, rest, **self._sampling(number + len(greedy))) if rest else []
+        sampled = self.engine.sample(messages, rest, max_tokens=_reply_tokens(loss),
+                                     **self._sampling(number + len(greedy))) if rest else []
         return [self._proposal(loss, edit_format, reply, number + n) for n, reply in enumerate(greedy + sampled)]
 
     def _second_opinion(self, loss: Loss) -> list[Proposal]:
@@ -155,7 +163,7 @@ class TGD:
         self.on_status("asking for a second opinion")
         self.proposed += 1
         try:
-            reply = self.engine(bare_messages(loss, self.second_opinion))
+            reply = self.engine(bare_messages(loss, self.second_opinion), max_tokens=_reply_tokens(loss))
         except BudgetSpent:
             return []
         return [self._parse(loss, "whole", reply)]
@@ -172,7 +180,8 @@ class TGD:
     def _proposal(self, loss: Loss, edit_format: str, reply: Reply, number: int) -> Proposal:
         proposal = self._parse(loss, edit_format, reply)
         if proposal.source is None and edit_format != "whole":  # a diff or definitions that do not fit
-            reply = self.engine(self._messages(loss, "whole"), **self._sampling(number))
+            reply = self.engine(self._messages(loss, "whole"), max_tokens=_reply_tokens(loss),
+                                **self._sampling(number))
             return self._parse(loss, "whole", reply)
         return proposal
 
@@ -188,7 +197,7 @@ class TGD:
     def _parse(self, loss: Loss, edit_format: str, reply: Reply) -> Proposal:
         x = loss.variable
         try:
-            if reply.truncated:
+            if reply.truncated and edit_format == "udiff":  # a cut-off code block fails on its open fence
                 raise patch.PatchError("reply cut off at max_tokens")
             source = _new_source(loss, edit_format, reply.text)
         except patch.PatchError as error:
@@ -265,6 +274,10 @@ def bare_messages(loss: Loss, prompt: prompts.Prompt = prompts.BARE_REPAIR) -> l
     failure = loss.report.failures[0]
     return prompt.messages(file=loss.variable.value.rstrip(), problem=loss.problem_block(),
                            failure=f"{failure.id}: {failure.message}\n{failure.traceback}")
+
+
+def _reply_tokens(loss: Loss) -> int:
+    return max(REPLY_MIN_TOKENS, REPLY_SLACK_TOKENS + int(len(loss.variable.value) * REPLY_TOKENS_PER_CHAR))
 
 
 def _outcome(candidate: Candidate, before: TestReport) -> str:
