@@ -23,16 +23,17 @@ table to stdout and DIR/first_prompt.md. Greedy decoding makes each row reproduc
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from string import Template
 
 from bench import corpus
-from tgfix import local, prompts
+from bench.rows import check_names, resume, show
+from tgfix import prompts
 from tgfix.llm import LLM, Usage, default_model
 from tgfix.loss import TestLoss
 from tgfix.optimizer import TGD
@@ -150,30 +151,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("bench/results"))
     args = parser.parse_args(argv)
     model, variants = args.model or default_model(), args.variants.split(",")
-    unknown = sorted(set(variants) - set(VARIANTS))
-    if unknown:
-        parser.error(f"unknown variants {', '.join(unknown)}; known: {', '.join(VARIANTS)}")
-    args.out.mkdir(parents=True, exist_ok=True)
-    path = args.out / "first_prompt.jsonl"
-    rows = [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
-    done = {(r["case"], r["variant"], r["model"], r["max_tokens"]) for r in rows}
-    if model.startswith("local/"):
-        local.load()  # once, before any row is timed
-    for case in corpus.select(args.cases.split(",")):
-        for name in variants:
-            if (case.name, name, model, args.max_tokens) in done:
-                continue
-            row = run_one(case, name, model, args.max_tokens)
-            with path.open("a") as out:
-                out.write(json.dumps(row) + "\n")
-            rows.append(row)
-            print(f"{case.name} {name}: {'solved' if row['solved'] else 'not solved'} "
-                  f"({row['passed']}/{row['total']}, {row['seconds']:.0f} s)", file=sys.stderr, flush=True)
+    check_names(parser, "variants", variants, VARIANTS)
+    jobs = (((case.name, name, model, args.max_tokens), partial(run_one, case, name, model, args.max_tokens))
+            for case in corpus.select(args.cases.split(",")) for name in variants)
+    rows = resume(args.out / "first_prompt.jsonl", model, jobs,
+                  key=lambda r: (r["case"], r["variant"], r["model"], r["max_tokens"]),
+                  describe=lambda r: f"{r['case']} {r['variant']}: "
+                                     f"{'solved' if r['solved'] else 'not solved'} "
+                                     f"({r['passed']}/{r['total']}, {r['seconds']:.0f} s)")
     mine = [r for r in rows if r["model"] == model and r["max_tokens"] == args.max_tokens and r["variant"] in variants]
-    text = table(mine, variants)
-    (args.out / "first_prompt.md").write_text(text)
-    print(text)
-    return 0
+    return show(args.out / "first_prompt.md", table(mine, variants))
 
 
 if __name__ == "__main__":

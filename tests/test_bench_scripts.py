@@ -2,7 +2,7 @@
 
 import json
 
-from bench import corpus, first_prompt, overhead
+from bench import corpus, first_prompt, overhead, samples
 from bench.model_speed import repair_prompt
 from conftest import fenced
 
@@ -31,6 +31,18 @@ def test_first_prompt_resumes_and_counts_a_miss(scripted, tmp_path):
     first_prompt.main(args)  # the row is there: no second call (the script would run out of replies)
     (row,) = [json.loads(line) for line in (tmp_path / "first_prompt.jsonl").read_text().splitlines()]
     assert (row["solved"], row["passed"], row["calls"]) == (False, 0, 1)
+
+
+def test_samples_counts_each_arms_answers(scripted, tmp_path):
+    unchanged, fixed, garbage = fenced((CHUNKED.path / CHUNKED.file).read_text()), fenced(CHUNKED.fixed), "no code here"
+    scripted += [unchanged, fixed, garbage, unchanged] + [unchanged] * 4 + [fixed] * 4
+    samples.main(["--model", "openai/scripted", "--cases", CHUNKED.name, "--out", str(tmp_path)])
+    assert [r["temperature"] for r in scripted.requests] == [0.8] * 4 + [1.1] * 4 + [0.8] * 4
+    assert len({r["seed"] for r in scripted.requests[:4]}) == 4
+    assert "```python" in scripted.requests[-1]["messages"][1]["content"]
+    table = (tmp_path / "samples.md").read_text()
+    assert "| step@0.8 | 4 | 2 | 1 | 1 | 1 |" in table and "| step@1.1 | 4 | 4 | 0 | 0 | 0 |" in table
+    assert "| bare@0.8 | 4 | 0 | 0 | 4 | 1 |" in table
 
 
 def test_model_speed_times_single_shots_prompt(tmp_path):
