@@ -3,6 +3,7 @@
 import pytest
 
 import tgfix as tg
+from tgfix import local
 from conftest import BUGGY_STATS, FIXED_STATS, fenced
 from tgfix.gradient import CRITIQUE_TOKENS, failure_clusters
 from tgfix.llm import Usage
@@ -137,7 +138,7 @@ def test_after_a_miss_a_second_opinion_then_fresh_samples(x, loss_fn, scripted):
     first = opt.step(loss_fn(x))
     assert not first.accepted and len(first.candidates) == 2
     assert opt.step(loss_fn(x)).accepted
-    assert [(r["temperature"], r["seed"]) for r in scripted.requests] == [(0.0, 0), (0.0, 0), (0.8, 2)]
+    assert [(r["temperature"], r["seed"]) for r in scripted.requests] == [(0.0, 0), (0.0, 0), (1.0, 2)]
     assert scripted.requests[1]["messages"] == plain_request
 
 
@@ -172,16 +173,20 @@ def test_a_source_tried_before_is_not_tested_again(x, loss_fn, scripted):
     assert third.new_ideas == 0 and third.reason.startswith("tried before: no gain")  # the current file, respelt
 
 
-def test_a_step_without_a_new_idea_makes_the_next_one_sample_without_the_memory(x, loss_fn, scripted):
-    """Shown its rejected attempt, the 1.5B model answered with it again 11 times in a row (case 40)."""
+@pytest.mark.parametrize("model, hot", [("openai/scripted", 1.0), (local.LOCAL_MODEL, 1.1)])
+def test_a_step_without_a_new_idea_makes_the_next_one_sample_hotter_without_the_memory(x, loss_fn, scripted,
+                                                                                       model, hot):
+    """Shown its rejected attempt, the 1.5B model answered with it again 11 times in a row (case 40).
+    Hotter, it returns the file unchanged less often; a remote provider's range may end at 1."""
     worse = BUGGY_STATS.replace("return sum(xs) / len(xs)", "return 0")
     other = BUGGY_STATS.replace("return sum(xs) / len(xs)", "return 1")
-    opt = tg.TGD([x], model=tg.LLM("openai/scripted", cache=None), second_opinion=None)
+    opt = tg.TGD([x], model=tg.LLM(model, cache=None), second_opinion=None)
     scripted += [fenced(worse), fenced(worse), fenced(BUGGY_STATS), "no code", fenced(other), fenced(FIXED_STATS)]
     results = [opt.step(loss_fn(x)) for _ in range(6)]
     assert [r.new_ideas for r in results] == [1, 0, 0, 0, 1, 1] and results[-1].accepted
     with_memory = ["<PAST_ATTEMPTS>" in r["messages"][1]["content"] for r in scripted.requests]
     assert with_memory == [False, True, False, False, False, True]
+    assert [r["temperature"] for r in scripted.requests] == [0.0, 0.8, hot, hot, hot, 0.8]
 
 
 def test_udiff_proposal_applied_leniently(x, loss_fn, scripted):
