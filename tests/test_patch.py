@@ -68,6 +68,7 @@ def test_extract_code_accepts_a_bare_fence_and_longer_fences():
     f'Fixed:\n<FILE name="{PATH}">\n{FIXED}</FILE>\nDone.',
     fence("python", f'<FILE name="{PATH}">\n{FIXED}'),  # the opening tag only (bench/reports/samples)
     fence("python", f'FILE name="{PATH}">\n{FIXED}'),  # mangled
+    fence("python", f'FILE name="{PATH}"\n{FIXED}'),
     fence("python", f'{FIXED}</FILE>\n\n'),
 ])
 def test_extract_code_drops_the_prompts_file_tags_the_model_copied(reply):

@@ -26,8 +26,9 @@ DIFF_LANGS = ("diff", "patch", "udiff")
 OPENING_FENCE = re.compile(r"[ \t]*(`{3,})[ \t]*([^`\s]*)[^`]*")
 CLOSING_FENCE = re.compile(r"[ \t]*(`{3,})[ \t]*")
 # The prompt shows the file between <FILE name="..."> and </FILE>; a small model may copy the tags,
-# one or both, into its code block, even mangled (`FILE name="x.py">`: bench/reports/samples).
-FILE_TAG_LINE = re.compile(r"[ \t]*<?/?FILE\b[^\n]*>[ \t]*\n?")
+# one or both, into its code block, even mangled (`FILE name="x.py"`: all 10 unusable answers of
+# the step prompt in bench/reports/samples).
+FILE_TAG_LINE = re.compile(r'[ \t]*<?/?FILE(?:[ \t]+name="[^"\n]*")?[ \t]*>?[ \t]*\n?')
 TAGGED_FILE = re.compile(r"^[ \t]*<FILE\b[^>\n]*>[ \t]*\n(.*?)^[ \t]*</FILE>", re.S | re.M)
 NO_NEWLINE = "\\ No newline at end of file\n"
 # Looser and looser ways to compare lines: exact, ignoring trailing whitespace, ignoring indentation.
@@ -84,7 +85,7 @@ def extract_code(reply: str) -> str:
 
 
 def _without_file_tags(code: str) -> str:
-    """The code without a tag line of the prompt's <FILE> as its first or last line (no Python line ends in >)."""
+    """The code without a tag line of the prompt's <FILE> as its first or last line."""
     lines = split_lines(code)
     written = [i for i, line in enumerate(lines) if line.strip()]
     if written and FILE_TAG_LINE.fullmatch(lines[written[-1]]):
