@@ -42,8 +42,8 @@ REMOTE_MAX_TEMPERATURE = 1.0  # the range every provider takes (Anthropic's ends
 OUTCOME_MESSAGE_CHARS = 200  # of a rejected attempt's failure message, in the memory
 # A reply's length is bounded by the file it rewrites: a small model at temperature 0 can loop until
 # max_tokens (bench/reports/embedded-1.5b-full: on the 55-line 53_word_wrap the plain request's greedy
-# answer ran past 240 s). Python runs about 3.5 characters a token: twice the file and room to talk,
-# but never less than a whole solution to a problem statement needs when the file is a stub.
+# answer ran past 240 s). Python runs 3 to 4 characters a token: twice the file's tokens counted at 3,
+# room to talk, and never less than a solution to a problem statement needs when the file is a stub.
 REPLY_TOKENS_PER_CHAR = 2 / 3
 REPLY_SLACK_TOKENS = 256
 REPLY_MIN_TOKENS = 1024
@@ -118,7 +118,7 @@ class TGD:
         self.second_opinion = second_opinion  # on a Python file, its greedy answer follows a first miss
         self.on_status = on_status
         self.proposed = 0  # proposals asked for so far: the first (and a second opinion) are greedy
-        self.repeating = False  # the last step brought no new idea: the next samples hotter, without the memory
+        self.repeating = False  # the last step brought no new idea: the next samples hotter, without memory
         self._tested: dict[str, Future] = {}  # fingerprint of a source -> its TestReport
         self._lock = threading.Lock()
 
