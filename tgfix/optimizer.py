@@ -154,10 +154,10 @@ class TGD:
         (the embedded model generates a step's samples together)."""
         number, self.proposed = self.proposed, self.proposed + self.candidates
         edit_format = self._format_for(loss)
-        messages = self._messages(loss, edit_format)
-        greedy = [self.engine(messages, max_tokens=_reply_tokens(loss))] if number == 0 else []
+        messages, max_tokens = self._messages(loss, edit_format), _reply_tokens(loss)
+        greedy = [self.engine(messages, max_tokens=max_tokens)] if number == 0 else []
         rest = self.candidates - len(greedy)
-        sampled = self.engine.sample(messages, rest, max_tokens=_reply_tokens(loss),
+        sampled = self.engine.sample(messages, rest, max_tokens=max_tokens,
                                      **self._sampling(number + len(greedy))) if rest else []
         return [self._proposal(loss, edit_format, reply, number + n) for n, reply in enumerate(greedy + sampled)]
 
