@@ -8,6 +8,8 @@ The arms:
 
 - step@0.8: tgfix's step prompt (prompts.REPAIR_STEP) at temperature 0.8, as today
 - step@1.1: the same at temperature 1.1
+- next@1.1: the step prompt at 1.1 showing the second failing test instead of the first (the
+  first again where only one fails): whether another view of the failure breaks a repeat
 - bare@0.8: the plain request (the file, the first failure, "the tests are correct, fix the
   bug"; bench.first_prompt.BARE) at 0.8, the samples best-of-N draws
 
@@ -22,7 +24,7 @@ import argparse
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
@@ -31,7 +33,7 @@ from bench.first_prompt import BARE
 from bench.rows import check_names, resume, show
 from tgfix import prompts
 from tgfix.llm import LLM, default_model
-from tgfix.loss import TestLoss
+from tgfix.loss import Loss, TestLoss
 from tgfix.optimizer import TGD, Candidate
 from tgfix.variable import Variable
 
@@ -45,11 +47,13 @@ UNUSABLE_CHARS = 400  # of an unusable reply, kept in its row to see why
 class Arm:
     prompt: prompts.Prompt
     temperature: float
+    failure: int = 0  # which failing test the prompt shows (modulo the number failing)
 
 
 ARMS = {
     "step@0.8": Arm(prompts.REPAIR_STEP, 0.8),
     "step@1.1": Arm(prompts.REPAIR_STEP, 1.1),
+    "next@1.1": Arm(prompts.REPAIR_STEP, 1.1, failure=1),
     "bare@0.8": Arm(BARE, 0.8),
 }
 
@@ -60,7 +64,7 @@ def run_one(case: corpus.Case, name: str, batch: int, model: str, max_tokens: in
         work = corpus.copy_case(case, Path(scratch) / case.name)
         x = Variable.from_file(work / case.file, root=work)
         problem = (work / case.problem).read_text() if case.problem else ""
-        loss = TestLoss(tests=str(work / case.tests), problem=problem, localize=True)(x)
+        loss = _showing(TestLoss(tests=str(work / case.tests), problem=problem, localize=True)(x), arm.failure)
         engine = LLM(model, max_tokens=max_tokens, temperature=arm.temperature, seed=1000 * batch)
         optimizer = TGD([x], engine, edit_format="whole", candidates=BATCH, prompt=arm.prompt, second_opinion=None)
         optimizer.proposed = 1  # a later step: every answer sampled
@@ -73,6 +77,16 @@ def run_one(case: corpus.Case, name: str, batch: int, model: str, max_tokens: in
             "unusable": [c.proposal.reply.text[:UNUSABLE_CHARS] for c in step.candidates
                          if _answer(c) == "unusable" and c.proposal.reply],
             "completion_tokens": engine.usage.completion_tokens, "seconds": round(seconds, 2)}
+
+
+def _showing(loss: Loss, failure: int) -> Loss:
+    """The loss with its failure number `failure` moved first: the one the step prompt shows."""
+    failures = loss.report.failures
+    if not failures:
+        return loss
+    shown = failures[failure % len(failures)]
+    cases = (shown,) + tuple(c for c in loss.report.cases if c is not shown)
+    return replace(loss, report=replace(loss.report, cases=cases))
 
 
 def _answer(candidate: Candidate) -> str:

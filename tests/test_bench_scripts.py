@@ -1,6 +1,7 @@
 """The benchmark scripts that CI never runs for their numbers still run: scripted replies, small sizes."""
 
 import json
+import re
 
 from bench import corpus, first_prompt, overhead, samples
 from bench.model_speed import repair_prompt
@@ -36,13 +37,25 @@ def test_first_prompt_resumes_and_counts_a_miss(scripted, tmp_path):
 def test_samples_counts_each_arms_answers(scripted, tmp_path):
     unchanged, fixed, garbage = fenced((CHUNKED.path / CHUNKED.file).read_text()), fenced(CHUNKED.fixed), "no code here"
     scripted += [unchanged, fixed, garbage, unchanged] + [unchanged] * 4 + [fixed] * 4
-    samples.main(["--model", "openai/scripted", "--cases", CHUNKED.name, "--out", str(tmp_path)])
+    samples.main(["--model", "openai/scripted", "--cases", CHUNKED.name, "--arms", "step@0.8,step@1.1,bare@0.8",
+                  "--out", str(tmp_path)])
     assert [r["temperature"] for r in scripted.requests] == [0.8] * 4 + [1.1] * 4 + [0.8] * 4
     assert len({r["seed"] for r in scripted.requests[:4]}) == 4
     assert "```python" in scripted.requests[-1]["messages"][1]["content"]
     table = (tmp_path / "samples.md").read_text()
     assert "| step@0.8 | 4 | 2 | 1 | 1 | 1 |" in table and "| step@1.1 | 4 | 4 | 0 | 0 | 0 |" in table
     assert "| bare@0.8 | 4 | 0 | 0 | 4 | 1 |" in table
+
+
+def test_samples_next_arm_shows_the_second_failing_test(scripted, tmp_path):
+    (search,) = corpus.select(["01_binary_search"])
+    scripted += ["no code here"] * 8
+    samples.main(["--model", "openai/scripted", "--cases", search.name, "--arms", "step@1.1,next@1.1",
+                  "--out", str(tmp_path)])
+    first, second = (scripted.requests[n]["messages"][1]["content"] for n in (0, 4))
+    (shown_first,), (shown_second,) = (re.findall(r"^- (\S+):", prompt, re.MULTILINE) for prompt in (first, second))
+    assert shown_first != shown_second
+    assert scripted.requests[4]["temperature"] == 1.1
 
 
 def test_model_speed_times_single_shots_prompt(tmp_path):
