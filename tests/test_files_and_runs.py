@@ -1,0 +1,93 @@
+"""Real projects' files and runs: files kept as they are (line endings, encoding, final newline, any
+language), several FILEs in one run, --json and --report on every exit, one run per project."""
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from conftest import cli
+from tgfix.errors import TgfixError
+from tgfix.lock import run_lock
+
+HOLDER = """\
+import sys, time
+from pathlib import Path
+from tgfix.lock import run_lock
+with run_lock(Path(sys.argv[1])):
+    print("held", flush=True)
+    time.sleep(120)
+"""
+
+
+def solve(*args):
+    return cli("solve", *args, "--model", "openai/scripted")
+
+
+@pytest.fixture
+def holder(tmp_path):
+    """Start a process that holds the run lock of a project (with a TMPDIR of its own); kill it after."""
+    started = []
+
+    def hold(root: Path) -> subprocess.Popen:
+        own_tmp = tmp_path / "holder-tmp"
+        own_tmp.mkdir(exist_ok=True)
+        process = subprocess.Popen([sys.executable, "-c", HOLDER, str(root)], stdout=subprocess.PIPE, text=True,
+                                   env={**os.environ, "TMPDIR": str(own_tmp)})
+        started.append(process)
+        assert process.stdout.readline() == "held\n"
+        return process
+
+    yield hold
+    for process in started:
+        process.kill()
+        process.wait()
+
+
+# -----------------------------------------------------------------------------
+# 8. one run per project, whatever TMPDIR says
+
+
+def test_a_second_run_with_another_tmpdir_is_refused_naming_the_holder(project, holder, scripted, tmp_path,
+                                                                         monkeypatch):
+    process = holder(project)
+    other_tmp = tmp_path / "other-tmp"
+    other_tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(other_tmp))
+    monkeypatch.setenv("TMPDIR", str(other_tmp))
+    monkeypatch.chdir(project)
+    result = solve("stats.py")
+    assert result.exit_code == 4, result.output
+    assert result.stderr.splitlines() == [
+        f"tgfix: error: another tgfix run (pid {process.pid}) is working on {project} "
+        f"(lock {project / '.git' / 'tgfix.lock'})"]
+    assert scripted.requests == []
+
+
+def test_the_kernel_releases_the_lock_of_a_run_killed_with_sigkill(project, holder):
+    process = holder(project)
+    with pytest.raises(TgfixError, match=f"pid {process.pid}"):
+        with run_lock(project):
+            pass
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    with run_lock(project):
+        pass
+
+
+def test_outside_git_the_lock_is_in_the_project_and_the_sandbox_skips_it(tmp_path, holder):
+    root = tmp_path / "plain"
+    root.mkdir()
+    (root / "pyproject.toml").write_text("")
+    holder(root)
+    assert (root / ".tgfix" / "tgfix.lock").is_file()
+    with pytest.raises(TgfixError, match="another tgfix run"):
+        with run_lock(root):
+            pass
+    from tgfix.sandbox import files_under
+
+    assert files_under(root) == [root / "pyproject.toml"]
