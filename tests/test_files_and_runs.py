@@ -63,8 +63,8 @@ def test_a_second_run_with_another_tmpdir_is_refused_naming_the_holder(project, 
     result = solve("stats.py")
     assert result.exit_code == 4, result.output
     assert result.stderr.splitlines() == [
-        f"tgfix: error: another tgfix run (pid {process.pid}) is working on {project} "
-        f"(lock {project / '.git' / 'tgfix.lock'})"]
+        f"tgfix: error: another tgfix run is working on {project} "
+        f"(pid {process.pid}, lock {project / '.git' / 'tgfix.lock'})"]
     assert scripted.requests == []
 
 

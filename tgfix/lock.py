@@ -29,7 +29,7 @@ def run_lock(root: Path):
         except BlockingIOError:
             handle.seek(0)
             holder = handle.read().strip() or "unknown"
-            raise TgfixError(f"another tgfix run (pid {holder}) is working on {root} (lock {path})") from None
+            raise TgfixError(f"another tgfix run is working on {root} (pid {holder}, lock {path})") from None
         handle.truncate(0)
         handle.write(str(os.getpid()))
         handle.flush()
