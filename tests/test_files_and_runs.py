@@ -1,6 +1,7 @@
 """Real projects' files and runs: files kept as they are (line endings, encoding, final newline, any
 language), several FILEs in one run, --json and --report on every exit, one run per project."""
 
+import json
 import os
 import signal
 import subprocess
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import cli
+from conftest import cli, commit_all, fenced
 from tgfix.errors import TgfixError
 from tgfix.lock import run_lock
 
@@ -91,3 +92,42 @@ def test_outside_git_the_lock_is_in_the_project_and_the_sandbox_skips_it(tmp_pat
     from tgfix.sandbox import files_under
 
     assert files_under(root) == [root / "pyproject.toml"]
+
+
+# -----------------------------------------------------------------------------
+# 6. more than one FILE
+
+
+@pytest.fixture
+def two_files(tmp_path):
+    """Two modules with the same buggy line, each with its test."""
+    root = tmp_path / "two"
+    (root / "tests").mkdir(parents=True)
+    for name in ("a", "b"):
+        (root / f"{name}.py").write_text("VALUE = 1\n")
+        (root / "tests" / f"test_{name}.py").write_text(f"import {name}\n\n\ndef test_{name}():\n"
+                                                       f"    assert {name}.VALUE == 2\n")
+    (root / "pyproject.toml").write_text('[tool.tgfix]\ntests = "tests"\ncache = false\ngradient = "never"\n'
+                                         'second_opinion = false\n')
+    commit_all(root, "initial")
+    return root
+
+
+def test_a_source_tried_for_one_file_is_tested_again_for_another(two_files, scripted, monkeypatch):
+    monkeypatch.chdir(two_files)
+    scripted += [fenced("VALUE = 2\n"), fenced("VALUE = 2\n")]
+    result = solve("a.py", "b.py")
+    assert result.exit_code == 0, result.output
+    assert (two_files / "a.py").read_text() == (two_files / "b.py").read_text() == "VALUE = 2\n"
+    assert "tests 0/2 -> 2/2: all tests pass." in result.stderr
+
+
+def test_iterations_count_passes_over_the_files_as_the_budget_does(two_files, scripted, monkeypatch):
+    monkeypatch.chdir(two_files)
+    scripted += ["no code"] * 4
+    result = solve("a.py", "b.py", "--max-iters", "2", "--json")
+    assert result.exit_code == 3, result.output
+    assert "tests 0/2 -> 0/2: iteration budget (2) used." in result.stderr
+    assert "2 iterations (4 steps over 2 files), 0 accepted" in result.stderr
+    summary = json.loads(result.stdout)
+    assert (summary["iterations"], summary["steps"], summary["stop_reason"]) == (2, 4, "iteration budget (2) used")

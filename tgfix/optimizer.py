@@ -250,13 +250,20 @@ class TGD:
 
     def _known(self, x: Variable, report: TestReport) -> None:
         """The current best needs no test: a proposal that only respells it scores as it does."""
-        self._claim(_fingerprint(x.value, x.is_python), lambda: report)
+        self._claim(self._state(x, x.value), lambda: report)
 
     def _report(self, loss: Loss, source: str) -> tuple[TestReport, bool]:
         """The tests' report on source, and whether it was new: a source tried before is not run again
         (the best only gains passing tests, so an early stop's report stays valid)."""
-        return self._claim(_fingerprint(source, loss.variable.is_python),
+        return self._claim(self._state(loss.variable, source),
                            lambda: loss.fn.evaluate(loss.variable, source, before=loss.report))
+
+    def _state(self, x: Variable, source: str) -> str:
+        """What the tests run on with source as x: every file's fingerprint, by name (the same source in
+        another file, or beside another version of the other files, is another test run)."""
+        files = {p.name: _fingerprint(p.value, p.is_python) for p in self.parameters}
+        files[x.name] = _fingerprint(source, x.is_python)
+        return hashlib.sha256(repr(sorted(files.items())).encode()).hexdigest()
 
     def _claim(self, key: str, evaluate: Callable[[], TestReport]) -> tuple[TestReport, bool]:
         """The report for key, computed by the first caller (other threads wait for it); whether it was."""

@@ -84,6 +84,11 @@ class Run:
                    session.editor.model, session.started, datetime.now(timezone.utc))
 
     @property
+    def iteration_count(self) -> int:
+        """Iterations as the budget counts them: one pass over every FILE, a step on each."""
+        return len({i.number for i in self.iterations})
+
+    @property
     def improved(self) -> bool:
         return any(i.step.accepted for i in self.iterations)
 
