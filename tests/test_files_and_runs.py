@@ -1,6 +1,7 @@
 """Real projects' files and runs: files kept as they are (line endings, encoding, final newline, any
 language), several FILEs in one run, --json and --report on every exit, one run per project."""
 
+import codecs
 import json
 import os
 import signal
@@ -9,16 +10,21 @@ import sys
 import tempfile
 from pathlib import Path
 
+import git
 import pytest
 
-from conftest import cli, commit_all, fenced
+from conftest import BUGGY_STATS, FIXED_STATS, cli, commit_all, fenced
 from tgfix.errors import TgfixError
 from tgfix.lock import run_lock
+from tgfix.patch import PatchError, extract_code, fence_langs
+from tgfix.variable import Variable
 
 HOLDER = """\
 import sys, time
 from pathlib import Path
 from tgfix.lock import run_lock
+from tgfix.patch import PatchError, extract_code, fence_langs
+from tgfix.variable import Variable
 with run_lock(Path(sys.argv[1])):
     print("held", flush=True)
     time.sleep(120)
@@ -131,3 +137,114 @@ def test_iterations_count_passes_over_the_files_as_the_budget_does(two_files, sc
     assert "2 iterations (4 steps over 2 files), 0 accepted" in result.stderr
     summary = json.loads(result.stdout)
     assert (summary["iterations"], summary["steps"], summary["stop_reason"]) == (2, 4, "iteration budget (2) used")
+
+
+# -----------------------------------------------------------------------------
+# 5. files as they are
+
+
+def commit_file(project, name: str, content: bytes):
+    (project / name).write_bytes(content)
+    repo = git.Repo(project)
+    repo.git.add(name)
+    repo.git.commit("-m", f"{name} as the user keeps it")
+    return repo
+
+
+def test_a_crlf_file_keeps_its_line_endings_and_the_commit_has_only_the_real_change(project, scripted, monkeypatch):
+    repo = commit_file(project, "stats.py", BUGGY_STATS.replace("\n", "\r\n").encode())
+    monkeypatch.chdir(project)
+    scripted += [fenced(FIXED_STATS)]
+    result = solve("stats.py", "--gradient", "never")
+    assert result.exit_code == 0, result.output
+    assert (project / "stats.py").read_bytes() == FIXED_STATS.replace("\n", "\r\n").encode()
+    assert repo.git.show("--numstat", "--format=", "HEAD") == "1\t1\tstats.py"
+    changed = [line for line in result.stdout.splitlines() if line[:1] in "+-" and line[:3] not in ("---", "+++")]
+    assert changed == ["-        if x < best:", "+        if x > best:"]
+
+
+LATIN_HEADER = "#!/usr/bin/env python3\n# -*- coding: latin-1 -*-\n# Statistiques du café\n"
+
+
+def test_a_file_with_an_encoding_declaration_is_read_and_written_in_its_encoding(project, scripted, monkeypatch):
+    commit_file(project, "stats.py", (LATIN_HEADER + BUGGY_STATS).encode("latin-1"))
+    monkeypatch.chdir(project)
+    dropped_declaration = "#!/usr/bin/env python3\n# Statistiques du café\n"
+    scripted += [fenced(dropped_declaration + FIXED_STATS.replace("return best", "return best  # → max")),
+                 fenced(dropped_declaration + FIXED_STATS)]  # the second opinion
+    result = solve("stats.py", "--gradient", "never", "-vv")
+    assert result.exit_code == 0, result.output
+    assert "'→' cannot be written in iso-8859-1, the file's encoding" in result.stderr
+    assert (project / "stats.py").read_bytes() == (LATIN_HEADER + FIXED_STATS).encode("latin-1")
+
+
+def test_a_file_without_a_final_newline_keeps_it_so(project, scripted, monkeypatch):
+    commit_file(project, "stats.py", BUGGY_STATS.rstrip("\n").encode())
+    monkeypatch.chdir(project)
+    scripted += [fenced(FIXED_STATS)]
+    result = solve("stats.py", "--gradient", "never")
+    assert result.exit_code == 0, result.output
+    assert (project / "stats.py").read_text() == FIXED_STATS.rstrip("\n")
+    assert "No newline at end of file" not in result.stdout.split("-        if x < best:")[0]
+
+
+CHECK = """\
+import sys
+from pathlib import Path
+sys.exit("broken" in Path(sys.argv[1]).read_text())
+"""
+
+
+@pytest.mark.parametrize("name, asked, lang, broken, fixed", [
+    ("config.json", "json", "json", '{"mode": "broken"}\n', '{"mode": "fixed"}\n'),
+    ("settings.toml", "toml", "toml", 'mode = "broken"\n', 'mode = "fixed"\n'),
+    ("query.sql", "sql", "sql", "SELECT 'broken';\n", "SELECT 'fixed';\n"),
+    ("setup.sh", "sh", "bash", "#!/bin/sh\necho broken\n", "#!/bin/sh\necho fixed\n"),
+    ("config.json", "json", "javascript", '{"mode": "broken"}\n', '{"mode": "fixed"}\n'),  # the only block
+])
+def test_a_file_in_another_language_takes_the_code_block_in_its_language(tmp_path, scripted, monkeypatch,
+                                                                         name, asked, lang, broken, fixed):
+    root = tmp_path / "config"
+    root.mkdir()
+    (root / name).write_text(broken)
+    (root / "check.py").write_text(CHECK)
+    (root / "pyproject.toml").write_text('[tool.tgfix]\ncache = false\ngradient = "never"\n')
+    commit_all(root, "initial")
+    monkeypatch.chdir(root)
+    scripted += [f"Here it is:\n```{lang}\n{fixed}```\n"]
+    result = solve(name, "--test-cmd", f"{sys.executable} check.py {name}")
+    assert result.exit_code == 0, result.output
+    assert (root / name).read_text() == fixed
+    prompt = scripted.requests[0]["messages"][-1]["content"]
+    assert f"in a single ```{asked} code block" in prompt
+
+
+@pytest.mark.parametrize("raw, newline", [
+    (b"a = 1\r\nb = 2\r\n", "\r\n"), (b"a = 1\rb = 2\r", "\r"), (b"a = 1\nb = 2\n", "\n"), (b"a = 1", "\n"),
+    (b"a = 1\r\nb = 2\r\nc = 3\n", "\r\n"),  # mixed: the ending most lines have
+])
+def test_a_file_reads_with_newlines_and_writes_back_in_its_own_line_endings(tmp_path, raw, newline):
+    path = tmp_path / "mod.py"
+    path.write_bytes(raw)
+    x = Variable.from_file(path)
+    assert "\r" not in x.value and x.form.newline == newline
+    assert x.encoded(x.value) == raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n").replace(b"\n", newline.encode())
+
+
+def test_a_bom_is_kept_and_an_undeclared_non_utf8_file_is_still_refused(tmp_path):
+    (tmp_path / "data.json").write_bytes(codecs.BOM_UTF8 + b'{"a": 1}\n')
+    x = Variable.from_file(tmp_path / "data.json")
+    assert x.value == '{"a": 1}\n' and x.encoded(x.value) == codecs.BOM_UTF8 + b'{"a": 1}\n'
+    (tmp_path / "mod.py").write_bytes("x = 'café'\n".encode("latin-1"))
+    with pytest.raises(TgfixError, match="is not UTF-8 text"):
+        Variable.from_file(tmp_path / "mod.py")
+
+
+def test_the_only_code_block_of_a_reply_is_a_non_python_files_answer_whatever_its_label():
+    reply = "```javascript\n{\"a\": 1}\n```\n"
+    assert extract_code(reply, fence_langs("config.json")) == '{"a": 1}\n'
+    assert extract_code(reply, fence_langs("Makefile")) == '{"a": 1}\n'
+    with pytest.raises(PatchError, match="no ```python code block"):
+        extract_code(reply, fence_langs("mod.py"))
+    with pytest.raises(PatchError, match="no ```json code block"):
+        extract_code(reply + reply, fence_langs("config.json"))

@@ -51,7 +51,7 @@ class Session:
         With --dry-run nothing is written: the value stays in x for the diff."""
         if self.dry_run:
             return None
-        write_atomically(x.path, x.value)
+        write_atomically(x.path, x.encoded(x.value))
         if self.repo is None:
             return None
         what = patch.describe_change(iteration.step.diff, x.value, verb) or f"{verb} {x.name}"
