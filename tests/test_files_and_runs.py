@@ -248,3 +248,48 @@ def test_the_only_code_block_of_a_reply_is_a_non_python_files_answer_whatever_it
         extract_code(reply, fence_langs("mod.py"))
     with pytest.raises(PatchError, match="no ```json code block"):
         extract_code(reply + reply, fence_langs("config.json"))
+
+
+# -----------------------------------------------------------------------------
+# 7. --json tells the truth
+
+
+def test_json_says_nothing_was_written_or_committed_when_nothing_was(project, scripted, monkeypatch):
+    monkeypatch.chdir(project)
+    scripted += ["no code", "no code"]  # the answer and the second opinion
+    result = solve("stats.py", "--gradient", "never", "--max-iters", "1", "--json")
+    assert result.exit_code == 3, result.output
+    summary = json.loads(result.stdout)
+    assert (summary["accepted"], summary["written"], summary["committed"]) == (0, False, False)
+
+
+def test_an_error_after_a_committed_step_still_gives_the_json_and_the_report(project, scripted, monkeypatch):
+    monkeypatch.chdir(project)
+
+    def fix_while_a_test_file_changes(request):
+        with open(project / "tests" / "test_stats.py", "a") as tests:
+            tests.write("# edited by someone else\n")
+        return fenced(FIXED_STATS)
+
+    scripted += [fix_while_a_test_file_changes]
+    result = solve("stats.py", "--gradient", "never", "--json", "--report", "run.json")
+    assert result.exit_code == 4, result.output
+    assert result.stderr.splitlines()[-1] == ("tgfix: error: the test files changed during the run: tgfix never "
+                                              "writes them, something else did")
+    summary = json.loads(result.stdout)
+    assert summary["exit_code"] == 4 and summary["error"].startswith("the test files changed during the run")
+    assert (summary["accepted"], summary["written"], summary["committed"]) == (1, True, True)
+    report = json.loads((project / "run.json").read_text())
+    assert report["exit_code"] == 4 and report["stop_reason"] == summary["error"]
+    assert [i["accepted"] for i in report["iterations"]] == [True] and report["iterations"][0]["commit"]
+    assert report["diff"] == summary["diff"] and "+        if x > best:" in report["diff"]
+
+
+def test_an_error_before_the_run_is_one_json_object_and_one_line(project, scripted, monkeypatch):
+    monkeypatch.chdir(project)
+    result = solve("missing.py", "--json", "--report", "run.json")
+    assert result.exit_code == 2, result.output
+    assert result.stderr == "tgfix: error: no such file: missing.py\n"
+    assert json.loads(result.stdout) == {"files": ["missing.py"], "written": False, "committed": False,
+                                         "exit_code": 2, "error": "no such file: missing.py"}
+    assert not (project / "run.json").exists()  # nothing ran: nothing to report

@@ -131,11 +131,18 @@ def summary_data(run: Run) -> dict:
             "completion_tokens": usage.completion_tokens, "cost": usage.cost, "model_seconds": round(usage.seconds, 3)}
 
 
+def failure_data(run: Run | None, files: Sequence[str], exit_code: int, message: str) -> dict:
+    """The --json object of a run that ended in an error: the summary of what it did before (if it got
+    as far as its first test run), the exit code and the error."""
+    done = summary_data(run) if run else {"files": list(files), "written": False, "committed": False}
+    return {**done, "exit_code": exit_code, "error": message}
+
+
 def summary(run: Run) -> str:
     usage = run.usage
     start, end = run.initial[0].report.score, run.final[0].report.score
     accepted = sum(i.step.accepted for i in run.iterations)
-    where = ("committed" if run.committed else "written to the file (not committed)" if run.written
+    where = ("committed" if run.commits else "written to the file (not committed)" if run.writes
              else "not written (--dry-run)")
     return "\n".join([
         f"tests {start} -> {end}: {run.stop_reason}.",
