@@ -74,7 +74,7 @@ def settled(files: tuple[str, ...], flags: dict, command: str, trail) -> Iterato
     """The run's settings; on an error, what --json and --report promise all the same: one JSON object
     with the exit code and the error, and the report of what the run (a session.Trail) did before it.
     The error itself goes on to friendly_errors, which tells it in one line."""
-    wants_json, settings = bool(flags.get("json_output")), None
+    settings = None
     try:
         settings = settings_from(files, flags)
         check_report_path(settings)
@@ -82,7 +82,7 @@ def settled(files: tuple[str, ...], flags: dict, command: str, trail) -> Iterato
     except (Exception, KeyboardInterrupt) as error:
         message, code = _failure(error)
         run = trail.run(code, message)
-        if settings.json_output if settings else wants_json:
+        if settings.json_output if settings else flags.get("json_output"):  # a bad setting: the flag decides
             console.echo(json.dumps(console.failure_data(run, files, int(code), message)), err=False)
         if settings and settings.report and run:
             write_report(run, settings, Path(settings.report), command)
