@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import functools
+import json
 import os
 import signal
 import sys
 import traceback
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import click
 
@@ -48,20 +51,42 @@ def friendly_errors(command):
         signal.signal(signal.SIGTERM, signal.default_int_handler)  # `kill` and CI timeouts clean up like Ctrl-C
         try:
             return command(*args, **kwargs)
-        except TgfixError as error:
-            _fail(str(error), error.exit_code)
-        except KeyboardInterrupt:
-            _fail("interrupted; files are at their original or last accepted state", Exit.INTERRUPTED)
-        except Exception as error:  # a bug in tgfix: still one line unless asked for the traceback
-            if verbosity >= 2:
-                traceback.print_exc()
-            _fail(f"internal error: {type(error).__name__}: {error} (run with -vv for the traceback)", Exit.INTERNAL)
+        except (Exception, KeyboardInterrupt) as error:
+            if verbosity >= 2 and not isinstance(error, (TgfixError, KeyboardInterrupt)):
+                traceback.print_exc()  # a bug in tgfix: still one line unless asked for the traceback
+            message, code = _failure(error)
+            console.error(message)
+            sys.exit(int(code))
     return wrapper
 
 
-def _fail(message: str, code: Exit):
-    console.error(message)
-    sys.exit(int(code))
+def _failure(error: BaseException) -> tuple[str, Exit]:
+    """The one line an error is told in, and its exit code."""
+    if isinstance(error, TgfixError):
+        return str(error), error.exit_code
+    if isinstance(error, KeyboardInterrupt):
+        return "interrupted; files are at their original or last accepted state", Exit.INTERRUPTED
+    return f"internal error: {type(error).__name__}: {error} (run with -vv for the traceback)", Exit.INTERNAL
+
+
+@contextmanager
+def settled(files: tuple[str, ...], flags: dict, command: str, trail) -> Iterator[config.Settings]:
+    """The run's settings; on an error, what --json and --report promise all the same: one JSON object
+    with the exit code and the error, and the report of what the run (a session.Trail) did before it.
+    The error itself goes on to friendly_errors, which tells it in one line."""
+    settings = None
+    try:
+        settings = settings_from(files, flags)
+        check_report_path(settings)
+        yield settings
+    except (Exception, KeyboardInterrupt) as error:
+        message, code = _failure(error)
+        run = trail.run(code, message)
+        if settings.json_output if settings else flags.get("json_output"):  # a bad setting: the flag decides
+            console.echo(json.dumps(console.failure_data(run, files, int(code), message)), err=False)
+        if settings and settings.report and run:
+            write_report(run, settings, Path(settings.report), command)
+        raise
 
 
 @click.group(epilog=epilog(SOLVE_EXITS + (Exit.FAILING,)))
@@ -164,12 +189,13 @@ def settings_from(files: tuple[str, ...], flags: dict) -> config.Settings:
 def solve(files, **flags):
     """Repair FILES until their tests pass, committing every improvement."""
     from tgfix.commands.solve import solve as run_solve
+    from tgfix.session import Trail
 
-    settings = settings_from(files, flags)
-    check_report_path(settings)
-    with console.Console(settings.verbosity) as reporter:
-        reporter.say(isolation().describe(), level=1)
-        run = run_solve(list(files), settings, reporter)
+    trail = Trail()
+    with settled(files, flags, "solve", trail) as settings:
+        with console.Console(settings.verbosity) as reporter:
+            reporter.say(isolation().describe(), level=1)
+            run = run_solve(list(files), settings, reporter, trail)
     console.result(run, settings.verbosity, settings.json_output)
     if settings.report:
         write_report(run, settings, Path(settings.report), "solve")
@@ -235,11 +261,12 @@ def polish(file, bench_cmd, repeat, **flags):
     the spread of the measurements (and by 5 % at least).
     """
     from tgfix.commands.polish import PolishConsole, polish as run_polish, speedup
+    from tgfix.session import Trail
 
-    settings = settings_from((file,), flags)
-    check_report_path(settings)
-    with PolishConsole(settings.verbosity) as reporter:
-        run = run_polish(file, settings, bench_cmd, repeat, reporter)
+    trail = Trail()
+    with settled((file,), flags, "polish", trail) as settings:
+        with PolishConsole(settings.verbosity) as reporter:
+            run = run_polish(file, settings, bench_cmd, repeat, reporter, trail)
     console.result(run, settings.verbosity, settings.json_output)
     if run.improved:
         console.echo(f"time: {speedup(run)}.")

@@ -124,23 +124,39 @@ def summary_data(run: Run) -> dict:
     return {"files": [x.name for x in run.variables], "exit_code": int(run.exit_code), "stop_reason": run.stop_reason,
             "tests": {"start": {"passed": len(start.passed), "total": len(start.cases)},
                       "end": {"passed": len(end.passed), "total": len(end.cases)}},
-            "iterations": len(run.iterations), "accepted": sum(i.step.accepted for i in run.iterations),
+            "iterations": run.iteration_count, "steps": len(run.iterations),
+            "accepted": sum(i.step.accepted for i in run.iterations),
             "written": run.written, "committed": run.committed, "diff": run.diff(),
             "model_calls": usage.calls, "prompt_tokens": usage.prompt_tokens,
             "completion_tokens": usage.completion_tokens, "cost": usage.cost, "model_seconds": round(usage.seconds, 3)}
+
+
+def failure_data(run: Run | None, files: Sequence[str], exit_code: int, message: str) -> dict:
+    """The --json object of a run that ended in an error: the summary of what it did before (if it got
+    as far as its first test run), the exit code and the error."""
+    done = summary_data(run) if run else {"files": list(files), "written": False, "committed": False}
+    return {**done, "exit_code": exit_code, "error": message}
 
 
 def summary(run: Run) -> str:
     usage = run.usage
     start, end = run.initial[0].report.score, run.final[0].report.score
     accepted = sum(i.step.accepted for i in run.iterations)
-    where = ("committed" if run.committed else "written to the file (not committed)" if run.written
+    where = ("committed" if run.commits else "written to the file (not committed)" if run.writes
              else "not written (--dry-run)")
     return "\n".join([
         f"tests {start} -> {end}: {run.stop_reason}.",
-        f"{plural(len(run.iterations), 'iteration')}, {accepted} accepted and {where}; "
+        f"{_iterations(run)}, {accepted} accepted and {where}; "
         f"{plural(usage.calls, 'model call')} ({usage.cached_calls} cached), {usage.prompt_tokens:,} prompt + "
         f"{usage.completion_tokens:,} completion tokens, ${usage.cost:.4f}, {usage.seconds:.0f} s in the model."])
+
+
+def _iterations(run: Run) -> str:
+    """The iterations the budget counts, and with several FILEs the steps they made (one a file)."""
+    count = plural(run.iteration_count, "iteration")
+    if len(run.variables) == 1:
+        return count
+    return f"{count} ({plural(len(run.iterations), 'step')} over {len(run.variables)} files)"
 
 
 def _after(it: Iteration) -> str:

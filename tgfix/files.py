@@ -7,12 +7,12 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Replace path's content in one step, keeping its permissions if it exists."""
+def write_atomically(path: Path, content: str | bytes) -> None:
+    """Replace path's content (bytes, or text written as UTF-8) in one step, keeping its permissions if it exists."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content.encode() if isinstance(content, str) else content)
         if path.exists():
             os.chmod(tmp, path.stat().st_mode & 0o7777)
         else:

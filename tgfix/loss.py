@@ -102,7 +102,7 @@ class TestLoss:
 
     def forward(self, variables: Sequence[Variable]) -> list[Loss]:
         """One test run with every variable's current value, with coverage of each when localizing."""
-        files = {x.name: x.value for x in variables}
+        files = {x.name: x.encoded(x.value) for x in variables}
         report, coverage = run_tests(self.spec(variables[0]), files, coverage_of=tuple(files) if self.localize else ())
         failing = frozenset(f.id for f in report.failures)
         losses = []
@@ -112,7 +112,7 @@ class TestLoss:
             losses.append(Loss(x, report, self, suspicious, lines, self._trace(x, files, report)))
         return losses
 
-    def _trace(self, x: Variable, files: dict[str, str], report: TestReport) -> str:
+    def _trace(self, x: Variable, files: dict[str, bytes], report: TestReport) -> str:
         """The first failing pytest test's trace through x, as the model reads it ("" without one)."""
         first = next((f for f in report.failures if not f.id.startswith(("command: ", "<"))), None)
         if not (self.trace and self.paths and x.is_python and first):
@@ -128,7 +128,7 @@ class TestLoss:
         With `before`, the current best's report, the run stops once the candidate cannot be
         accepted (runner.run_tests); the tests it left out are "not run".
         """
-        return run_tests(self.spec(x), {x.name: source}, before=before)[0]
+        return run_tests(self.spec(x), {x.name: x.encoded(source)}, before=before)[0]
 
     def describe(self, loss: Loss, failures: tuple[TestCase, ...] | None = None) -> str:
         failures = loss.report.failures if failures is None else failures

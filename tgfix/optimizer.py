@@ -47,6 +47,7 @@ OUTCOME_MESSAGE_CHARS = 200  # of a rejected attempt's failure message, in the m
 REPLY_TOKENS_PER_CHAR = 2 / 3
 REPLY_SLACK_TOKENS = 256
 REPLY_MIN_TOKENS = 1024
+CODING_DECLARATION = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+")  # PEP 263, as tokenize reads it
 
 
 @dataclass(frozen=True)
@@ -206,7 +207,7 @@ class TGD:
             source = _new_source(loss, edit_format, reply.text)
         except patch.PatchError as error:
             return Proposal(None, "", edit_format, str(error), reply)
-        source = _keep_final_newline(x.value, source)
+        source = _as_the_file_was(x, source)
         return Proposal(source, patch.make_diff(x.value, source, x.name), edit_format, reply=reply)
 
     def _sampling(self, number: int) -> dict:
@@ -220,7 +221,7 @@ class TGD:
     def _messages(self, loss: Loss, edit_format: str) -> list[dict]:
         x = loss.variable
         answer = {
-            "whole": lambda: prompts.WHOLE_FILE_FORMAT.substitute(name=x.name, lang="python" if x.is_python else ""),
+            "whole": lambda: prompts.WHOLE_FILE_FORMAT.substitute(name=x.name, lang=patch.fence_lang(x.name)),
             "udiff": lambda: prompts.UDIFF_FORMAT.substitute(name=x.name),
             "function": lambda: prompts.FUNCTION_FORMAT.substitute(
                 name=x.name, targets=", ".join(t.label for t in _targets(loss))),
@@ -244,19 +245,29 @@ class TGD:
             unfit = _unfit_python(x.value, proposal.source, loss.report)
             if unfit:
                 return Candidate(proposal, None, False, unfit)
+        unwritable = _unwritable(x, proposal.source)
+        if unwritable:
+            return Candidate(proposal, None, False, unwritable)
         report, new = self._report(loss, proposal.source)
         accepted, verdict = self.accept(loss.report, report)
         return Candidate(proposal, report, accepted, verdict if new else f"tried before: {verdict}", new)
 
     def _known(self, x: Variable, report: TestReport) -> None:
         """The current best needs no test: a proposal that only respells it scores as it does."""
-        self._claim(_fingerprint(x.value, x.is_python), lambda: report)
+        self._claim(self._state(x, x.value), lambda: report)
 
     def _report(self, loss: Loss, source: str) -> tuple[TestReport, bool]:
         """The tests' report on source, and whether it was new: a source tried before is not run again
         (the best only gains passing tests, so an early stop's report stays valid)."""
-        return self._claim(_fingerprint(source, loss.variable.is_python),
+        return self._claim(self._state(loss.variable, source),
                            lambda: loss.fn.evaluate(loss.variable, source, before=loss.report))
+
+    def _state(self, x: Variable, source: str) -> str:
+        """What the tests run on with source as x: every file's fingerprint, by name (the same source in
+        another file, or beside another version of the other files, is another test run)."""
+        files = {p.name: _fingerprint(p.value, p.is_python) for p in self.parameters}
+        files[x.name] = _fingerprint(source, x.is_python)
+        return hashlib.sha256(repr(sorted(files.items())).encode()).hexdigest()
 
     def _claim(self, key: str, evaluate: Callable[[], TestReport]) -> tuple[TestReport, bool]:
         """The report for key, computed by the first caller (other threads wait for it); whether it was."""
@@ -310,7 +321,7 @@ def _new_source(loss: Loss, edit_format: str, reply: str) -> str:
     x = loss.variable
     if edit_format == "udiff":
         return patch.apply_diff(x.value, patch.extract_diff(reply), x.name)
-    code = patch.extract_code(reply)
+    code = patch.extract_code(reply, patch.fence_langs(x.name))
     return scope.splice(x.value, code, _targets(loss)) if edit_format == "function" else code
 
 
@@ -348,7 +359,36 @@ def _unfit_python(old: str, new: str, report: TestReport) -> str:
     return ""
 
 
+def _as_the_file_was(x: Variable, new: str) -> str:
+    """new as x was in what a model's answer loses: the final newline (or its absence) and, in Python,
+    the encoding declaration."""
+    new = _keep_final_newline(x.value, new)
+    return _keep_encoding_declaration(x.value, new) if x.is_python else new
+
+
 def _keep_final_newline(old: str, new: str) -> str:
     if old.endswith("\n") and not new.endswith("\n"):
         return new + "\n"
+    if old and not old.endswith("\n"):
+        return new.removesuffix("\n")
     return new
+
+
+def _keep_encoding_declaration(old: str, new: str) -> str:
+    """new with old's PEP 263 declaration (`# -*- coding: latin-1 -*-`) back if the answer dropped it:
+    without it Python reads the file as UTF-8."""
+    declared = [line for line in patch.split_lines(old)[:2] if CODING_DECLARATION.match(line)]
+    lines = patch.split_lines(new)
+    if not declared or any(CODING_DECLARATION.match(line) for line in lines[:2]):
+        return new
+    at = 1 if lines and lines[0].startswith("#!") else 0
+    return "".join(lines[:at] + declared + lines[at:])
+
+
+def _unwritable(x: Variable, source: str) -> str:
+    """Why source cannot be written in the file's encoding, or ""."""
+    try:
+        x.encoded(source)
+    except UnicodeEncodeError as error:
+        return f"{error.object[error.start:error.end]!r} cannot be written in {x.form.encoding}, the file's encoding"
+    return ""

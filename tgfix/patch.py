@@ -18,10 +18,17 @@ from dataclasses import dataclass
 from unidiff import PatchSet
 from unidiff.errors import UnidiffParseError
 
-__all__ = ["PatchError", "extract_code", "extract_diff", "make_diff", "apply_diff", "touched_paths",
+__all__ = ["PatchError", "fence_langs", "fence_lang", "extract_code", "extract_diff", "make_diff", "apply_diff", "touched_paths",
            "changed_lines", "describe_change"]
 
 PYTHON_LANGS = ("python", "py", "python3")
+# The languages a model labels a file's code block with, by the file's suffix (else the suffix itself).
+FENCE_LANGS = {".py": PYTHON_LANGS, ".pyi": PYTHON_LANGS, ".json": ("json", "jsonc", "json5"), ".toml": ("toml",),
+               ".sql": ("sql",), ".sh": ("sh", "bash", "shell", "zsh"), ".bash": ("bash", "sh", "shell"),
+               ".yaml": ("yaml", "yml"), ".yml": ("yaml", "yml"), ".ini": ("ini", "cfg"), ".cfg": ("ini", "cfg"),
+               ".js": ("javascript", "js"), ".ts": ("typescript", "ts"), ".md": ("markdown", "md"),
+               ".html": ("html",), ".css": ("css",), ".xml": ("xml",), ".c": ("c",), ".h": ("c",),
+               ".rs": ("rust", "rs"), ".go": ("go",), ".rb": ("ruby", "rb")}
 DIFF_LANGS = ("diff", "patch", "udiff")
 OPENING_FENCE = re.compile(r"[ \t]*(`{3,})[ \t]*([^`\s]*)[^`]*")
 CLOSING_FENCE = re.compile(r"[ \t]*(`{3,})[ \t]*")
@@ -70,17 +77,33 @@ def fenced_blocks(reply: str) -> list[Block]:
     return blocks
 
 
-def extract_code(reply: str) -> str:
-    """The whole corrected file: the longest ```python block, else the longest bare ``` block, else the
-    file between the prompt's <FILE> tags; without the tags, if the model copied them into its block."""
+def fence_langs(path: str) -> tuple[str, ...]:
+    """The languages a code block of the file at path may be labelled with, the usual one first."""
+    suffix = path[path.rfind("."):].lower() if "." in path.rsplit("/", 1)[-1] else ""
+    return FENCE_LANGS.get(suffix, (suffix[1:],) if suffix else ())
+
+
+def fence_lang(path: str) -> str:
+    """The label of a code block of the file at path ("python"), or "" for a file of unknown language."""
+    return next(iter(fence_langs(path)), "")
+
+
+def extract_code(reply: str, langs: tuple[str, ...] = PYTHON_LANGS) -> str:
+    """The whole corrected file: the longest block in one of langs (```python), else the longest bare ```
+    block, else, for a file not in Python, the reply's only block whatever its label (a JSON file's
+    block may say javascript), else the file between the prompt's <FILE> tags; without the tags, if the
+    model copied them into its block."""
     blocks = fenced_blocks(reply)
-    candidates = [b.body for b in blocks if b.lang in PYTHON_LANGS] or [b.body for b in blocks if not b.lang]
+    candidates = [b.body for b in blocks if b.lang in langs] or [b.body for b in blocks if not b.lang]
+    if not candidates and len(blocks) == 1 and langs != PYTHON_LANGS:
+        candidates = [blocks[0].body]
     candidates = candidates or TAGGED_FILE.findall(reply)
+    fence = f"```{next(iter(langs), '')}"
     if not candidates:
-        raise PatchError("no ```python code block in the reply")
+        raise PatchError(f"no {fence} code block in the reply")
     code = _without_file_tags(max(candidates, key=len))
     if not code.strip():
-        raise PatchError("the ```python code block is empty")
+        raise PatchError(f"the {fence} code block is empty")
     return code
 
 

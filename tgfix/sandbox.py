@@ -169,13 +169,14 @@ def _is_ram_disk(path: str) -> bool:
     return any(fields[1] == path and fields[2] == "tmpfs" for fields in map(str.split, mounts) if len(fields) > 2)
 
 
-def write(workdir: Path, relative: str, text: str) -> None:
-    """Put the candidate into the copy: never outside it, never through a symlink."""
+def write(workdir: Path, relative: str, content: str | bytes) -> None:
+    """Put the candidate (the file's bytes, or text as UTF-8) into the copy: never outside it, never
+    through a symlink."""
     target = workdir / relative
     if Path(relative).is_absolute() or target.resolve() != workdir.resolve() / relative:
         raise TgfixError(f"refusing to write {relative}: it resolves outside the project (a symlink?)")
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text)
+    target.write_bytes(content.encode() if isinstance(content, str) else content)
 
 
 # -----------------------------------------------------------------------------

@@ -11,17 +11,17 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from tgfix import console, git, local, patch, sandbox
 from tgfix.config import Settings
 from tgfix.errors import Exit, TgfixError, UsageError
 from tgfix.files import write_atomically
 from tgfix.lock import run_lock
-from tgfix.loop import Iteration, Outcome
+from tgfix.loop import Iteration, Outcome, Reporter
 from tgfix.llm import LLM, DiskCache, Usage, context_window, default_model
 from tgfix.loss import Loss, TestLoss, read_problem
 from tgfix.variable import Variable, project_root
@@ -51,7 +51,7 @@ class Session:
         With --dry-run nothing is written: the value stays in x for the diff."""
         if self.dry_run:
             return None
-        write_atomically(x.path, x.value)
+        write_atomically(x.path, x.encoded(x.value))
         if self.repo is None:
             return None
         what = patch.describe_change(iteration.step.diff, x.value, verb) or f"{verb} {x.name}"
@@ -70,9 +70,9 @@ class Run:
     final: tuple[Loss, ...]
     stop_reason: str
     usage: Usage
-    committed: bool
+    commits: bool   # each accepted step is committed (not with --no-commit or --dry-run)
     exit_code: Exit
-    written: bool = True  # False with --dry-run: FILE holds its original content
+    writes: bool = True  # each accepted step is written to FILE (not with --dry-run)
     model: str = ""
     started: datetime | None = None
     finished: datetime | None = None
@@ -84,11 +84,63 @@ class Run:
                    session.editor.model, session.started, datetime.now(timezone.utc))
 
     @property
+    def written(self) -> bool:
+        """Whether a FILE was written: a step was accepted and saved."""
+        return self.writes and self.improved
+
+    @property
+    def committed(self) -> bool:
+        return any(i.commit for i in self.iterations)
+
+    @property
+    def iteration_count(self) -> int:
+        """Iterations as the budget counts them: one pass over every FILE, a step on each."""
+        return len({i.number for i in self.iterations})
+
+    @property
     def improved(self) -> bool:
         return any(i.step.accepted for i in self.iterations)
 
     def diff(self) -> str:
         return "".join(patch.make_diff(self.originals[x.name], x.value, x.name) for x in self.variables)
+
+
+@dataclass
+class Trail:
+    """What a run has done so far, heard as the loop's reporter (passing everything on): the summary
+    and the report of a run that ends in an error."""
+
+    session: Session | None = None
+    originals: dict[str, str] = field(default_factory=dict)
+    initial: tuple[Loss, ...] = ()
+    iterations: list[Iteration] = field(default_factory=list)
+    reporter: Reporter | None = None  # who hears it all next (the console)
+
+    def follow(self, session: Session, reporter: Reporter) -> "Trail":
+        """Record the run of session, as heard by reporter; the reporter to give the loop."""
+        self.session, self.reporter = session, reporter
+        self.originals = {x.name: x.value for x in session.variables}
+        return self
+
+    def status(self, text: str) -> None:
+        self.reporter.status(text)
+
+    def started(self, losses: Sequence[Loss]) -> None:
+        self.initial = tuple(losses)
+        self.reporter.started(losses)
+
+    def iteration(self, iteration: Iteration) -> None:
+        self.iterations.append(iteration)
+        self.reporter.iteration(iteration)
+
+    def run(self, exit_code: Exit, message: str) -> Run | None:
+        """The run up to the error, once its first test run is done; None before."""
+        if self.session is None or not self.initial:
+            return None
+        accepted = [i.step.after for i in self.iterations if i.step.accepted]
+        final = tuple(replace(loss, report=accepted[-1]) for loss in self.initial) if accepted else self.initial
+        return Run.of(self.session, self.originals, Outcome(self.initial, tuple(self.iterations), final, message),
+                      exit_code)
 
 
 @contextmanager

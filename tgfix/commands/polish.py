@@ -20,7 +20,7 @@ from tgfix.loop import Iteration, Plan, Reporter, Silent, optimize
 from tgfix.loss import Loss, TestLoss
 from tgfix.optimizer import TGD
 from tgfix.runner import TestCase, TestReport
-from tgfix.session import Run, session
+from tgfix.session import Run, Trail, session
 from tgfix.variable import Variable
 
 REPEAT = 5
@@ -114,10 +114,12 @@ class SpeedLoss:
 
 
 def polish(file: str, settings: Settings, bench_cmd: str | None = None, repeat: int = REPEAT,
-           reporter: Reporter = Silent()) -> Run:
-    """Speed FILE up while its tests keep passing, committing every speed-up beyond the noise."""
+           reporter: Reporter = Silent(), trail: Trail | None = None) -> Run:
+    """Speed FILE up while its tests keep passing, committing every speed-up beyond the noise; with a
+    trail, what it did so far is there when it ends in an error."""
     started = time.monotonic()
     with session([file], settings) as s:
+        reporter = trail.follow(s, reporter) if trail else reporter
         originals = {x.name: x.value for x in s.variables}
         tests = TestLoss.from_settings(settings)
         loss_fn = SpeedLoss(tests, replace(tests, tests=(), command=bench_cmd) if bench_cmd else None, repeat)

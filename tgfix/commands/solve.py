@@ -11,12 +11,15 @@ from tgfix.llm import LLM
 from tgfix.loop import Plan, Reporter, Silent, optimize
 from tgfix.loss import TestLoss, broken_tests
 from tgfix.optimizer import TGD
-from tgfix.session import Run, session
+from tgfix.session import Run, Trail, session
 
 
-def solve(files: list[str], settings: Settings, reporter: Reporter = Silent()) -> Run:
+def solve(files: list[str], settings: Settings, reporter: Reporter = Silent(),
+          trail: Trail | None = None) -> Run:
+    """The run; with a trail, what it did so far is there when it ends in an error."""
     started = time.monotonic()
     with session(files, settings) as s:
+        reporter = trail.follow(s, reporter) if trail else reporter
         originals = {x.name: x.value for x in s.variables}
         loss_fn = TestLoss.from_settings(settings)
         reporter.status("running the tests")
