@@ -143,6 +143,21 @@ def test_every_command_stops_before_any_model_call_when_the_tests_import_the_use
     assert scripted.requests == []
 
 
+def test_a_file_named_like_a_standard_module_in_a_namespace_package_is_not_taken_for_it(tmp_path, scripted,
+                                                                                    monkeypatch):
+    """src/app/types.py without an __init__.py is imported as app.types: sys.modules["types"] is not it."""
+    (tmp_path / "src" / "app").mkdir(parents=True)
+    (tmp_path / "src" / "app" / "types.py").write_text(BUGGY_STATS)
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_types.py").write_text(STATS_TESTS.replace("from stats ", "from app.types "))
+    (tmp_path / "pyproject.toml").write_text('[tool.pytest.ini_options]\npythonpath = ["src"]\n' + TGFIX)
+    commit_all(tmp_path, "a namespace package")
+    monkeypatch.chdir(tmp_path)
+    scripted.append(fenced(FIXED_STATS))
+    result = cli("solve", "src/app/types.py", "--model", "openai/scripted")
+    assert result.exit_code == 0, result.output
+
+
 def test_the_module_a_file_is(tmp_path):
     for package in ("src/pkg", "src/pkg/sub"):
         (tmp_path / package).mkdir(parents=True)
