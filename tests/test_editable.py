@@ -3,6 +3,7 @@
 The virtualenv is real (`python -m venv`, pip) and shared by the module: each project is its own
 src-layout package with its own name, installed the way its backend does it. The pip installs use
 `--no-build-isolation` (the backends are in the venv), so they need the package index only once.
+The end-to-end test builds the project's own .venv with a plain `pip install -e .`.
 """
 
 import subprocess
@@ -114,6 +115,40 @@ def test_a_non_editable_install_is_exit_6_before_any_model_call(active, venv, sc
     assert f"the tests import the installed copy at {installed}, not src/st_copy/stats.py" in result.output
     assert "pip install -e ." in result.output and len(result.output.strip().splitlines()) == 1
     assert scripted.requests == []
+
+
+QUICKSTART = Path(__file__).resolve().parent.parent / "examples" / "quickstart"
+
+
+@pytest.mark.model
+def test_embedded_model_repairs_a_src_layout_package_installed_editable_in_its_venv(tmp_path, monkeypatch):
+    """The issue's case end to end: the quickstart's one-character bug in src/wordstats/textstats.py,
+    `pip install -e .` into the project's .venv, which tgfix picks to run the tests."""
+    (tmp_path / "src" / "wordstats").mkdir(parents=True)
+    (tmp_path / "src" / "wordstats" / "__init__.py").write_text('"""Word statistics."""\n')
+    (tmp_path / "src" / "wordstats" / "textstats.py").write_text((QUICKSTART / "textstats.py").read_text())
+    (tmp_path / "tests").mkdir()
+    tests = (QUICKSTART / "tests" / "test_textstats.py").read_text()
+    (tmp_path / "tests" / "test_textstats.py").write_text(tests.replace("from textstats ", "from wordstats.textstats "))
+    (tmp_path / "pyproject.toml").write_text(SETUPTOOLS + PROJECT.format(pkg="wordstats") + '[tool.tgfix]\ntests = "tests"\n')
+    (tmp_path / ".gitignore").write_text(".venv/\nbuild/\n*.egg-info/\n")
+    commit_all(tmp_path, "buggy wordstats")
+    python = make_venv(tmp_path / ".venv", "pytest")
+    pip(python, tmp_path, "install", "--quiet", "-e", ".")
+    file = tmp_path / "src" / "wordstats" / "textstats.py"
+    assert imported_from(python, "wordstats.textstats", cwd=tmp_path) == file
+    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
+    monkeypatch.delenv("TGFIX_PYTHON", raising=False)
+    monkeypatch.chdir(tmp_path)
+
+    result = cli("solve", "src/wordstats/textstats.py", "--no-cache")
+
+    assert result.exit_code == 0, result.output
+    assert "tests 3/4 -> 4/4" in result.output and "if len(word) > len(best):" in file.read_text()
+    assert git.Repo(tmp_path).head.commit.message.startswith("tgfix: ")
+    user = subprocess.run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"], cwd=tmp_path,
+                          capture_output=True, text=True)
+    assert user.returncode == 0, user.stdout  # the user's own run, through the editable install, passes too
 
 
 def test_a_project_on_pythonpath_by_its_absolute_path_is_repaired_in_the_sandbox_copy(tmp_path, scripted,
