@@ -29,7 +29,7 @@ PROBE = ("import sys, importlib.util as u; print(*sys.version_info[:2], "
          "*(int(u.find_spec(m) is not None) for m in ('pytest', 'coverage')))")
 FIND_MODULE = """\
 import importlib.util, sys
-del sys.path[0]  # the folder -c runs in: the tests run in the sandbox's copy, not here
+sys.path[:] = [path for path in sys.path if path]  # not the folder -c runs in: the tests run in the copy
 try:
     spec = importlib.util.find_spec(sys.argv[1])
 except (ImportError, ValueError):
