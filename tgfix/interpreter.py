@@ -27,6 +27,15 @@ OWN = "tgfix's own"
 VIRTUALENVS = (".venv", "venv")
 PROBE = ("import sys, importlib.util as u; print(*sys.version_info[:2], "
          "*(int(u.find_spec(m) is not None) for m in ('pytest', 'coverage')))")
+FIND_MODULE = """\
+import importlib.util, sys
+sys.path[:] = [path for path in sys.path if path]  # not the folder -c runs in: the tests run in the copy
+try:
+    spec = importlib.util.find_spec(sys.argv[1])
+except (ImportError, ValueError):
+    spec = None
+print(spec.origin if spec and spec.has_location else "")
+"""
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,12 @@ def require_pytest(interpreter: Interpreter) -> None:
     if not interpreter.has_pytest:
         raise TestSetupError(f"pytest is not installed for {interpreter.executable} ({interpreter.why}): "
                              "install it there, or choose another interpreter with --python")
+
+
+def installed_at(interpreter: Interpreter, module: str, root: Path) -> str:
+    """Where the interpreter's own setup (site-packages, the .pth files and import hooks of installs,
+    PYTHONPATH) finds the top-level `module`, whatever folder it runs in; "" where nothing does."""
+    return _find_module(interpreter.executable, module, str(root), os.environ.get("PYTHONPATH", ""))
 
 
 def python_path(interpreter: Interpreter, folder: Path) -> str:
@@ -120,6 +135,16 @@ def _probe(executable: str, why: str, cwd: str, pythonpath: str) -> Interpreter:
         last = (result.stderr.strip().splitlines() or ["no output"])[-1]
         raise TestSetupError(f"cannot run {executable} ({why}) as Python: {last}") from None
     return Interpreter(executable, why, (major, minor), bool(pytest), bool(has_coverage))
+
+
+@functools.cache
+def _find_module(executable: str, module: str, cwd: str, pythonpath: str) -> str:
+    try:  # find_spec of a top-level name runs none of its code
+        result = subprocess.run([executable, "-c", FIND_MODULE, module], cwd=cwd, env=sandbox.scrubbed_env(),
+                                stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):  # the test run will say what is wrong with the interpreter
+        return ""
+    return result.stdout.strip()
 
 
 def _dotted(version: tuple[int, int]) -> str:

@@ -11,6 +11,9 @@ With TGFIX_TRACE (JSON: file, test, out), only that test runs, and the last line
 executed are written to `out` with the file's local variables before each of them (as LDB,
 "Debug like a human", Zhong et al. 2024): what the program computed, not what a model guesses.
 
+With TGFIX_MODULES (JSON: out, names), the file those modules were imported from (null: never
+imported) is written to `out` at the end: tgfix checks that the tests imported its copy of FILE.
+
 Every hook here is idempotent: a conftest naming `tgfix.pytest_plugin` may load a second copy.
 """
 
@@ -42,6 +45,7 @@ MUST_PASS = {test_id: rank for rank, test_id in enumerate(PLAN.get("must_pass", 
 LIMITS = PLAN.get("limits", {})  # id -> seconds, where the default does not apply
 DEFAULT_LIMIT = PLAN.get("timeout", TIMEOUT)
 TRACE = json.loads(os.environ["TGFIX_TRACE"]) if os.environ.get("TGFIX_TRACE") else {}
+MODULES = json.loads(os.environ["TGFIX_MODULES"]) if os.environ.get("TGFIX_MODULES") else {}
 TRACE_LINES = 12  # the last this many lines executed
 TRACE_LOCALS = 8  # variables shown per line
 _short = reprlib.Repr()  # (keyword arguments only from Python 3.12 on)
@@ -135,6 +139,27 @@ def pytest_runtest_makereport(item, call):
     report = (yield).get_result()
     if report.failed and junit_id(item.nodeid) in MUST_PASS:
         item.session.shouldfail = f"tgfix: {junit_id(item.nodeid)} passed before and fails now"
+
+
+_imported = {}  # module name -> the file it was first seen imported from
+
+
+def _note_imported() -> None:
+    for name in MODULES.get("names", ()):
+        found = getattr(sys.modules.get(name), "__file__", None)
+        if found and name not in _imported:
+            _imported[name] = found
+
+
+def pytest_collection_finish(session):
+    _note_imported()  # the test modules imported theirs: a test may still delete it from sys.modules
+
+
+def pytest_sessionfinish(session):
+    if MODULES:
+        _note_imported()
+        with open(MODULES["out"], "w") as out:
+            json.dump({name: _imported.get(name) for name in MODULES["names"]}, out)
 
 
 def _current_coverage():

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
+import sys
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +20,7 @@ TRACEBACK_LINES = 25
 JUNIT = ".tgfix-junit.xml"
 COVERAGE_DATA = ".tgfix-coverage"
 TOOLS = ".tgfix"  # in the copy only (the project's own is never copied): the plugin, the plan
+IMPORTED = "imported.json"  # in TOOLS: where the plugin saw the tests' modules come from
 NOT_RUN = "not run"
 TIMED_OUT = re.compile(r"^TimeoutError: test exceeded [0-9.e+]+ s")  # the plugin's message
 SHORT_LIMIT = 1.0  # seconds for a test that timed out on the current best, unless passing tests are slower
@@ -94,6 +97,28 @@ class ValidationPlan:
     limits: dict[str, float] = field(default_factory=dict)  # test id -> seconds, where the default does not apply
 
 
+@dataclass(frozen=True)
+class Module:
+    """How Python imports a file of the project: by `name`, with `folder` on sys.path."""
+
+    file: str    # relative to the project root
+    name: str    # dotted
+    folder: str  # relative to the project root: the one above the file's outermost package
+
+
+def module_of(root: Path, file: str) -> Module | None:
+    """The module that root/file is, by its packages (folders with an __init__.py); None if not Python."""
+    path = Path(file)
+    if path.suffix != ".py":
+        return None
+    parts = [] if path.stem == "__init__" else [path.stem]
+    folder = path.parent
+    while folder != Path(".") and (root / folder / "__init__.py").is_file():
+        parts.insert(0, folder.name)
+        folder = folder.parent
+    return Module(file, ".".join(parts), folder.as_posix()) if parts else None
+
+
 LineCoverage = dict[int, frozenset[str]]  # line number -> ids of the tests that executed it
 
 
@@ -116,7 +141,7 @@ def run_tests(spec: TestSpec, files: dict[str, str], *, coverage_of: tuple[str, 
         lines: dict[str, LineCoverage] = {}
         if spec.tests:
             plan = validation_plan(before, spec.test_timeout) if before else None
-            report = _run_pytest(spec, python, workdir, coverage_of, plan)
+            report = _run_pytest(spec, python, workdir, tuple(files), coverage_of, plan)
             cases += _with_not_run(report.cases, before) if before else report.cases
             output.append(report.output)
             seconds += report.seconds
@@ -144,7 +169,7 @@ def trace_test(spec: TestSpec, files: dict[str, str], name: str, test_id: str) -
         out = workdir / TOOLS / "trace.json"
         trace = {"file": str(workdir / name), "test": test_id, "out": str(out)}
         try:
-            _run_pytest(spec, python, workdir, (), None, {"TGFIX_TRACE": json.dumps(trace)})
+            _run_pytest(spec, python, workdir, tuple(files), (), None, {"TGFIX_TRACE": json.dumps(trace)})
             return tuple(json.loads(out.read_text()))
         except (TestSetupError, OSError, ValueError):  # the test was not found, or wrote no trace
             return ()
@@ -185,10 +210,16 @@ def _interpreter(spec: TestSpec) -> interpreter.Interpreter:
     return python
 
 
-def _run_pytest(spec: TestSpec, python: interpreter.Interpreter, workdir: Path, coverage_of: tuple[str, ...],
-                plan: ValidationPlan | None, extra_env: dict[str, str] | None = None) -> TestReport:
+def _run_pytest(spec: TestSpec, python: interpreter.Interpreter, workdir: Path, files: tuple[str, ...],
+                coverage_of: tuple[str, ...], plan: ValidationPlan | None,
+                extra_env: dict[str, str] | None = None) -> TestReport:
+    """pytest on the copy at workdir; `files` are the ones tgfix put in place, whose copies the tests must import."""
     tools = workdir / TOOLS
-    env = {"PYTHONPATH": interpreter.python_path(python, tools), "TGFIX_TEST_TIMEOUT": str(spec.test_timeout),
+    modules = tuple(filter(None, (module_of(workdir, name) for name in files)))
+    first = [str(workdir / m.folder) for m in modules if _installed_from_project(python, m, spec.root)]
+    env = {"PYTHONPATH": os.pathsep.join([*dict.fromkeys(first), interpreter.python_path(python, tools)]),
+           "TGFIX_TEST_TIMEOUT": str(spec.test_timeout),
+           "TGFIX_MODULES": json.dumps({"out": str(tools / IMPORTED), "names": [m.name for m in modules]}),
            **(extra_env or {})}
     if plan:
         (tools / "plan.json").write_text(json.dumps({"must_pass": plan.must_pass, "timeout": plan.timeout,
@@ -207,12 +238,47 @@ def _run_pytest(spec: TestSpec, python: interpreter.Interpreter, workdir: Path, 
     if result.returncode in (4, 5) and not result.timed_out:
         what = "no tests found in" if result.returncode == 5 else "pytest could not run"
         raise TestSetupError(f"{what} {' '.join(spec.tests)}: {_pytest_says(result.output)}")
+    _check_imported(modules, tools / IMPORTED, workdir, spec.root, python)
     cases = None if result.timed_out else _read_junit(junit)
     if cases is None:
         why = f"test run killed after {spec.limits.wall_seconds:g} s" if result.timed_out \
             else f"pytest exited {result.returncode} without a readable report"
         cases = (TestCase("<test run>", "error", message=why, traceback=_tail(result.output, TRACEBACK_LINES)),)
     return TestReport(cases, result.output, result.seconds, result.timed_out, note)
+
+
+def _installed_from_project(python: interpreter.Interpreter, module: Module, root: Path) -> bool:
+    """Whether an install points the interpreter at the project's own tree for this module (an editable
+    install's .pth path or import hook): then the copy's folder must come first on sys.path."""
+    found = interpreter.installed_at(python, module.name.partition(".")[0], root)
+    return bool(found) and Path(found).resolve().is_relative_to(root.resolve())
+
+
+def _check_imported(modules: tuple[Module, ...], record: Path, workdir: Path, root: Path,
+                    python: interpreter.Interpreter) -> None:
+    """Stop when the tests imported a file's module from outside the copy: no candidate would be tested.
+
+    A name the standard library also has is left alone: the tests may well mean that module (a
+    FILE in a folder without __init__.py may be imported by another name than its own).
+    """
+    try:
+        imported = json.loads(record.read_text())
+    except (OSError, ValueError):  # pytest did not get to the end (a timeout): nothing to check
+        return
+    for module in modules:
+        found = imported.get(module.name)
+        if found and module.name not in sys.stdlib_module_names:
+            where = (workdir / found).resolve()
+            if not where.is_relative_to(workdir.resolve()):
+                raise TestSetupError(_imported_elsewhere(module, where, root, python))
+
+
+def _imported_elsewhere(module: Module, found: Path, root: Path, python: interpreter.Interpreter) -> str:
+    if found.is_relative_to(root.resolve()):
+        return (f"the tests import {module.file} from your project at {found}, not from the copy tgfix tests "
+                "candidates in: something puts its folder first on sys.path by its absolute path (a conftest.py?)")
+    return (f"the tests import the installed copy at {found}, not {module.file}: install the project editable "
+            f"({python.executable} -m pip install -e .), or choose an interpreter without it with --python")
 
 
 def _run_command(spec: TestSpec, workdir: Path) -> sandbox.RunResult:

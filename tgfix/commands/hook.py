@@ -33,12 +33,13 @@ def run_hook(files: list[str], settings: Settings) -> Exit:
     loss_fn = TestLoss.from_settings(settings)
     root = project_root(Path(files[0]).resolve())
     staged = [Variable.from_file(f, root=root) for f in files if Path(f).resolve().is_relative_to(root)]
-    report = loss_fn.evaluate(staged[0], staged[0].value)  # the file as it is: one plain test run
+    sources = [x for x in staged if x.is_python and not loss_fn.is_test(x.path, root)]
+    first = (sources or staged)[0]  # a source, so that the run checks the tests import its copy
+    report = loss_fn.evaluate(first, first.value)  # the file as it is: one plain test run
     if report.all_passed:
         if settings.verbosity >= 0:
             console.echo(f"tgfix: tests {report.score} pass")
         return Exit.PASSED
-    sources = [x for x in staged if x.is_python and not loss_fn.is_test(x.path, root)]
     suspects = _suspects(sources, loss_fn)
     if not suspects:
         return _unrepaired(report, "no staged source file to repair", settings)
