@@ -11,6 +11,9 @@ With TGFIX_TRACE (JSON: file, test, out), only that test runs, and the last line
 executed are written to `out` with the file's local variables before each of them (as LDB,
 "Debug like a human", Zhong et al. 2024): what the program computed, not what a model guesses.
 
+With TGFIX_CONNECTS (a file), every address the tests connect to, or try to, is appended to it:
+what tgfix checks when a test's connection was refused in the sandbox.
+
 Every hook here is idempotent: a conftest naming `tgfix.pytest_plugin` may load a second copy.
 """
 
@@ -44,10 +47,21 @@ DEFAULT_LIMIT = PLAN.get("timeout", TIMEOUT)
 TRACE = json.loads(os.environ["TGFIX_TRACE"]) if os.environ.get("TGFIX_TRACE") else {}
 TRACE_LINES = 12  # the last this many lines executed
 TRACE_LOCALS = 8  # variables shown per line
+CONNECTS = os.environ.get("TGFIX_CONNECTS", "")
 _short = reprlib.Repr()  # (keyword arguments only from Python 3.12 on)
 _short.maxstring = _short.maxother = 40
 _short.maxlist = _short.maxtuple = _short.maxset = 6
 _short.maxdict = 4
+
+
+def _record_connect(event, args):
+    if event == "socket.connect" and isinstance(args[1], tuple) and len(args[1]) >= 2:  # an IP address
+        with open(CONNECTS, "a") as out:
+            out.write(json.dumps(list(args[1][:2])) + "\n")
+
+
+if CONNECTS:
+    sys.addaudithook(_record_connect)
 
 
 def junit_id(nodeid: str) -> str:

@@ -38,6 +38,7 @@ def run_hook(files: list[str], settings: Settings) -> Exit:
         if settings.verbosity >= 0:
             console.echo(f"tgfix: tests {report.score} pass")
         return Exit.PASSED
+    loss_fn.check_start(report, staged)
     sources = [x for x in staged if x.is_python and not loss_fn.is_test(x.path, root)]
     suspects = _suspects(sources, loss_fn)
     if not suspects:
