@@ -10,8 +10,10 @@ import pytest
 
 from conftest import cli, commit_all
 from test_interpreter import make_venv, pytest_only  # noqa: F401 (a fixture)
-from tgfix import sandbox
-from tgfix.runner import TestSpec, run_tests
+from tgfix import config, sandbox
+from tgfix.errors import UsageError
+from tgfix.hidden import hidden_by_sandbox
+from tgfix.runner import TestCase, TestSpec, run_tests
 
 SECRET = "s3cret-value"
 
@@ -50,6 +52,14 @@ def test_the_environment_is_an_allowlist(monkeypatch):
     assert not {"DB_PASS", "NGROK_AUTHTOKEN", "SOME_SETTING"} & env.keys()
     assert sandbox.scrubbed_env(access=sandbox.Access(("DB_*",)))["DB_PASS"] == SECRET  # a pattern
     assert "NGROK_AUTHTOKEN" not in sandbox.scrubbed_env(access=sandbox.Access(("DB_*",)))
+
+
+def test_pass_env_takes_names_and_patterns_only(tmp_path, monkeypatch):
+    monkeypatch.setenv("TGFIX_PASS_ENV", "DB_USER DB_*")
+    assert config.load({}, tmp_path).pass_env == ("DB_USER", "DB_*")
+    with pytest.raises(UsageError, match=r"^--pass-env: value error, not a variable name or pattern \(DB_\*\): "
+                                         r"'DB_PASS=x'"):
+        config.load({"pass_env": ("DB_PASS=x",)}, tmp_path)
 
 
 DB = "import os\n\n\ndef password():\n    return os.environ[\"DB_PASS\"]\n"
@@ -159,6 +169,20 @@ def test_a_refused_connection_to_nothing_listening_outside_goes_to_the_model(tmp
     result = solve(root, "client.py")
     assert result.exit_code == 0, result.output
     assert len(scripted.requests) == 1
+
+
+@pytest.mark.skipif(not sandbox.isolation().network, reason="no network namespaces on this machine")
+@pytest.mark.parametrize("says", [
+    'psycopg.OperationalError: connection to server at "localhost" (127.0.0.1), port {port} failed: '
+    'Connection refused',
+    "redis.exceptions.ConnectionError: Error 111 connecting to localhost:{port}. Connection refused.",
+    "urllib3.exceptions.MaxRetryError: HTTPConnectionPool(host='127.0.0.1', port={port}): Max retries exceeded "
+    "(Caused by NewConnectionError('[Errno 111] Connection refused'))",
+], ids=["psycopg", "redis", "urllib3"])
+def test_clients_that_name_the_address_they_were_refused_by(tmp_path, server, says):
+    refused = TestCase("command: ./check", "failed", message=says.format(port=server))
+    hidden = hidden_by_sandbox((refused,), TestSpec(tmp_path, command="./check"), {})
+    assert f":{server}, which tgfix's sandbox cuts: pass --network" in hidden
 
 
 def test_network_flag_keeps_the_network(tmp_path, server):
