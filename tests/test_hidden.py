@@ -81,6 +81,15 @@ def test_a_variable_the_sandbox_removes_is_exit_6_naming_it(db_project, scripted
     assert scripted.requests == []
 
 
+@pytest.mark.parametrize("command", ["polish", "hook"])
+def test_polish_and_the_hook_say_it_too(db_project, scripted, command):
+    os.chdir(db_project)
+    result = cli(command, "db.py", "--model", "openai/scripted")
+    assert result.exit_code == 6, result.output
+    assert "DB_PASS, set here but removed by tgfix's sandbox: pass --pass-env DB_PASS" in result.stderr
+    assert scripted.requests == []
+
+
 @pytest.mark.parametrize("how", ["flag", "pattern in TGFIX_PASS_ENV", "pyproject"])
 def test_pass_env_lets_it_through_and_is_never_reported_as_removed(db_project, scripted, monkeypatch, how):
     args = ["--pass-env", "DB_PASS"] if how == "flag" else []

@@ -1,10 +1,11 @@
 """Run a command on a throw-away copy of the project, with the candidate file in place.
 
 The user's tree is only ever read. Each run gets a fresh copy (the code under test may
-write or delete anything), an environment of only what every test suite needs (an allowlist; more
-with Access.env), resource limits, and a wall-clock timeout after which everything it started
-is killed. Where Linux allows it, a run also gets its own network namespace (no way out, a
-private loopback; unless Access.network keeps the machine's) and a bound on its process count. This guards against accidents (an infinite loop, a fork bomb, a
+write or delete anything), an environment of only what every test suite needs (an allowlist,
+and the variables Access names), resource limits, and a wall-clock timeout after which
+everything it started is killed. Where Linux allows it, a run also gets its own network
+namespace (no way out, a private loopback; unless Access keeps the machine's network) and a
+bound on its process count. This guards against accidents (an infinite loop, a fork bomb, a
 test that calls a real service), not against code written to escape.
 """
 
