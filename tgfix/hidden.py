@@ -133,11 +133,11 @@ def _normalized(name: str) -> str:
 
 
 def _user_pythons(root: Path) -> list[str]:
-    """The user's Pythons: the shell's, tgfix's own, the active and the project's virtualenvs."""
-    found = [shutil.which("python3"), shutil.which("python"), sys.executable,
-             *(str(root / name / "bin" / "python") for name in interpreter.VIRTUALENVS)]
-    if os.environ.get("VIRTUAL_ENV"):
-        found.append(str(Path(os.environ["VIRTUAL_ENV"]) / "bin" / "python"))
+    """The user's Pythons: the shell's, the active and the project's virtualenvs, and last tgfix's own
+    (an environment of tgfix's dependencies, rarely what should run the tests)."""
+    active = os.environ.get("VIRTUAL_ENV")
+    found = [shutil.which("python3"), shutil.which("python"), active and str(Path(active) / "bin" / "python"),
+             *(str(root / name / "bin" / "python") for name in interpreter.VIRTUALENVS), sys.executable]
     return [python for python in dict.fromkeys(found) if python and os.access(python, os.X_OK)]
 
 
