@@ -264,3 +264,15 @@ def test_memory_keeps_the_latest_attempts_each_cut_to_a_few_lines():
     assert "Attempt 1 (rejected: outcome 2)" in rendered and "Attempt 2 (accepted: outcome 3)" in rendered
     memory.record("ignored", "x", False, keep=0)
     assert len(memory) == 2
+
+
+@pytest.mark.parametrize("module, rejected", [("git", True), ("json", False)], ids=["third-party", "stdlib"])
+def test_a_proposal_that_deletes_a_third_party_import_is_rejected_before_tests(project, scripted, module, rejected):
+    (project / "stats.py").write_text(f"import {module}\n\n\n{BUGGY_STATS}")  # git: GitPython, which tgfix has
+    x = tg.Variable.from_file(project / "stats.py")
+    result = step_once(x, tg.TestLoss(tests=project / "tests"), scripted, fenced(FIXED_STATS), second_opinion=None)
+    if rejected:
+        assert not result.accepted and result.candidates[0].report is None
+        assert result.reason == "removes the import of git: keep every import of a third-party module"
+    else:
+        assert result.accepted  # a standard module's import is the file's own business

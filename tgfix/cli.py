@@ -17,7 +17,7 @@ import click
 from tgfix import config, console
 from tgfix.errors import Exit, TgfixError, UsageError, epilog
 from tgfix.report import write_report
-from tgfix.sandbox import isolation
+from tgfix.sandbox import Access, isolation
 from tgfix.variable import project_root
 
 SOLVE_EXITS = (Exit.PASSED, Exit.IMPROVED, Exit.USAGE, Exit.NO_IMPROVEMENT, Exit.ENVIRONMENT, Exit.MODEL,
@@ -108,6 +108,11 @@ def setup_options(command):
         click.option("--api-key", help="Key for --api-base (or TGFIX_API_KEY); a server on this machine needs none."),
         click.option("--python", type=click.Path(),
                      help="Python that runs the tests (default: the project's virtualenv, else tgfix's own)."),
+        click.option("--pass-env", "pass_env", multiple=True, metavar="NAME",
+                     help="Pass this variable (or pattern, 'DB_*') to the tests as it is; repeatable. By default "
+                          "they see only PATH, HOME, locale, PYTHON* and the like."),
+        click.option("--network/--no-network", default=None,
+                     help="Keep this machine's network for the tests (a database on localhost; default: cut)."),
     ], command)
 
 
@@ -176,6 +181,7 @@ def check_report_path(settings: config.Settings) -> None:
 def settings_from(files: tuple[str, ...], flags: dict) -> config.Settings:
     verbosity = flags.pop("verbose") - flags.pop("quiet")
     flags["tests"] = flags["tests"] or None
+    flags["pass_env"] = flags["pass_env"] or None
     start = Path(files[0]).resolve() if files else Path.cwd() / "x"
     return config.load({**flags, "verbosity": verbosity}, project_root(start))
 
@@ -194,7 +200,8 @@ def solve(files, **flags):
     trail = Trail()
     with settled(files, flags, "solve", trail) as settings:
         with console.Console(settings.verbosity) as reporter:
-            reporter.say(isolation().describe(), level=1)
+            access = Access(settings.pass_env, settings.network)
+            reporter.say(f"{isolation().describe(access)}; {access.describe()}", level=1)
             run = run_solve(list(files), settings, reporter, trail)
     console.result(run, settings.verbosity, settings.json_output)
     if settings.report:
@@ -210,6 +217,7 @@ def doctor(no_probe, **flags):
     """Which model tgfix will use and why, whether it answers, how fast it runs."""
     from tgfix.commands.doctor import diagnose
 
+    flags["pass_env"] = flags["pass_env"] or None
     lines, code = diagnose(config.load(flags, project_root(Path.cwd() / "x")), probe=not no_probe)
     for line in lines:
         console.echo(line, err=False)

@@ -7,6 +7,7 @@ a bad one is a one-line usage error naming the flag, variable or pyproject key i
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
@@ -61,6 +62,8 @@ class Settings(BaseSettings):
     hook_allow_failing: bool = False      # `tgfix hook`: exit 0 when tests fail and no repair is found
     hook_on_unavailable: Literal["fail", "skip"] = "fail"  # `tgfix hook`, model unreachable: exit 1, or 0
     python: str | None = None  # the tests' interpreter; None: the project's virtualenv, else tgfix's own
+    pass_env: Annotated[tuple[str, ...], NoDecode] = ()  # variables (or patterns, DB_*) the tests see beyond the allowlist
+    network: bool = False  # keep this machine's network in the sandbox (a database on localhost)
     _origins: dict[str, str] = PrivateAttr(default_factory=dict)
 
     def origin(self, name: str) -> str | None:
@@ -75,6 +78,20 @@ class Settings(BaseSettings):
     @classmethod
     def _paths(cls, value):
         return tuple(value.split(os.pathsep)) if isinstance(value, str) else value
+
+    @field_validator("pass_env", mode="before")
+    @classmethod
+    def _split(cls, value):
+        """TGFIX_PASS_ENV="DB_USER DB_PASS" or "DB_USER,DB_PASS"; in pyproject.toml a list or such a string."""
+        return tuple(name for name in re.split(r"[\s,]+", value) if name) if isinstance(value, str) else value
+
+    @field_validator("pass_env")
+    @classmethod
+    def _names(cls, names):
+        for name in names:
+            if not re.fullmatch(r"[\w*?\[\]!-]+", name):
+                raise ValueError(f"not a variable name or pattern (DB_*): {name!r}")
+        return names
 
 
 PATH_SETTINGS = ("tests", "problem", "python")

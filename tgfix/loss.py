@@ -13,10 +13,11 @@ from typing import Protocol, Sequence
 
 from tgfix import prompts
 from tgfix.config import Settings
-from tgfix.errors import UsageError
+from tgfix.errors import TestSetupError, UsageError
+from tgfix.hidden import hidden_by_sandbox
 from tgfix.localize import SuspiciousLine, rank_lines
 from tgfix.runner import LineCoverage, TestCase, TestReport, TestSpec, run_tests, trace_test
-from tgfix.sandbox import Limits
+from tgfix.sandbox import Access, Limits
 from tgfix.variable import Variable, read_text
 
 MAX_FAILURES_SHOWN = 8
@@ -75,6 +76,7 @@ class TestLoss:
     critique: prompts.Prompt = prompts.REPAIR_CRITIQUE
     python: str | None = None  # the interpreter for the tests; None: the project's virtualenv, else tgfix's own
     trace: bool = False  # show the model the variables along the last lines the first failing test ran
+    access: Access = field(default_factory=Access)  # variables passed beyond the allowlist, the network kept
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "TestLoss":
@@ -86,7 +88,8 @@ class TestLoss:
                 raise UsageError(f"no such tests path: {path}")
         return cls(tests=settings.tests, command=settings.test_cmd, test_timeout=settings.test_timeout,
                    limits=Limits(), problem=read_problem(settings.problem), localize=settings.localize,
-                   python=settings.python, trace=settings.trace)
+                   python=settings.python, trace=settings.trace,
+                   access=Access(settings.pass_env, settings.network))
 
     @property
     def paths(self) -> list[Path]:
@@ -95,7 +98,7 @@ class TestLoss:
 
     def spec(self, x: Variable) -> TestSpec:
         relative = tuple(path.relative_to(x.root).as_posix() for path in self.paths)
-        return TestSpec(x.root, relative, self.command, self.test_timeout, self.limits, self.python)
+        return TestSpec(x.root, relative, self.command, self.test_timeout, self.limits, self.python, self.access)
 
     def __call__(self, x: Variable) -> Loss:
         return self.forward([x])[0]
@@ -138,6 +141,16 @@ class TestLoss:
         lines = "\n".join(f"  line {s.number} ({s.score:.2f}): {s.text}" for s in loss.suspicious)
         return prompts.LOSS.substitute(score=loss.report.score, failures=shown,
                                        suspicious=prompts.SUSPICIOUS.substitute(lines=lines) if lines else "") + loss.trace
+
+    def check_start(self, report: TestReport, variables: Sequence[Variable]) -> None:
+        """Stop before any model call when the first run shows that the tests cannot judge the variables:
+        the sandbox hides what they need (a variable, the network, a module), or a test file is broken."""
+        hidden = hidden_by_sandbox(report.failures, self.spec(variables[0]), {x.name: x.value for x in variables})
+        if hidden:
+            raise TestSetupError(hidden)
+        broken = broken_tests(report, variables)
+        if broken:
+            raise TestSetupError(f"the tests cannot run: {broken}; fix the tests first (tgfix never edits them)")
 
     def is_test(self, path: Path, root: Path) -> bool:
         """Tests are the loss, never the variable: a test module, a conftest, anything under the test

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from tgfix import patch, prompts, sandbox, scope
+from tgfix.hidden import is_project_module, is_third_party
 from tgfix.llm import LLM, BudgetSpent, Reply
 from tgfix.loss import Loss, failure_text
 from tgfix.runner import TestReport
@@ -242,7 +243,8 @@ class TGD:
         if not proposal.diff:
             return Candidate(proposal, None, False, "no change")
         if x.is_python:
-            unfit = _unfit_python(x.value, proposal.source, loss.report)
+            unfit = _unfit_python(x.value, proposal.source, loss.report) or \
+                _dropped_imports(x.value, proposal.source, x)
             if unfit:
                 return Candidate(proposal, None, False, unfit)
         unwritable = _unwritable(x, proposal.source)
@@ -364,6 +366,28 @@ def _as_the_file_was(x: Variable, new: str) -> str:
     the encoding declaration."""
     new = _keep_final_newline(x.value, new)
     return _keep_encoding_declaration(x.value, new) if x.is_python else new
+def _dropped_imports(old: str, new: str, x: Variable) -> str:
+    """Why a proposal that parses cannot be right: it deletes the import of a third-party module, which
+    makes a test pass only where that module is missing (the environment's problem, not the file's)."""
+    try:
+        dropped = sorted(name for name in _imported(old) - _imported(new)
+                         if not is_project_module(name, x.path.parent) and is_third_party(name, x.root))
+    except SyntaxError:  # the file does not parse yet
+        return ""
+    if dropped:
+        return f"removes the import of {', '.join(dropped[:3])}: keep every import of a third-party module"
+    return ""
+
+
+def _imported(source: str) -> set[str]:
+    """The top-level modules a file imports (relative imports are the project's own)."""
+    names = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names
 
 
 def _keep_final_newline(old: str, new: str) -> str:

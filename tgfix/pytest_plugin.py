@@ -13,6 +13,8 @@ executed are written to `out` with the file's local variables before each of the
 
 With TGFIX_MODULES (JSON: out, names), the file those modules were imported from (null: never
 imported) is written to `out` at the end: tgfix checks that the tests imported its copy of FILE.
+With TGFIX_CONNECTS (a file), every address the tests connect to, or try to, is appended to it:
+what tgfix checks when a test's connection was refused in the sandbox.
 
 Every hook here is idempotent: a conftest naming `tgfix.pytest_plugin` may load a second copy.
 """
@@ -48,10 +50,21 @@ TRACE = json.loads(os.environ["TGFIX_TRACE"]) if os.environ.get("TGFIX_TRACE") e
 MODULES = json.loads(os.environ["TGFIX_MODULES"]) if os.environ.get("TGFIX_MODULES") else {}
 TRACE_LINES = 12  # the last this many lines executed
 TRACE_LOCALS = 8  # variables shown per line
+CONNECTS = os.environ.get("TGFIX_CONNECTS", "")
 _short = reprlib.Repr()  # (keyword arguments only from Python 3.12 on)
 _short.maxstring = _short.maxother = 40
 _short.maxlist = _short.maxtuple = _short.maxset = 6
 _short.maxdict = 4
+
+
+def _record_connect(event, args):
+    if event == "socket.connect" and isinstance(args[1], tuple) and len(args[1]) >= 2:  # an IP address
+        with open(CONNECTS, "a") as out:
+            out.write(json.dumps(list(args[1][:2])) + "\n")
+
+
+if CONNECTS:
+    sys.addaudithook(_record_connect)
 
 
 def junit_id(nodeid: str) -> str:

@@ -10,6 +10,7 @@ import sys
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import coverage
 
@@ -86,6 +87,7 @@ class TestSpec:
     test_timeout: float = 10.0   # per test, pytest only
     limits: sandbox.Limits = sandbox.Limits()
     python: str | None = None    # the configured interpreter; None: the project's virtualenv, else tgfix's own
+    access: sandbox.Access = sandbox.Access()  # variables passed beyond the allowlist, the network kept
 
 
 @dataclass(frozen=True)
@@ -162,17 +164,33 @@ def run_tests(spec: TestSpec, files: dict[str, str], *, coverage_of: tuple[str, 
 def trace_test(spec: TestSpec, files: dict[str, str], name: str, test_id: str) -> tuple[dict, ...]:
     """The last lines of file `name` that test `test_id` (run alone) executed, each with the file's
     local variables before it ran, or what it returned or raised there (pytest_plugin's trace)."""
+    written = _plugin_output(spec, files, lambda workdir, out: {"TGFIX_TRACE": json.dumps(
+        {"file": str(workdir / name), "test": test_id, "out": str(out)})})
+    try:
+        return tuple(json.loads(written))
+    except ValueError:  # the test was not found, or wrote no trace
+        return ()
+
+
+def connections(spec: TestSpec, files: dict[str, str]) -> frozenset[tuple[str, int]]:
+    """Every (host, port) the pytest tests connect to, or try to, with `files` in place."""
+    written = _plugin_output(spec, files, lambda workdir, out: {"TGFIX_CONNECTS": str(out)})
+    return frozenset((host, port) for host, port in map(json.loads, written.splitlines()))
+
+
+def _plugin_output(spec: TestSpec, files: dict[str, str], env: Callable[[Path, Path], dict[str, str]]) -> str:
+    """What tgfix's pytest plugin wrote to `out`, told where by the variables env(workdir, out), in a run
+    of the tests with `files` in place; "" if nothing."""
     python = _interpreter(spec)
     with sandbox.Sandbox(spec.root) as workdir:
         for path, source in files.items():
             sandbox.write(workdir, path, source)
-        out = workdir / TOOLS / "trace.json"
-        trace = {"file": str(workdir / name), "test": test_id, "out": str(out)}
+        out = workdir / TOOLS / "out"
         try:
-            _run_pytest(spec, python, workdir, tuple(files), (), None, {"TGFIX_TRACE": json.dumps(trace)})
-            return tuple(json.loads(out.read_text()))
-        except (TestSetupError, OSError, ValueError):  # the test was not found, or wrote no trace
-            return ()
+            _run_pytest(spec, python, workdir, tuple(files), (), None, env(workdir, out))
+            return out.read_text()
+        except (TestSetupError, OSError):
+            return ""
 
 
 def validation_plan(before: TestReport, ceiling: float) -> ValidationPlan:
@@ -233,7 +251,7 @@ def _run_pytest(spec: TestSpec, python: interpreter.Interpreter, workdir: Path, 
                    f"--include={','.join(str(workdir / name) for name in coverage_of)}", *pytest_args]
     else:
         command = [python.executable, *pytest_args]
-    result = sandbox.run(command, workdir, spec.limits, env)
+    result = sandbox.run(command, workdir, spec.limits, env, spec.access)
     junit = workdir / JUNIT
     if result.returncode in (4, 5) and not result.timed_out:
         what = "no tests found in" if result.returncode == 5 else "pytest could not run"
@@ -283,7 +301,7 @@ def _imported_elsewhere(module: Module, found: Path, root: Path, python: interpr
 
 def _run_command(spec: TestSpec, workdir: Path) -> sandbox.RunResult:
     try:
-        return sandbox.run(shlex.split(spec.command), workdir, spec.limits)
+        return sandbox.run(shlex.split(spec.command), workdir, spec.limits, access=spec.access)
     except FileNotFoundError:
         raise TestSetupError(f"test command not found: {spec.command}") from None
 

@@ -1,10 +1,11 @@
 """Run a command on a throw-away copy of the project, with the candidate file in place.
 
 The user's tree is only ever read. Each run gets a fresh copy (the code under test may
-write or delete anything), an environment without credentials, resource limits, and a
-wall-clock timeout after which everything it started is killed. Where Linux allows it,
-a run also gets its own network namespace (no way out, a private loopback) and a bound
-on its process count. This guards against accidents (an infinite loop, a fork bomb, a
+write or delete anything), an environment of only what every test suite needs (an allowlist,
+and the variables Access names), resource limits, and a wall-clock timeout after which
+everything it started is killed. Where Linux allows it, a run also gets its own network
+namespace (no way out, a private loopback; unless Access keeps the machine's network) and a
+bound on its process count. This guards against accidents (an infinite loop, a fork bomb, a
 test that calls a real service), not against code written to escape.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import ctypes
 import fcntl
+import fnmatch
 import functools
 import itertools
 import os
@@ -38,6 +40,13 @@ SECRET_ENV = re.compile(
     r"|^(AWS|AZURE|GOOGLE|GCP|VERTEX|VERTEXAI|OPENAI|ANTHROPIC|COHERE|GROQ|MISTRAL|TOGETHER|TOGETHERAI|REPLICATE|"
     r"DEEPSEEK|GEMINI|XAI|OPENROUTER|LITELLM)_"  # model providers and clouds: every variable
     r"|^(PGPASSWORD|MYSQL_PWD)$", re.IGNORECASE)
+# What every test suite needs of the user's environment (and nothing that looks like a secret among
+# them); anything else only by name, with --pass-env. Proxies are not in it: their URLs may carry a
+# password, and the network is cut by default anyway.
+ALLOWED_ENV = ("PATH", "HOME", "USER", "LOGNAME", "SHELL", "TERM", "COLORTERM", "NO_COLOR", "FORCE_COLOR",
+               "PY_COLORS", "LANG", "LANGUAGE", "LC_*", "TZ", "TZDIR", "TMPDIR", "TEMP", "TMP", "XDG_*",
+               "PYTHON*", "VIRTUAL_ENV", "CONDA_PREFIX", "CONDA_DEFAULT_ENV", "CI", "LD_LIBRARY_PATH",
+               "SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
 OUTPUT_LIMIT = 200_000  # characters of stdout/stderr kept
 
 CLONE_NEWNET, CLONE_NEWUSER = 0x40000000, 0x10000000
@@ -64,14 +73,37 @@ class RunResult:
 
 
 @dataclass(frozen=True)
+class Access:
+    """What of the user's machine a run may use beyond the allowlist: more variables, the network."""
+
+    env: tuple[str, ...] = ()  # names or patterns (DB_*) of variables passed as they are (--pass-env)
+    network: bool = False      # keep this machine's network: services on localhost, and beyond (--network)
+
+    def passes(self, name: str) -> bool:
+        """Whether the variable `name` reaches the tests."""
+        if any(fnmatch.fnmatchcase(name, pattern) for pattern in self.env):
+            return True
+        return any(fnmatch.fnmatchcase(name, pattern) for pattern in ALLOWED_ENV) and not SECRET_ENV.search(name)
+
+    def describe(self) -> str:
+        """Which variables the tests see, by name only: the values of passed variables are never shown."""
+        passed = f"; and, passed: {', '.join(self.env)}" if self.env else " (--pass-env NAME for more)"
+        return f"environment: only {', '.join(ALLOWED_ENV)}{passed}"
+
+
+@dataclass(frozen=True)
 class Isolation:
     """What this machine lets the sandbox add to the resource limits and the timeout."""
 
-    network: bool   # each run has its own network namespace
+    network: bool   # each run can have its own network namespace
     processes: str  # what bounds the number of processes, "" if nothing
 
-    def describe(self) -> str:
-        network = ("network cut (own network namespace)" if self.network
+    def cuts_network(self, access: Access) -> bool:
+        return self.network and not access.network
+
+    def describe(self, access: Access = Access()) -> str:
+        network = ("network kept (--network): this machine's services and beyond are reachable" if access.network
+                   else "network cut (own network namespace)" if self.network
                    else "network NOT cut (no network namespace here)")
         processes = (f"process count bounded by {self.processes}" if self.processes
                      else "process count NOT bounded (the timeout still kills every run)")
@@ -81,7 +113,7 @@ class Isolation:
 @functools.cache
 def isolation() -> Isolation:
     """Probe once per process what confinement works here; runs fall back silently to what does."""
-    network = _starts(_enter_network_namespace)
+    network = _starts(lambda: _enter_namespaces(network=True))
     if os.geteuid() == 0:  # root ignores RLIMIT_NPROC, so a pids cgroup is the only bound
         processes = PIDS_CGROUP if _pids_cgroup_works() else ""
     else:  # in its own user namespace, RLIMIT_NPROC counts only the run's processes (Linux >= 5.14)
@@ -89,8 +121,8 @@ def isolation() -> Isolation:
     return Isolation(network, processes)
 
 
-def scrubbed_env(extra: dict[str, str] | None = None) -> dict[str, str]:
-    env = {name: value for name, value in os.environ.items() if not SECRET_ENV.search(name)}
+def scrubbed_env(extra: dict[str, str] | None = None, access: Access = Access()) -> dict[str, str]:
+    env = {name: value for name, value in os.environ.items() if access.passes(name)}
     env.update({"PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0"})
     env.update(extra or {})
     return env
@@ -186,16 +218,19 @@ def write(workdir: Path, relative: str, content: str | bytes) -> None:
 _running: set[subprocess.Popen] = set()
 
 
-def run(command: list[str], cwd: Path, limits: Limits = Limits(), env: dict[str, str] | None = None) -> RunResult:
+def run(command: list[str], cwd: Path, limits: Limits = Limits(), env: dict[str, str] | None = None,
+        access: Access = Access()) -> RunResult:
     """Run command confined, in its own process group; when it ends or times out, kill all it started."""
     confined = isolation()
+    cut = confined.cuts_network(access)
     started = time.monotonic()
     bound = _pids_cgroup(limits.processes) if confined.processes == PIDS_CGROUP else nullcontext()
     with tempfile.TemporaryFile(mode="w+b") as sink, bound as cgroup:
-        process = subprocess.Popen(command, cwd=cwd, env=scrubbed_env(env), stdin=subprocess.DEVNULL,
+        process = subprocess.Popen(command, cwd=cwd, env=scrubbed_env(env, access), stdin=subprocess.DEVNULL,
                                    stdout=sink, stderr=subprocess.STDOUT, start_new_session=True,
-                                   preexec_fn=_confine(limits, confined, cgroup))
-        namespace = _own_network_namespace(process.pid) if confined.network else None
+                                   preexec_fn=_confine(limits, confined, cgroup, cut))
+        kind = "net" if cut else "user" if confined.processes == NPROC_IN_USER_NAMESPACE else None
+        namespace = _own_namespace(process.pid, kind) if kind else None
         _running.add(process)
         try:
             process.wait(timeout=limits.wall_seconds)
@@ -206,7 +241,7 @@ def run(command: list[str], cwd: Path, limits: Limits = Limits(), env: dict[str,
             _kill_group(process.pid)
             process.wait()
             if namespace:  # also what left the process group with setsid()
-                _kill_until_gone(lambda: _network_namespace_members(namespace))
+                _kill_until_gone(lambda: _namespace_members(namespace, kind))
             _running.discard(process)
         sink.seek(0)
         output = sink.read(OUTPUT_LIMIT).decode(errors="replace")
@@ -240,15 +275,15 @@ def _kill_until_gone(members) -> None:
         time.sleep(0.01)
 
 
-def _confine(limits: Limits, confined: Isolation, cgroup: Path | None):
+def _confine(limits: Limits, confined: Isolation, cgroup: Path | None, cut_network: bool):
     def apply():  # in the child, between fork and exec
         if cgroup:
             (cgroup / "cgroup.procs").write_text("0")
         for kind, value in ((resource.RLIMIT_CPU, limits.cpu_seconds), (resource.RLIMIT_AS, limits.memory_bytes),
                             (resource.RLIMIT_FSIZE, limits.file_bytes), (resource.RLIMIT_CORE, 0)):
             _set_limit(kind, value)
-        if confined.network:
-            _enter_network_namespace()
+        if confined.network:  # with the network kept, the user namespace alone: it bounds the process count
+            _enter_namespaces(network=cut_network)
         if confined.processes == NPROC_IN_USER_NAMESPACE:  # after unshare, or it would cap the user's own count
             _set_limit(resource.RLIMIT_NPROC, limits.processes)
     return apply
@@ -274,16 +309,21 @@ def _starts(preexec) -> bool:
 # Linux: network namespace, pids cgroup
 
 
-def _enter_network_namespace() -> None:
-    """A new network namespace with only loopback, brought up so tests can still serve to themselves.
-    Unprivileged users need a user namespace for it; mapping their own ids keeps them who they are."""
+def _enter_namespaces(network: bool) -> None:
+    """With `network`, a new network namespace with only loopback, brought up so tests can still serve
+    to themselves. Unprivileged users get a user namespace (for it, and for RLIMIT_NPROC to count only
+    the run's processes); mapping their own ids keeps them who they are."""
     uid, gid = os.getuid(), os.getgid()
-    flags = CLONE_NEWNET if os.geteuid() == 0 else CLONE_NEWNET | CLONE_NEWUSER
+    flags = (CLONE_NEWNET if network else 0) | (CLONE_NEWUSER if os.geteuid() != 0 else 0)
+    if not flags:
+        return
     if _libc().unshare(flags) != 0:
         raise OSError(ctypes.get_errno(), "unshare failed")
     if flags & CLONE_NEWUSER:
         for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
             Path("/proc/self", name).write_text(text)
+    if not network:
+        return
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as ioctl_socket:
         flags = struct.unpack("16sh", fcntl.ioctl(ioctl_socket, SIOCGIFFLAGS, struct.pack("16sh", b"lo", 0)))[1]
         fcntl.ioctl(ioctl_socket, SIOCSIFFLAGS, struct.pack("16sh", b"lo", flags | IFF_UP))
@@ -347,20 +387,21 @@ def _remove_cgroup(cgroup: Path) -> None:
             time.sleep(0.01)
 
 
-def _own_network_namespace(pid: int) -> tuple[int, int] | None:
-    """The network namespace pid runs in, unless it is tgfix's own: every process in it can then be killed."""
-    theirs = _network_namespace(pid)
-    return theirs if theirs != _network_namespace(os.getpid()) else None
+def _own_namespace(pid: int, kind: str) -> tuple[int, int] | None:
+    """The namespace of `kind` (net, user) pid runs in, unless it is tgfix's own: every process in it
+    can then be killed."""
+    theirs = _namespace(pid, kind)
+    return theirs if theirs != _namespace(os.getpid(), kind) else None
 
 
-def _network_namespace(pid: int) -> tuple[int, int] | None:
+def _namespace(pid: int, kind: str) -> tuple[int, int] | None:
     try:
-        found = os.stat(f"/proc/{pid}/ns/net")
+        found = os.stat(f"/proc/{pid}/ns/{kind}")
     except OSError:  # already gone
         return None
     return found.st_dev, found.st_ino
 
 
-def _network_namespace_members(namespace: tuple[int, int]) -> list[int]:
+def _namespace_members(namespace: tuple[int, int], kind: str) -> list[int]:
     pids = [int(entry) for entry in os.listdir("/proc") if entry.isdigit()]
-    return [pid for pid in pids if _network_namespace(pid) == namespace]
+    return [pid for pid in pids if _namespace(pid, kind) == namespace]

@@ -8,7 +8,7 @@ import time
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from tgfix import interpreter, local
+from tgfix import interpreter, local, sandbox
 from tgfix.config import Settings
 from tgfix.errors import Exit, ModelUnavailable, TgfixError
 from tgfix.llm import LLM, is_loopback
@@ -32,11 +32,18 @@ def tests_interpreter(settings: Settings, project: Path) -> str:
         return f"tests run with: FAILED: {error}"
 
 
+def sandbox_lines(settings: Settings) -> list[str]:
+    """What the tests' sandbox cuts and what it lets through (variables by name, never their values)."""
+    access = sandbox.Access(settings.pass_env, settings.network)
+    return [sandbox.isolation().describe(access), access.describe()]
+
+
 def diagnose(settings: Settings, probe: bool = True) -> tuple[list[str], Exit]:
     """What a run here would use, and Exit.MODEL if its model is missing or (probed) does not answer."""
     model, why = chosen_model(settings)
     lines = [f"model: {model or '-'} ({why})", *_server(settings),
              tests_interpreter(settings, Path.cwd()),
+             *sandbox_lines(settings),
              f"embedded model installed: {'yes' if local.is_installed() else 'no'}",
              f"cache: {local.cache_dir()}",
              "versions: " + ", ".join(f"{name} {_version(name)}" for name in ("tgfix", "litellm", "xllamacpp"))

@@ -40,6 +40,7 @@ def run_hook(files: list[str], settings: Settings) -> Exit:
         if settings.verbosity >= 0:
             console.echo(f"tgfix: tests {report.score} pass")
         return Exit.PASSED
+    loss_fn.check_start(report, staged)
     suspects = _suspects(sources, loss_fn)
     if not suspects:
         return _unrepaired(report, "no staged source file to repair", settings)

@@ -126,6 +126,7 @@ def polish(file: str, settings: Settings, bench_cmd: str | None = None, repeat: 
         reporter.status(f"testing, then timing {loss_fn.timed} ({repeat} runs)")
         initial = loss_fn.forward(s.variables)
         report = initial[0].report
+        tests.check_start(report, s.variables)
         if not report.all_passed:
             raise TestsFailing(f"{len(report.failures)} of {len(report.cases)} tests fail ({report.failures[0].id}): "
                                "polish needs passing tests, run `tgfix solve` first")

@@ -6,10 +6,10 @@ import time
 
 from tgfix import prompts
 from tgfix.config import Settings
-from tgfix.errors import Exit, TestSetupError
+from tgfix.errors import Exit
 from tgfix.llm import LLM
 from tgfix.loop import Plan, Reporter, Silent, optimize
-from tgfix.loss import TestLoss, broken_tests
+from tgfix.loss import TestLoss
 from tgfix.optimizer import TGD
 from tgfix.session import Run, Trail, session
 
@@ -24,9 +24,7 @@ def solve(files: list[str], settings: Settings, reporter: Reporter = Silent(),
         loss_fn = TestLoss.from_settings(settings)
         reporter.status("running the tests")
         initial = loss_fn.forward(s.variables)
-        broken = broken_tests(initial[0].report, s.variables)
-        if broken:
-            raise TestSetupError(f"the tests cannot run: {broken}; fix the tests first (tgfix never edits them)")
+        loss_fn.check_start(initial[0].report, s.variables)
         optimizer = TGD(s.variables, s.editor, edit_format=settings.edit_format, candidates=settings.candidates,
                         memory=settings.memory, on_status=reporter.status,
                         second_opinion=prompts.BARE_REPAIR if settings.second_opinion else None)
