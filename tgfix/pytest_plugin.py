@@ -11,6 +11,10 @@ With TGFIX_TRACE (JSON: file, test, out), only that test runs, and the last line
 executed are written to `out` with the file's local variables before each of them (as LDB,
 "Debug like a human", Zhong et al. 2024): what the program computed, not what a model guesses.
 
+Whatever the project's addopts (or PYTEST_ADDOPTS) say, every selected test runs and reports its
+outcome: the options that stop early, run only some tests, only collect or wait in a debugger are
+undone, and every other option (-p, --import-mode, pythonpath, -m, markers...) is kept.
+
 Every hook here is idempotent: a conftest naming `tgfix.pytest_plugin` may load a second copy.
 """
 
@@ -48,6 +52,21 @@ _short = reprlib.Repr()  # (keyword arguments only from Python 3.12 on)
 _short.maxstring = _short.maxother = 40
 _short.maxlist = _short.maxtuple = _short.maxset = 6
 _short.maxdict = 4
+
+
+# option (its dest) -> the value under which it hides no outcome: -x/--exitfirst and --maxfail stop early,
+# --lf runs only what failed before, --ff/--nf reorder, --sw stops at the first failure, --co runs
+# nothing, --pdb/--trace wait for a debugger that never answers.
+EVERY_OUTCOME = {"maxfail": 0, "lf": False, "failedfirst": False, "newfirst": False, "stepwise": False,
+                 "stepwise_skip": False, "stepwise_reset": False, "collectonly": False, "usepdb": False, "trace": False}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config):
+    """Before the session is configured, so that --lf and --sw never start."""
+    for name, value in EVERY_OUTCOME.items():
+        if hasattr(config.option, name):  # a plugin the project disabled (-p no:stepwise) has no option
+            setattr(config.option, name, value)
 
 
 def junit_id(nodeid: str) -> str:

@@ -78,11 +78,13 @@ class TestSpec:
     __test__ = False  # a tgfix class, not for pytest to collect
 
     root: Path
-    tests: tuple[str, ...] = ()  # pytest paths, relative to root
+    tests: tuple[str, ...] = ()  # pytest paths or node ids, relative to root (../tests when outside it)
     command: str | None = None   # any command: exit status 0 means pass
     test_timeout: float = 10.0   # per test, pytest only
     limits: sandbox.Limits = sandbox.Limits()
     python: str | None = None    # the configured interpreter; None: the project's virtualenv, else tgfix's own
+    keyword: str | None = None   # pytest -k: only the tests whose names match
+    beside: tuple[Path, ...] = ()  # test folders outside root, copied beside its copy (sandbox.Sandbox)
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,7 @@ def run_tests(spec: TestSpec, files: dict[str, str], *, coverage_of: tuple[str, 
     by the early stop are in the report as "not run".
     """
     python = _interpreter(spec) if spec.tests else None
-    with sandbox.Sandbox(spec.root) as workdir:
+    with sandbox.Sandbox(spec.root, spec.beside) as workdir:
         for name, source in files.items():
             sandbox.write(workdir, name, source)
         cases, output, seconds, timed_out, note = [], [], 0.0, False, ""
@@ -138,7 +140,7 @@ def trace_test(spec: TestSpec, files: dict[str, str], name: str, test_id: str) -
     """The last lines of file `name` that test `test_id` (run alone) executed, each with the file's
     local variables before it ran, or what it returned or raised there (pytest_plugin's trace)."""
     python = _interpreter(spec)
-    with sandbox.Sandbox(spec.root) as workdir:
+    with sandbox.Sandbox(spec.root, spec.beside) as workdir:
         for path, source in files.items():
             sandbox.write(workdir, path, source)
         out = workdir / TOOLS / "trace.json"
@@ -195,7 +197,9 @@ def _run_pytest(spec: TestSpec, python: interpreter.Interpreter, workdir: Path, 
                                                      "limits": plan.limits}))
         env["TGFIX_TEST_PLAN"] = str(tools / "plan.json")
     note = python.no_coverage_reason if coverage_of else ""
-    pytest_args = ["-m", "pytest", *spec.tests, "-q", "-p", "no:cacheprovider", "-p", interpreter.PLUGIN,
+    # After the project's addopts, so these win; the plugin undoes the addopts that would hide outcomes (-x).
+    pytest_args = ["-m", "pytest", *spec.tests, *(["-k", spec.keyword] if spec.keyword is not None else []),
+                   "-q", "-o", f"cache_dir={tools / 'pytest-cache'}", "-p", interpreter.PLUGIN,
                    f"--junitxml={JUNIT}", "-o", "junit_family=xunit1", "--tb=short", "-rN"]
     if coverage_of and not note:
         command = [python.executable, "-m", "coverage", "run", f"--data-file={COVERAGE_DATA}",
