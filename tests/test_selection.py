@@ -1,6 +1,8 @@
 """Test selection as pytest users write it: node ids, -k, tests beside the code or outside the project,
 and the project's own pytest options (addopts), with scripted model replies on real projects."""
 
+import subprocess
+import sys
 from pathlib import Path
 
 import git
@@ -102,6 +104,16 @@ def test_what_is_a_test_beside_the_code(tmp_path):
     assert loss.is_test(tmp_path / "outside" / "helpers.py", root)
 
 
+@pytest.mark.parametrize("config", ['[tool.pytest.ini_options]\npython_files = "check_*.py"\n',
+                                    '[tool.pytest]\npython_files = ["check_*.py"]\n'])
+def test_the_projects_python_files_say_what_is_a_test(tmp_path, config):
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "pyproject.toml").write_text(config)
+    loss = TestLoss(tests=[str(root)])
+    assert loss.is_test(root / "check_calc.py", root) and not loss.is_test(root / "calc.py", root)
+
+
 def test_a_tests_folder_outside_the_project(tmp_path, scripted, monkeypatch):
     """The tests' own way to the project (a conftest putting ../project on sys.path) reaches the copy."""
     root = calc_project(tmp_path / "project")
@@ -163,3 +175,23 @@ def test_the_options_that_make_the_suite_run_are_kept(tmp_path, scripted, monkey
     result = solve("src/calc.py", "--tests", "tests")
     assert result.exit_code == 0, result.output
     assert "tests 0/2 -> 2/2" in last_commit(root)
+
+
+@pytest.fixture(scope="module")
+def xdist_venv(tmp_path_factory):
+    """A virtualenv with pytest and pytest-xdist (from the package index pip is configured with)."""
+    venv = tmp_path_factory.mktemp("xdist") / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    subprocess.run([venv / "bin" / "python", "-m", "pip", "install", "-q", "pytest", "pytest-xdist"], check=True)
+    return venv
+
+
+def test_xdist_in_addopts_runs_in_one_process_with_localization(tmp_path, scripted, monkeypatch, xdist_venv):
+    """Tests in xdist's workers escape coverage: the model would get no suspicious lines."""
+    root = calc_project(tmp_path / "project", '[tool.pytest.ini_options]\naddopts = "-n 2 -x"\n')
+    monkeypatch.chdir(root)
+    scripted += [fenced(FIXED_CALC)]
+    result = solve("calc.py", "--tests", "tests", "--python", str(xdist_venv))
+    assert result.exit_code == 0, result.output
+    assert "tests 0/2 -> 2/2" in last_commit(root)
+    assert "): return a - b" in scripted.requests[0]["messages"][1]["content"]  # a suspicious line

@@ -6,11 +6,16 @@ fail) here, and polish's timing loss. Calling `forward` runs it once for all var
 
 from __future__ import annotations
 
+import fnmatch
+import functools
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, Sequence
+
+import pytest
+from _pytest.config.findpaths import locate_config
 
 from tgfix import prompts
 from tgfix.config import Settings
@@ -22,6 +27,7 @@ from tgfix.variable import Variable, read_text
 
 MAX_FAILURES_SHOWN = 8
 TEST_FILE = re.compile(r"test_.*\.py|.*_test\.py|conftest\.py")  # what pytest collects, and its fixtures
+PYTHON_FILES = ("test_*.py", "*_test.py")  # pytest's default python_files
 TEST_FOLDERS = ("tests", "test")  # what they hold (helpers, data) belongs to the tests
 NODE_ID = "::"  # tests/test_calc.py::test_add: a test in a file, as pytest names it
 
@@ -166,13 +172,31 @@ class TestLoss:
             return any(path == top or path.is_relative_to(top) for top in self.paths)
         folders = path.relative_to(root).parts[:-1]
         return (TEST_FILE.fullmatch(path.name) is not None or any(name in folders for name in TEST_FOLDERS)
-                or path in self.paths)
+                or path in self.paths or any(path.is_relative_to(top) and _collected(path.name, top)
+                                             for top in self.paths if top.is_dir()))
 
 
 def split_node_id(selector: str) -> tuple[str, str]:
     """"tests/test_calc.py::test_add" -> ("tests/test_calc.py", "::test_add"); a plain path -> (path, "")."""
     path, separator, node = selector.partition(NODE_ID)
     return path, separator + node
+
+
+def _collected(name: str, folder: Path) -> bool:
+    """Whether pytest, run on folder, collects a file of this name as a test module."""
+    return any(fnmatch.fnmatch(name, pattern) for pattern in python_files(folder))
+
+
+@functools.cache
+def python_files(folder: Path) -> tuple[str, ...]:
+    """The test module patterns of pytest run on folder: python_files in the project's pytest configuration
+    (found as pytest finds it), else pytest's defaults."""
+    try:
+        found = locate_config(folder, [folder])[2].get("python_files")
+    except pytest.UsageError:  # a broken configuration: pytest will say so when the tests run
+        found = None
+    value = found.value if found else PYTHON_FILES
+    return tuple(value.split() if isinstance(value, str) else value)
 
 
 def _copied_folder(path: Path) -> Path:

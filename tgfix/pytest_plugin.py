@@ -13,7 +13,8 @@ executed are written to `out` with the file's local variables before each of the
 
 Whatever the project's addopts (or PYTEST_ADDOPTS) say, every selected test runs and reports its
 outcome: the options that stop early, run only some tests, only collect or wait in a debugger are
-undone, and every other option (-p, --import-mode, pythonpath, -m, markers...) is kept.
+undone, and xdist's -n (the tests run in one process); every other option (-p, --import-mode,
+pythonpath, -m, markers...) is kept.
 
 Every hook here is idempotent: a conftest naming `tgfix.pytest_plugin` may load a second copy.
 """
@@ -56,9 +57,11 @@ _short.maxdict = 4
 
 # option (its dest) -> the value under which it hides no outcome: -x/--exitfirst and --maxfail stop early,
 # --lf runs only what failed before, --ff/--nf reorder, --sw stops at the first failure, --co runs
-# nothing, --pdb/--trace wait for a debugger that never answers.
+# nothing, --pdb/--trace wait for a debugger that never answers; xdist's -n runs the tests in workers,
+# out of coverage's sight (no localization) and out of the validation plan's order.
 EVERY_OUTCOME = {"maxfail": 0, "lf": False, "failedfirst": False, "newfirst": False, "stepwise": False,
-                 "stepwise_skip": False, "stepwise_reset": False, "collectonly": False, "usepdb": False, "trace": False}
+                 "stepwise_skip": False, "stepwise_reset": False, "collectonly": False, "usepdb": False, "trace": False,
+                 "numprocesses": 0, "dist": "no"}
 
 
 @pytest.hookimpl(tryfirst=True)
