@@ -132,6 +132,21 @@ def test_a_tests_folder_outside_the_project(tmp_path, scripted, monkeypatch):
     assert {path.name: path.read_bytes() for path in tests.iterdir()} == before
 
 
+def test_a_syntax_error_in_file_is_repaired_with_tests_outside_the_project(tmp_path, scripted, monkeypatch):
+    """The copy's paths hold the project's folder name (tgfix-*/project/calc.py): still FILE's fault, not the tests'."""
+    root = calc_project(tmp_path / "project")
+    (root / "calc.py").write_text(BUGGY_CALC.replace("def add(a, b):", "def add(a, b)"))
+    git.Repo(root).git.commit("-am", "broken")
+    tests = tmp_path / "tests"
+    tests.mkdir()
+    (tests / "test_calc.py").write_text("import sys\nsys.path.insert(0, '.')\n" + CALC_TESTS)
+    monkeypatch.chdir(root)
+    scripted += [fenced(FIXED_CALC)]
+    result = solve("calc.py", "--tests", "../tests")
+    assert result.exit_code == 0, result.output
+    assert (root / "calc.py").read_text() == FIXED_CALC
+
+
 def test_a_changed_test_outside_the_project_is_noticed(tmp_path, scripted, monkeypatch):
     root = calc_project(tmp_path / "project")
     tests = tmp_path / "tests"

@@ -222,7 +222,7 @@ def broken_tests(report: TestReport, variables: Sequence[Variable]) -> str | Non
         if not sites:
             continue
         path = _in_project(sites[-1]["path"])
-        if any(path == x.name or _names_module_of(error, x) for x in variables):
+        if any(_is_variable(path, x) or _names_module_of(error, x) for x in variables):
             continue  # the variable's own fault: that is what tgfix repairs
         return f"{path}:{sites[-1]['line']}: {error}"
     return None
@@ -231,6 +231,12 @@ def broken_tests(report: TestReport, variables: Sequence[Variable]) -> str | Non
 def _in_project(path: str) -> str:
     """A path as the sandbox saw it, relative to the project copy."""
     return re.sub(r"^.*?/tgfix-[^/]+/", "", path)
+
+
+def _is_variable(path: str, x: Variable) -> bool:
+    """Whether a path in the copy is x: root/name, or project/name when tests outside the root were copied
+    beside it (sandbox.Sandbox)."""
+    return path == x.name or f"/{path}".endswith(f"/{x.root.name}/{x.name}")
 
 
 def _names_module_of(error: str, x: Variable) -> bool:
