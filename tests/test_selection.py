@@ -62,6 +62,21 @@ def test_tests_k_selects_by_expression(project, scripted, monkeypatch):
     assert "tests 1/2 -> 2/2" in last_commit(project)  # test_largest fails, test_largest_single passes
 
 
+def test_tests_k_that_selects_nothing_is_exit_6(project, scripted, monkeypatch):
+    monkeypatch.chdir(project)
+    result = solve("stats.py", "--tests", "tests", "--tests-k", "median")
+    assert result.exit_code == 6, result.output
+    assert "no tests found in tests -k median: " in result.stderr and "4 deselected" in result.stderr
+    assert scripted.requests == []
+
+
+def test_the_hook_takes_node_ids(project, monkeypatch):
+    monkeypatch.chdir(project)
+    result = cli("hook", "stats.py", "--tests", "tests/test_stats.py::test_mean")
+    assert result.exit_code == 0, result.output
+    assert "tests 1/1 pass" in result.stderr
+
+
 def test_node_ids_in_the_environment_and_pyproject(project, monkeypatch):
     monkeypatch.setenv("TGFIX_TESTS", "tests/test_stats.py::test_mean:tests/test_stats.py::test_largest")
     assert load({}, project).tests == ("tests/test_stats.py::test_mean", "tests/test_stats.py::test_largest")

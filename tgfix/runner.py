@@ -210,7 +210,8 @@ def _run_pytest(spec: TestSpec, python: interpreter.Interpreter, workdir: Path, 
     junit = workdir / JUNIT
     if result.returncode in (4, 5) and not result.timed_out:
         what = "no tests found in" if result.returncode == 5 else "pytest could not run"
-        raise TestSetupError(f"{what} {' '.join(spec.tests)}: {_pytest_says(result.output)}")
+        selection = " ".join(spec.tests) + (f" -k {shlex.quote(spec.keyword)}" if spec.keyword is not None else "")
+        raise TestSetupError(f"{what} {selection}: {_pytest_says(result.output)}")
     cases = None if result.timed_out else _read_junit(junit)
     if cases is None:
         why = f"test run killed after {spec.limits.wall_seconds:g} s" if result.timed_out \
