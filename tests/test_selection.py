@@ -147,6 +147,14 @@ def test_a_tests_folder_outside_the_project(tmp_path, scripted, monkeypatch):
     assert {path.name: path.read_bytes() for path in tests.iterdir()} == before
 
 
+def test_a_tests_path_around_the_whole_project_is_a_usage_error(tmp_path, scripted, monkeypatch):
+    root = calc_project(tmp_path / "project")
+    monkeypatch.chdir(root)
+    result = solve("calc.py", "--tests", "..")
+    assert result.exit_code == 2 and f"the tests path {tmp_path} holds the whole project {root}" in result.stderr
+    assert scripted.requests == []
+
+
 def test_a_syntax_error_in_file_is_repaired_with_tests_outside_the_project(tmp_path, scripted, monkeypatch):
     """The copy's paths hold the project's folder name (tgfix-*/project/calc.py): still FILE's fault, not the tests'."""
     root = calc_project(tmp_path / "project")

@@ -116,6 +116,9 @@ class TestLoss:
     def spec(self, x: Variable) -> TestSpec:
         """Test paths relative to the root, also those outside it (../tests): the sandbox copies them beside
         the project's copy, where the same relative path reaches them."""
+        for path in self.paths:
+            if x.root.is_relative_to(path) and path != x.root:
+                raise UsageError(f"the tests path {path} holds the whole project {x.root}: pass its test folder")
         relative = tuple(Path(os.path.relpath(path, x.root)).as_posix() + node for path, node in self.selectors)
         outside = tuple(dict.fromkeys(_copied_folder(path) for path in self.paths if not path.is_relative_to(x.root)))
         return TestSpec(x.root, relative, self.command, self.test_timeout, self.limits, self.python,
