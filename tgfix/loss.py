@@ -98,9 +98,8 @@ class TestLoss:
         if settings.tests_k is not None and not settings.tests:
             raise UsageError("--tests-k selects among pytest tests: pass --tests PATH too")
         return cls(tests=settings.tests, keyword=settings.tests_k, command=settings.test_cmd,
-                   test_timeout=settings.test_timeout,
-                   limits=Limits(), problem=read_problem(settings.problem), localize=settings.localize,
-                   python=settings.python, trace=settings.trace)
+                   test_timeout=settings.test_timeout, limits=Limits(), problem=read_problem(settings.problem),
+                   localize=settings.localize, python=settings.python, trace=settings.trace)
 
     @property
     def selectors(self) -> list[tuple[Path, str]]:

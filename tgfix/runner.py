@@ -198,6 +198,7 @@ def _run_pytest(spec: TestSpec, python: interpreter.Interpreter, workdir: Path, 
         env["TGFIX_TEST_PLAN"] = str(tools / "plan.json")
     note = python.no_coverage_reason if coverage_of else ""
     # After the project's addopts, so these win; the plugin undoes the addopts that would hide outcomes (-x).
+    # The cache stays on (addopts may name its --lf or --sw), in the copy: nothing of the user's is read.
     pytest_args = ["-m", "pytest", *spec.tests, *(["-k", spec.keyword] if spec.keyword is not None else []),
                    "-q", "-o", f"cache_dir={tools / 'pytest-cache'}", "-p", interpreter.PLUGIN,
                    f"--junitxml={JUNIT}", "-o", "junit_family=xunit1", "--tb=short", "-rN"]
