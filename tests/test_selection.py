@@ -186,9 +186,14 @@ def test_a_changed_test_outside_the_project_is_noticed(tmp_path, scripted, monke
     assert result.exit_code == 4 and "the test files changed during the run" in result.stderr
 
 
-@pytest.mark.parametrize("option", ["-x", "--exitfirst", "--maxfail=1", "--sw", "--co", "--pdb"])
+@pytest.mark.parametrize("option", ["-x", "--exitfirst", "--maxfail=1", "--sw", "--co", "--pdb", "--lf"])
 def test_addopts_never_hide_an_outcome(tmp_path, scripted, monkeypatch, option):
-    root = calc_project(tmp_path / "project", f'[tool.pytest.ini_options]\naddopts = "{option}"\n')
+    """--lf: the cache is on (the option must parse) and in the copy, not the cache_dir the project names."""
+    user_cache = tmp_path / "cache"
+    (user_cache / "v" / "cache").mkdir(parents=True)
+    (user_cache / "v" / "cache" / "lastfailed").write_text('{"tests/test_calc.py::test_add": true}')
+    root = calc_project(tmp_path / "project", f'[tool.pytest.ini_options]\naddopts = "{option}"\n'
+                                              f'cache_dir = "{user_cache}"\n')
     monkeypatch.chdir(root)
     scripted += [fenced(FIXED_CALC)]
     result = solve("calc.py", "--tests", "tests")

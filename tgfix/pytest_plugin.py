@@ -56,17 +56,16 @@ _short.maxdict = 4
 
 
 # option (its dest) -> the value under which it hides no outcome: -x/--exitfirst and --maxfail stop early,
-# --lf runs only what failed before, --ff/--nf reorder, --sw stops at the first failure, --co runs
-# nothing, --pdb/--trace wait for a debugger that never answers; xdist's -n runs the tests in workers,
-# out of coverage's sight (no localization) and out of the validation plan's order.
-EVERY_OUTCOME = {"maxfail": 0, "lf": False, "failedfirst": False, "newfirst": False, "stepwise": False,
-                 "stepwise_skip": False, "stepwise_reset": False, "collectonly": False, "usepdb": False, "trace": False,
-                 "numprocesses": 0, "dist": "no"}
+# --sw (and --sw-skip, --sw-reset) stops at the first failure, --co runs nothing, --pdb/--trace wait for
+# a debugger that never answers; xdist's -n runs the tests in workers, out of coverage's sight (no
+# localization) and out of the validation plan's order. (--lf, --ff and --nf find the copy's empty cache.)
+EVERY_OUTCOME = {"maxfail": 0, "stepwise": False, "stepwise_skip": False, "stepwise_reset": False,
+                 "collectonly": False, "usepdb": False, "trace": False, "numprocesses": 0, "dist": "no"}
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_cmdline_main(config):
-    """Before the session is configured, so that --lf and --sw never start."""
+    """Before the session is configured, so that --sw never starts."""
     for name, value in EVERY_OUTCOME.items():
         if hasattr(config.option, name):  # a plugin the project disabled (-p no:stepwise) has no option
             setattr(config.option, name, value)
