@@ -119,7 +119,9 @@ def setup_options(command):
 def run_options(command):
     """Options shared by `solve`, `polish` and `hook`; unset ones fall back to env, pyproject.toml, defaults."""
     options = [
-        click.option("--tests", "tests", multiple=True, type=click.Path(), help="Test file or folder (pytest)."),
+        click.option("--tests", "tests", multiple=True, type=click.Path(),
+                     help="Test file, folder or node id (tests/test_x.py::test_y) for pytest; repeatable."),
+        click.option("--tests-k", help="Only the tests whose names match this pytest -k expression."),
         click.option("--test-cmd", help="Any test command; exit status 0 means pass."),
         setup_options,
         click.option("--temperature", type=float, help="Sampling temperature of the first proposal, 0-2 (default 0)."),

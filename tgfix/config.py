@@ -26,7 +26,8 @@ TEST_SUITE_VARIABLES = {"TGFIX_REQUIRE_MODEL", "TGFIX_REQUIRE_BROWSER"}  # read 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, frozen=True, extra="forbid")
 
-    tests: Annotated[tuple[str, ...], NoDecode] = ()
+    tests: Annotated[tuple[str, ...], NoDecode] = ()  # paths or pytest node ids (tests/test_x.py::test_y)
+    tests_k: str | None = None  # a pytest -k expression: only the tests whose names match
     test_cmd: str | None = None
     model: str | None = None           # None: TGFIX_MODEL, else the embedded model
     gradient_model: str | None = None  # None: same as model
@@ -77,7 +78,7 @@ class Settings(BaseSettings):
     @field_validator("tests", mode="before")
     @classmethod
     def _paths(cls, value):
-        return tuple(value.split(os.pathsep)) if isinstance(value, str) else value
+        return tuple(TESTS_SEPARATOR.split(value)) if isinstance(value, str) else value
 
     @field_validator("pass_env", mode="before")
     @classmethod
@@ -95,6 +96,7 @@ class Settings(BaseSettings):
 
 
 PATH_SETTINGS = ("tests", "problem", "python")
+TESTS_SEPARATOR = re.compile(rf"(?<!:){re.escape(os.pathsep)}(?!:)")  # a node id's "::" is not a separator
 
 
 def cache_dir() -> Path:

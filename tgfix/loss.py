@@ -6,10 +6,16 @@ fail) here, and polish's timing loss. Calling `forward` runs it once for all var
 
 from __future__ import annotations
 
+import fnmatch
+import functools
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, Sequence
+
+import pytest
+from _pytest.config.findpaths import locate_config
 
 from tgfix import prompts
 from tgfix.config import Settings
@@ -22,6 +28,9 @@ from tgfix.variable import Variable, read_text
 
 MAX_FAILURES_SHOWN = 8
 TEST_FILE = re.compile(r"test_.*\.py|.*_test\.py|conftest\.py")  # what pytest collects, and its fixtures
+PYTHON_FILES = ("test_*.py", "*_test.py")  # pytest's default python_files
+TEST_FOLDERS = ("tests", "test")  # what they hold (helpers, data) belongs to the tests
+NODE_ID = "::"  # tests/test_calc.py::test_add: a test in a file, as pytest names it
 
 
 class LossFunction(Protocol):
@@ -67,7 +76,8 @@ class TestLoss:
     """Loss function: the tests of a project. Calling it on a variable runs them."""
     __test__ = False  # a tgfix class, not for pytest to collect
 
-    tests: str | Path | list | tuple = ()
+    tests: str | Path | list | tuple = ()  # paths, or pytest node ids
+    keyword: str | None = None  # pytest -k: only the tests whose names match
     command: str | None = None
     test_timeout: float = 10.0
     limits: Limits = field(default_factory=Limits)
@@ -83,22 +93,38 @@ class TestLoss:
         """The project's tests as configured (flags, env, pyproject); one-line errors when there are none."""
         if not settings.tests and not settings.test_cmd:
             raise UsageError("no tests: pass --tests PATH or --test-cmd CMD (or set them in [tool.tgfix])")
-        for path in settings.tests:
+        for selector in settings.tests:
+            path, _ = split_node_id(selector)
             if not Path(path).exists():
                 raise UsageError(f"no such tests path: {path}")
-        return cls(tests=settings.tests, command=settings.test_cmd, test_timeout=settings.test_timeout,
-                   limits=Limits(), problem=read_problem(settings.problem), localize=settings.localize,
-                   python=settings.python, trace=settings.trace,
+        if settings.tests_k is not None and not settings.tests:
+            raise UsageError("--tests-k selects among pytest tests: pass --tests PATH too")
+        return cls(tests=settings.tests, keyword=settings.tests_k, command=settings.test_cmd,
+                   test_timeout=settings.test_timeout, limits=Limits(), problem=read_problem(settings.problem),
+                   localize=settings.localize, python=settings.python, trace=settings.trace,
                    access=Access(settings.pass_env, settings.network))
 
     @property
-    def paths(self) -> list[Path]:
+    def selectors(self) -> list[tuple[Path, str]]:
+        """Each test path, resolved, with what follows it in a node id ("::test_add", else "")."""
         listed = [self.tests] if isinstance(self.tests, (str, Path)) else list(self.tests)
-        return [Path(p).resolve() for p in listed if str(p)]
+        return [(Path(path).resolve(), node) for path, node in map(split_node_id, map(str, listed)) if path]
+
+    @property
+    def paths(self) -> list[Path]:
+        """The test files and folders (of node ids, their files)."""
+        return [path for path, _ in self.selectors]
 
     def spec(self, x: Variable) -> TestSpec:
-        relative = tuple(path.relative_to(x.root).as_posix() for path in self.paths)
-        return TestSpec(x.root, relative, self.command, self.test_timeout, self.limits, self.python, self.access)
+        """Test paths relative to the root, also those outside it (../tests): the sandbox copies them beside
+        the project's copy, where the same relative path reaches them."""
+        for path in self.paths:
+            if x.root.is_relative_to(path) and path != x.root:
+                raise UsageError(f"the tests path {path} holds the whole project {x.root}: pass its test folder")
+        relative = tuple(Path(os.path.relpath(path, x.root)).as_posix() + node for path, node in self.selectors)
+        outside = tuple(dict.fromkeys(_copied_folder(path) for path in self.paths if not path.is_relative_to(x.root)))
+        return TestSpec(x.root, relative, self.command, self.test_timeout, self.limits, self.python,
+                        access=self.access, keyword=self.keyword, beside=outside)
 
     def __call__(self, x: Variable) -> Loss:
         return self.forward([x])[0]
@@ -153,12 +179,45 @@ class TestLoss:
             raise TestSetupError(f"the tests cannot run: {broken}; fix the tests first (tgfix never edits them)")
 
     def is_test(self, path: Path, root: Path) -> bool:
-        """Tests are the loss, never the variable: a test module, a conftest, anything under the test
-        paths or in a `tests` folder of the project at root."""
+        """Tests are the loss, never the variable: a test module pytest collects, a conftest, a test file
+        named in the test paths, anything in a `tests` or `test` folder of the project at root or under a
+        test path outside it. A module beside the tests (`--tests .` in a flat project) is code, not a test."""
         path = path.resolve()
-        folders = path.relative_to(root).parts[:-1] if path.is_relative_to(root) else ()
-        return (TEST_FILE.fullmatch(path.name) is not None or "tests" in folders
-                or any(path == top or path.is_relative_to(top) for top in self.paths))
+        if not path.is_relative_to(root):
+            return any(path == top or path.is_relative_to(top) for top in self.paths)
+        folders = path.relative_to(root).parts[:-1]
+        return (TEST_FILE.fullmatch(path.name) is not None or any(name in folders for name in TEST_FOLDERS)
+                or path in self.paths or any(path.is_relative_to(top) and _collected(path.name, top)
+                                             for top in self.paths if top.is_dir()))
+
+
+def split_node_id(selector: str) -> tuple[str, str]:
+    """"tests/test_calc.py::test_add" -> ("tests/test_calc.py", "::test_add"); a plain path -> (path, "")."""
+    path, separator, node = selector.partition(NODE_ID)
+    return path, separator + node
+
+
+def _collected(name: str, folder: Path) -> bool:
+    """Whether pytest, run on folder, collects a file of this name as a test module."""
+    return any(fnmatch.fnmatch(name, pattern) for pattern in python_files(folder))
+
+
+@functools.cache
+def python_files(folder: Path) -> tuple[str, ...]:
+    """The test module patterns of pytest run on folder: python_files in the project's pytest configuration
+    (found as pytest finds it), else pytest's defaults."""
+    try:
+        found = locate_config(folder, [folder])[2].get("python_files")
+    except pytest.UsageError:  # a broken configuration: pytest will say so when the tests run
+        found = None
+    value = found.value if found else PYTHON_FILES
+    return tuple(value.split() if isinstance(value, str) else value)
+
+
+def _copied_folder(path: Path) -> Path:
+    """What a sandbox copies for a test path outside the project: a folder, or a test file's folder
+    (its conftest.py and helpers come with it)."""
+    return path if path.is_dir() else path.parent
 
 
 # Where a collection error points: a SyntaxError's `File "...", line N`, else the last frame `path:N: in`.
@@ -178,7 +237,7 @@ def broken_tests(report: TestReport, variables: Sequence[Variable]) -> str | Non
         if not sites:
             continue
         path = _in_project(sites[-1]["path"])
-        if any(path == x.name or _names_module_of(error, x) for x in variables):
+        if any(_is_variable(path, x) or _names_module_of(error, x) for x in variables):
             continue  # the variable's own fault: that is what tgfix repairs
         return f"{path}:{sites[-1]['line']}: {error}"
     return None
@@ -187,6 +246,12 @@ def broken_tests(report: TestReport, variables: Sequence[Variable]) -> str | Non
 def _in_project(path: str) -> str:
     """A path as the sandbox saw it, relative to the project copy."""
     return re.sub(r"^.*?/tgfix-[^/]+/", "", path)
+
+
+def _is_variable(path: str, x: Variable) -> bool:
+    """Whether a path in the copy is x: root/name, or project/name when tests outside the root were copied
+    beside it (sandbox.Sandbox)."""
+    return path == x.name or f"/{path}".endswith(f"/{x.root.name}/{x.name}")
 
 
 def _names_module_of(error: str, x: Variable) -> bool:

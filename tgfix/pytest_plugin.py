@@ -15,6 +15,10 @@ With TGFIX_MODULES (JSON: out, names), the file those modules were imported from
 imported) is written to `out` at the end: tgfix checks that the tests imported its copy of FILE.
 With TGFIX_CONNECTS (a file), every address the tests connect to, or try to, is appended to it:
 what tgfix checks when a test's connection was refused in the sandbox.
+Whatever the project's addopts (or PYTEST_ADDOPTS) say, every selected test runs and reports its
+outcome: the options that stop early, run only some tests, only collect or wait in a debugger are
+undone, and xdist's -n (the tests run in one process); every other option (-p, --import-mode,
+pythonpath, -m, markers...) is kept.
 
 Every hook here is idempotent: a conftest naming `tgfix.pytest_plugin` may load a second copy.
 """
@@ -65,6 +69,22 @@ def _record_connect(event, args):
 
 if CONNECTS:
     sys.addaudithook(_record_connect)
+
+
+# option (its dest) -> the value under which it hides no outcome: -x/--exitfirst and --maxfail stop early,
+# --sw (and --sw-skip, --sw-reset) stops at the first failure, --co runs nothing, --pdb/--trace wait for
+# a debugger that never answers; xdist's -n runs the tests in workers, out of coverage's sight (no
+# localization) and out of the validation plan's order. (--lf, --ff and --nf find the copy's empty cache.)
+EVERY_OUTCOME = {"maxfail": 0, "stepwise": False, "stepwise_skip": False, "stepwise_reset": False,
+                 "collectonly": False, "usepdb": False, "trace": False, "numprocesses": 0, "dist": "no"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config):
+    """Before the session is configured, so that --sw never starts."""
+    for name, value in EVERY_OUTCOME.items():
+        if hasattr(config.option, name):  # a plugin the project disabled (-p no:stepwise) has no option
+            setattr(config.option, name, value)
 
 
 def junit_id(nodeid: str) -> str:

@@ -82,12 +82,14 @@ class TestSpec:
     __test__ = False  # a tgfix class, not for pytest to collect
 
     root: Path
-    tests: tuple[str, ...] = ()  # pytest paths, relative to root
+    tests: tuple[str, ...] = ()  # pytest paths or node ids, relative to root (../tests when outside it)
     command: str | None = None   # any command: exit status 0 means pass
     test_timeout: float = 10.0   # per test, pytest only
     limits: sandbox.Limits = sandbox.Limits()
     python: str | None = None    # the configured interpreter; None: the project's virtualenv, else tgfix's own
     access: sandbox.Access = sandbox.Access()  # variables passed beyond the allowlist, the network kept
+    keyword: str | None = None   # pytest -k: only the tests whose names match
+    beside: tuple[Path, ...] = ()  # test folders outside root, copied beside its copy (sandbox.Sandbox)
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,7 @@ def run_tests(spec: TestSpec, files: dict[str, str], *, coverage_of: tuple[str, 
     by the early stop are in the report as "not run".
     """
     python = _interpreter(spec) if spec.tests else None
-    with sandbox.Sandbox(spec.root) as workdir:
+    with sandbox.Sandbox(spec.root, spec.beside) as workdir:
         for name, source in files.items():
             sandbox.write(workdir, name, source)
         cases, output, seconds, timed_out, note = [], [], 0.0, False, ""
@@ -182,7 +184,7 @@ def _plugin_output(spec: TestSpec, files: dict[str, str], env: Callable[[Path, P
     """What tgfix's pytest plugin wrote to `out`, told where by the variables env(workdir, out), in a run
     of the tests with `files` in place; "" if nothing."""
     python = _interpreter(spec)
-    with sandbox.Sandbox(spec.root) as workdir:
+    with sandbox.Sandbox(spec.root, spec.beside) as workdir:
         for path, source in files.items():
             sandbox.write(workdir, path, source)
         out = workdir / TOOLS / "out"
@@ -244,7 +246,10 @@ def _run_pytest(spec: TestSpec, python: interpreter.Interpreter, workdir: Path, 
                                                      "limits": plan.limits}))
         env["TGFIX_TEST_PLAN"] = str(tools / "plan.json")
     note = python.no_coverage_reason if coverage_of else ""
-    pytest_args = ["-m", "pytest", *spec.tests, "-q", "-p", "no:cacheprovider", "-p", interpreter.PLUGIN,
+    # After the project's addopts, so these win; the plugin undoes the addopts that would hide outcomes (-x).
+    # The cache stays on (addopts may name its --lf or --sw), in the copy: nothing of the user's is read.
+    pytest_args = ["-m", "pytest", *spec.tests, *(["-k", spec.keyword] if spec.keyword is not None else []),
+                   "-q", "-o", f"cache_dir={tools / 'pytest-cache'}", "-p", interpreter.PLUGIN,
                    f"--junitxml={JUNIT}", "-o", "junit_family=xunit1", "--tb=short", "-rN"]
     if coverage_of and not note:
         command = [python.executable, "-m", "coverage", "run", f"--data-file={COVERAGE_DATA}",
@@ -255,7 +260,8 @@ def _run_pytest(spec: TestSpec, python: interpreter.Interpreter, workdir: Path, 
     junit = workdir / JUNIT
     if result.returncode in (4, 5) and not result.timed_out:
         what = "no tests found in" if result.returncode == 5 else "pytest could not run"
-        raise TestSetupError(f"{what} {' '.join(spec.tests)}: {_pytest_says(result.output)}")
+        selection = " ".join(spec.tests) + (f" -k {shlex.quote(spec.keyword)}" if spec.keyword is not None else "")
+        raise TestSetupError(f"{what} {selection}: {_pytest_says(result.output)}")
     _check_imported(modules, tools / IMPORTED, workdir, spec.root, python)
     cases = None if result.timed_out else _read_junit(junit)
     if cases is None:

@@ -149,20 +149,28 @@ def _skipped(directory: str, names: list[str]) -> list[str]:
 
 
 class Sandbox:
-    """A temporary copy of the project root, removed on exit (also on Ctrl-C or a crash)."""
+    """A temporary copy of the project root, removed on exit (also on Ctrl-C or a crash).
 
-    def __init__(self, root: Path):
+    Folders `beside` the root (tests outside the project) are copied where they lie relative to it,
+    so that ../tests reaches their copy from the root's, and their own ../project reaches the copy.
+    """
+
+    def __init__(self, root: Path, beside: tuple[Path, ...] = ()):
         self.root = root
+        self.beside = beside
         self.path: Path | None = None
 
     def __enter__(self) -> Path:
         self.path = Path(tempfile.mkdtemp(prefix="tgfix-", dir=copies_directory(self.root)))
+        top = Path(os.path.commonpath([self.root, *self.beside]))
         try:
-            copy_project(self.root, self.path)
+            for folder in self.beside:
+                copy_project(folder, self.path / folder.relative_to(top))
+            copy_project(self.root, self.path / self.root.relative_to(top))
         except BaseException:
             self.__exit__()
             raise
-        return self.path
+        return self.path / self.root.relative_to(top)
 
     def __exit__(self, *exc) -> None:
         shutil.rmtree(self.path, ignore_errors=True)

@@ -218,7 +218,8 @@ def _check_fits(variables: list[Variable], *engines: LLM) -> None:
 
 
 def _test_files(settings: Settings, variables: list[Variable]) -> dict[Path, str]:
-    """sha256 of every file under the test paths but FILES, which tgfix must never change."""
-    mine = {x.path for x in variables}
+    """sha256 of every test file under the test paths (of node ids, their files; also outside the project),
+    which tgfix must never change."""
+    tests, root = TestLoss(tests=settings.tests), variables[0].root
     return {path: hashlib.sha256(path.read_bytes()).hexdigest()
-            for top in settings.tests for path in sandbox.files_under(Path(top)) if path.resolve() not in mine}
+            for top in tests.paths for path in sandbox.files_under(top) if tests.is_test(path, root)}
