@@ -7,7 +7,7 @@ fail) here, and polish's timing loss. Calling `forward` runs it once for all var
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol, Sequence
 
@@ -36,6 +36,9 @@ class LossFunction(Protocol):
         """Test a candidate source for x without touching x; with `before` (the current best's report),
         the evaluation may stop once the candidate cannot be accepted."""
 
+    def rerun(self, x: Variable, source: str, tests: frozenset[str]) -> TestReport:
+        """Run only `tests` (ids, as in a report) again with source for x: whether their outcome holds."""
+
     def describe(self, loss: Loss, failures: tuple[TestCase, ...] | None) -> str:
         """The loss in words, for the model."""
 
@@ -59,6 +62,11 @@ class Loss:
     def problem_block(self) -> str:
         problem = self.fn.problem.strip()
         return prompts.PROBLEM.substitute(problem=problem) if problem else ""
+
+    def excluding(self, flaky: frozenset[str]) -> Loss:
+        """This loss with the tests in `flaky` out of the score (and out of what the model reads)."""
+        report = self.report.excluding(flaky)
+        return self if report is self.report else replace(self, report=report)
 
 
 @dataclass
@@ -130,6 +138,9 @@ class TestLoss:
         """
         return run_tests(self.spec(x), {x.name: source}, before=before)[0]
 
+    def rerun(self, x: Variable, source: str, tests: frozenset[str]) -> TestReport:
+        return run_tests(self.spec(x), {x.name: source}, only=tests)[0]
+
     def describe(self, loss: Loss, failures: tuple[TestCase, ...] | None = None) -> str:
         failures = loss.report.failures if failures is None else failures
         shown = "\n".join(failure_text(f) for f in failures[:MAX_FAILURES_SHOWN])
@@ -146,6 +157,24 @@ class TestLoss:
         folders = path.relative_to(root).parts[:-1] if path.is_relative_to(root) else ()
         return (TEST_FILE.fullmatch(path.name) is not None or "tests" in folders
                 or any(path == top or path.is_relative_to(top) for top in self.paths))
+
+
+def flaky_at_start(losses: Sequence[Loss]) -> list[Loss]:
+    """The losses with the tests that disagree with themselves on the unchanged files out of the score.
+
+    The tests that failed run again alone, which costs little; only when one of them passes does
+    the whole suite run again, in its order, and the tests whose outcome differs between the two
+    whole runs are flaky. A test that fails only after another one (state they share, maybe the
+    file's own, such as a mutable default) passes alone but fails again there: a bug to repair.
+    """
+    first = losses[0]
+    x, report = first.variable, first.report
+    failing = frozenset(case.id for case in report.failures)
+    if not failing or not failing & first.fn.rerun(x, x.value, failing).passed:
+        return list(losses)
+    again = {case.id: case.outcome for case in first.fn.evaluate(x, x.value).cases}
+    flaky = frozenset(case.id for case in report.cases if again.get(case.id, case.outcome) != case.outcome)
+    return [loss.excluding(flaky) for loss in losses]
 
 
 # Where a collection error points: a SyntaxError's `File "...", line N`, else the last frame `path:N: in`.
