@@ -7,6 +7,7 @@ sandbox copy) and fails on the runs its pattern names.
 """
 
 import json
+import sys
 
 import git
 import pytest
@@ -157,3 +158,33 @@ def test_flaky_tests_are_out_of_the_score():
     assert [c.id for c in excluded.failures] == ["c"] and excluded.passed == {"a"}
     assert report.excluding(frozenset({"c"})).excluding(frozenset({"b"})).all_passed
     assert excluded.excluding(frozenset({"b"})) is excluded
+
+
+def test_the_hook_lets_a_commit_through_when_what_failed_was_flaky(tmp_path, runs, scripted, monkeypatch):
+    project = flaky_project(tmp_path / "project", runs, "run != 1")  # the hook's own run fails, later ones pass
+    monkeypatch.chdir(project)
+    result = cli("hook", "calc.py", "--model", "openai/scripted")
+    assert scripted.requests == []
+    assert result.exit_code == 0, result.output
+    assert f"tgfix: warning: tests 4/4 pass on the same files after failing: {FLAKY} flaky" in result.stderr
+
+
+def test_a_flaky_test_command_leaves_nothing_to_judge_by(tmp_path, runs, scripted, monkeypatch):
+    """The command fails on odd runs: the start (1), passes alone (2), fails in the whole rerun (3),
+    passes on the candidate (4) and fails on its confirmation (5)."""
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "calc.py").write_text(CALC)
+    (project / "check.py").write_text(
+        f"import sys\nfrom pathlib import Path\nruns = Path({str(runs)!r})\n"
+        "run = len(runs.read_text()) + 1 if runs.exists() else 1\nruns.write_text('x' * run)\n"
+        "sys.exit(run % 2)\n")
+    (project / "pyproject.toml").write_text('[tool.tgfix]\ncache = false\ngradient = "never"\n')
+    commit_all(project, "initial")
+    monkeypatch.chdir(project)
+    scripted += [fenced(NO_OP)]
+    result = solve("calc.py", "--test-cmd", f"{sys.executable} check.py")
+    assert result.exit_code == 3, result.output
+    assert (project / "calc.py").read_text() == CALC and len(runs.read_text()) == 5
+    assert "every test is flaky: nothing left to judge a change by" in result.stderr
+    assert f"Flaky, excluded from the score: command: {sys.executable} check.py" in result.stderr

@@ -141,8 +141,7 @@ class TGD:
         first = self.proposed == 0
         self.on_status(f"proposing {self.candidates} change{'s' if self.candidates > 1 else ''}")
         candidates = self._validate_all(loss, self.propose(loss))
-        if first and self.second_opinion and x.is_python and not any(c.report and c.report.all_passed
-                                                                      for c in candidates):
+        if first and self.second_opinion and x.is_python and not any(_nothing_left(c) for c in candidates):
             candidates += self._validate_all(loss, self._second_opinion(loss))
         before = before.excluding(before.flaky.union(*(c.report.flaky for c in candidates if c.report)))
         candidates = [_judged_again(c, before, self.accept) for c in candidates]
@@ -308,6 +307,11 @@ def bare_messages(loss: Loss, prompt: prompts.Prompt = prompts.BARE_REPAIR) -> l
 
 def _reply_tokens(loss: Loss) -> int:
     return max(REPLY_MIN_TOKENS, REPLY_SLACK_TOKENS + int(len(loss.variable.value) * REPLY_TOKENS_PER_CHAR))
+
+
+def _nothing_left(candidate: Candidate) -> bool:
+    """The candidate passes every test, or every test turned out flaky: no second opinion can do better."""
+    return candidate.report is not None and (candidate.report.all_passed or not candidate.report.scored)
 
 
 def _judged_again(candidate: Candidate, before: TestReport, accept: Acceptance) -> Candidate:
