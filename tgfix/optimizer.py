@@ -10,11 +10,13 @@ It is a search, not a chain: the run's first proposal is the model's greedy best
 it does not pass every test, a second opinion follows in the same step: the greedy answer to
 the plain request (prompts.BARE_REPAIR). Every later proposal is a fresh sample (a small model
 at temperature 0 answers a rejected attempt with a near-copy of it), and a source tested once
-in the run is never tested again. A candidate about to be accepted is confirmed first: the tests it
-newly passes run again, and one that fails there is flaky, out of the score from then on, and the
-candidate judged again without it (a no-op edit never wins on a test that failed at random). A step that brought no new idea (every answer a program
+in the run is never tested again. A step that brought no new idea (every answer a program
 tried before, or the file unchanged) makes the next one sample hotter and without the memory:
 shown its rejected attempt, a small model copies it even at temperature 0.8, sample after sample.
+
+A candidate about to be accepted is confirmed first: the tests it newly passes run again on the
+same source, and one that fails there is flaky, out of the score from then on (TestReport.flaky),
+and the candidate is judged again without it: a no-op edit never wins on a test that failed at random.
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ When the tests pass, the hook exits 0 after one test run. When they fail, it rep
 passed source files that the failing tests execute, writes the repair to the working tree,
 prints the diff and exits 1. It never touches the index (pre-commit's rule): a changed file
 means the commit was not ready, so the user reviews the diff, `git add`s it and commits again.
+When what failed was flaky (it passes on the same files), nothing is repaired: a warning names
+it, and the commit goes on.
 
 Nothing on the passing path imports litellm, which alone takes seconds to load.
 """
