@@ -285,7 +285,8 @@ class Tripwire:
             raise self.exception
 
 
-EVENTS_IN_A_RUN = 12  # test runs 3, model call 1 (the step), os.replace 1, commit 1; each with a before and an after
+EVENTS_IN_A_RUN = 16  # test runs 5 (the start, its failing tests again, the candidate, its confirmation, the
+# new state), model call 1 (the step), os.replace 1, commit 1; each with a before and an after
 
 
 def user_state(root: Path) -> dict:

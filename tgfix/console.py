@@ -75,6 +75,9 @@ class Console:
         report = losses[0].report
         names = ", ".join(loss.variable.name for loss in losses)
         self.say(f"{names}: tests {report.score} pass at start ({report.seconds:.1f} s)")
+        if report.flaky:
+            self.say(f"    flaky, excluded from the score: {', '.join(sorted(report.flaky))} (the outcome changed "
+                     f"on a rerun of the unchanged {names})")
         if report.note:
             self.say(f"    {report.note}", level=1)
         if self.verbosity >= 1 and not losses[0].passed:
@@ -119,11 +122,13 @@ def result(run: Run, verbosity: int, as_json: bool = False) -> None:
 
 
 def summary_data(run: Run) -> dict:
-    start, end = run.initial[0].report, run.final[0].report
+    end = run.final[0].report
+    start = run.initial[0].report.excluding(end.flaky)  # scored alike: what was found flaky later too
     usage = run.usage
     return {"files": [x.name for x in run.variables], "exit_code": int(run.exit_code), "stop_reason": run.stop_reason,
-            "tests": {"start": {"passed": len(start.passed), "total": len(start.cases)},
-                      "end": {"passed": len(end.passed), "total": len(end.cases)}},
+            "tests": {"start": {"passed": len(start.passed), "total": len(start.scored)},
+                      "end": {"passed": len(end.passed), "total": len(end.scored)}},
+            "flaky": sorted(end.flaky),
             "iterations": run.iteration_count, "steps": len(run.iterations),
             "accepted": sum(i.step.accepted for i in run.iterations),
             "written": run.written, "committed": run.committed, "diff": run.diff(),
@@ -140,12 +145,15 @@ def failure_data(run: Run | None, files: Sequence[str], exit_code: int, message:
 
 def summary(run: Run) -> str:
     usage = run.usage
-    start, end = run.initial[0].report.score, run.final[0].report.score
+    flaky = run.final[0].report.flaky
+    start, end = run.initial[0].report.excluding(flaky).score, run.final[0].report.score
     accepted = sum(i.step.accepted for i in run.iterations)
     where = ("committed" if run.commits else "written to the file (not committed)" if run.writes
              else "not written (--dry-run)")
     return "\n".join([
         f"tests {start} -> {end}: {run.stop_reason}.",
+        *([f"Flaky, excluded from the score: {', '.join(sorted(flaky))} (the outcome changed on the same source)."]
+          if flaky else []),
         f"{_iterations(run)}, {accepted} accepted and {where}; "
         f"{plural(usage.calls, 'model call')} ({usage.cached_calls} cached), {usage.prompt_tokens:,} prompt + "
         f"{usage.completion_tokens:,} completion tokens, ${usage.cost:.4f}, {usage.seconds:.0f} s in the model."])

@@ -70,7 +70,7 @@ def kind(candidate: dict, before: dict) -> str:
     tests = candidate["tests"]
     if tests is None:
         return "unusable"
-    passed = {case["id"] for case in before["cases"] if case["outcome"] == "passed"}
+    passed = {case["id"] for case in before["cases"] if case["outcome"] == "passed"} - set(tests.get("flaky", ()))
     broken = any(case["id"] in passed and case["outcome"] in FAILED for case in tests["cases"])
     return "regression" if broken else "no-gain"
 

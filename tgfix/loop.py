@@ -5,6 +5,7 @@
         if the plan says so: backward(loss)      # the critique into x.grad
         step = optimizer.step(loss)              # propose, validate, keep only what the plan accepts
         if step.accepted: plan.on_accept(...); losses = loss_fn.forward(variables)
+        losses without the tests found flaky so far (TestReport.flaky)
 
 A Plan is what a command configures: when to critique, when the goal is reached, what to
 do with an accepted step, and the budget. The loop prints nothing: it tells a Reporter.
@@ -85,6 +86,7 @@ def optimize(initial: Sequence[Loss], loss_fn: LossFunction, optimizer: TGD, cri
              reporter: Reporter = Silent()) -> Outcome:
     """Run the plan from the losses of the variables as they are; the critic's usage is the run's."""
     losses, iterations, idle, stop = list(initial), [], 0, ""
+    flaky = frozenset().union(*(loss.report.flaky for loss in initial))  # excluded from the score from then on
     variables = [loss.variable for loss in losses]
     deadline = plan.started + plan.time_budget if plan.time_budget else None
     critic.usage.deadline = deadline  # the engines' shared usage: a call under way ends at the deadline
@@ -108,8 +110,13 @@ def optimize(initial: Sequence[Loss], loss_fn: LossFunction, optimizer: TGD, cri
                     iteration = replace(iteration, commit=plan.on_accept(x, iteration))
                     reporter.status("running the tests")
                     losses = loss_fn.forward(variables)
+                flaky |= iteration.step.flaky
+                losses = [loss.excluding(flaky) for loss in losses]
                 iterations.append(iteration)
                 reporter.iteration(iteration)
+                if not losses[index].report.scored:
+                    stop = "every test is flaky: nothing left to judge a change by"
+                    break
         except BudgetSpent as spent:
             stop = f"time budget ({plan.time_budget:g} s) spent" if critic.usage.out_of_time else str(spent)
             break

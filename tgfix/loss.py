@@ -10,7 +10,7 @@ import fnmatch
 import functools
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol, Sequence
 
@@ -46,6 +46,9 @@ class LossFunction(Protocol):
         """Test a candidate source for x without touching x; with `before` (the current best's report),
         the evaluation may stop once the candidate cannot be accepted."""
 
+    def rerun(self, x: Variable, source: str, tests: frozenset[str]) -> TestReport:
+        """Run only `tests` (ids, as in a report) again with source for x: whether their outcome holds."""
+
     def describe(self, loss: Loss, failures: tuple[TestCase, ...] | None) -> str:
         """The loss in words, for the model."""
 
@@ -69,6 +72,11 @@ class Loss:
     def problem_block(self) -> str:
         problem = self.fn.problem.strip()
         return prompts.PROBLEM.substitute(problem=problem) if problem else ""
+
+    def excluding(self, flaky: frozenset[str]) -> Loss:
+        """This loss with the tests in `flaky` out of the score (and out of what the model reads)."""
+        report = self.report.excluding(flaky)
+        return self if report is self.report else replace(self, report=report)
 
 
 @dataclass
@@ -159,6 +167,9 @@ class TestLoss:
         """
         return run_tests(self.spec(x), {x.name: x.encoded(source)}, before=before)[0]
 
+    def rerun(self, x: Variable, source: str, tests: frozenset[str]) -> TestReport:
+        return run_tests(self.spec(x), {x.name: source}, only=tests)[0]
+
     def describe(self, loss: Loss, failures: tuple[TestCase, ...] | None = None) -> str:
         failures = loss.report.failures if failures is None else failures
         shown = "\n".join(failure_text(f) for f in failures[:MAX_FAILURES_SHOWN])
@@ -218,6 +229,24 @@ def _copied_folder(path: Path) -> Path:
     """What a sandbox copies for a test path outside the project: a folder, or a test file's folder
     (its conftest.py and helpers come with it)."""
     return path if path.is_dir() else path.parent
+
+
+def flaky_at_start(losses: Sequence[Loss]) -> list[Loss]:
+    """The losses with the tests that disagree with themselves on the unchanged files out of the score.
+
+    The tests that failed run again alone, which costs little; only when one of them passes does
+    the whole suite run again, in its order, and the tests whose outcome differs between the two
+    whole runs are flaky. A test that fails only after another one (state they share, maybe the
+    file's own, such as a mutable default) passes alone but fails again there: a bug to repair.
+    """
+    first = losses[0]
+    x, report = first.variable, first.report
+    failing = frozenset(case.id for case in report.failures)
+    if not failing or not failing & first.fn.rerun(x, x.value, failing).passed:
+        return list(losses)
+    again = {case.id: case.outcome for case in first.fn.evaluate(x, x.value).cases}
+    flaky = frozenset(case.id for case in report.cases if again.get(case.id, case.outcome) != case.outcome)
+    return [loss.excluding(flaky) for loss in losses]
 
 
 # Where a collection error points: a SyntaxError's `File "...", line N`, else the last frame `path:N: in`.

@@ -13,11 +13,16 @@ at temperature 0 answers a rejected attempt with a near-copy of it), and a sourc
 in the run is never tested again. A step that brought no new idea (every answer a program
 tried before, or the file unchanged) makes the next one sample hotter and without the memory:
 shown its rejected attempt, a small model copies it even at temperature 0.8, sample after sample.
+
+A candidate about to be accepted is confirmed first: the tests it newly passes run again on the
+same source, and one that fails there is flaky, out of the score from then on (TestReport.flaky),
+and the candidate is judged again without it: a no-op edit never wins on a test that failed at random.
 """
 
 from __future__ import annotations
 
 import ast
+import dataclasses
 import hashlib
 import re
 import threading
@@ -82,6 +87,11 @@ class StepResult:
     def new_ideas(self) -> int:
         return sum(c.new for c in self.candidates)
 
+    @property
+    def flaky(self) -> frozenset[str]:
+        """The tests known to be flaky after this step (before carries those its candidates found)."""
+        return self.before.flaky
+
 
 Acceptance = Callable[[TestReport, TestReport], tuple[bool, str]]  # (before, after) -> (accepted, reason)
 Preference = Callable[[TestReport], float]  # among accepted candidates, the highest wins (then the smallest diff)
@@ -135,9 +145,10 @@ class TGD:
         first = self.proposed == 0
         self.on_status(f"proposing {self.candidates} change{'s' if self.candidates > 1 else ''}")
         candidates = self._validate_all(loss, self.propose(loss))
-        if first and self.second_opinion and x.is_python and not any(c.report and c.report.all_passed
-                                                                      for c in candidates):
+        if first and self.second_opinion and x.is_python and not any(_nothing_left(c) for c in candidates):
             candidates += self._validate_all(loss, self._second_opinion(loss))
+        before = before.excluding(before.flaky.union(*(c.report.flaky for c in candidates if c.report)))
+        candidates = [_judged_again(c, before, self.accept) for c in candidates]
         self.repeating = not any(c.new for c in candidates)
         best = max((c for c in candidates if c.accepted), default=None,
                    key=lambda c: (self.prefer(c.report), -len(c.proposal.diff)))
@@ -251,8 +262,23 @@ class TGD:
         if unwritable:
             return Candidate(proposal, None, False, unwritable)
         report, new = self._report(loss, proposal.source)
+        report = report.excluding(loss.report.flaky)  # a report from the cache predates what was found since
         accepted, verdict = self.accept(loss.report, report)
+        if accepted and report.passed - loss.report.passed:
+            report, accepted, verdict = self._confirm(loss, proposal.source, report, verdict)
         return Candidate(proposal, report, accepted, verdict if new else f"tried before: {verdict}", new)
+
+    def _confirm(self, loss: Loss, source: str, report: TestReport, verdict: str) -> tuple[TestReport, bool, str]:
+        """Run the tests the candidate newly passes again on the same source: one that fails now is
+        flaky, and the candidate is judged again without it."""
+        self.on_status("confirming the tests it newly passes")
+        newly = report.passed - loss.report.passed
+        flaky = newly - loss.fn.rerun(loss.variable, source, newly).passed
+        if not flaky:
+            return report, True, verdict
+        report = report.excluding(flaky)
+        accepted, verdict = self.accept(loss.report.excluding(flaky), report)
+        return report, accepted, f"{_listed(flaky)} failed on a rerun (flaky); {verdict}"
 
     def _known(self, x: Variable, report: TestReport) -> None:
         """The current best needs no test: a proposal that only respells it scores as it does."""
@@ -296,6 +322,27 @@ def bare_messages(loss: Loss, prompt: prompts.Prompt = prompts.BARE_REPAIR) -> l
 
 def _reply_tokens(loss: Loss) -> int:
     return max(REPLY_MIN_TOKENS, REPLY_SLACK_TOKENS + int(len(loss.variable.value) * REPLY_TOKENS_PER_CHAR))
+
+
+def _nothing_left(candidate: Candidate) -> bool:
+    """The candidate passes every test, or every test turned out flaky: no second opinion can do better."""
+    return candidate.report is not None and (candidate.report.all_passed or not candidate.report.scored)
+
+
+def _judged_again(candidate: Candidate, before: TestReport, accept: Acceptance) -> Candidate:
+    """An accepted candidate without the flaky tests another candidate of the step found (a rejected
+    one stays rejected: its run may have stopped early at the flaky test, and nothing confirmed it)."""
+    if not candidate.accepted or candidate.report.flaky >= before.flaky:
+        return candidate
+    report = candidate.report.excluding(before.flaky)
+    accepted, verdict = accept(before, report)
+    found = _listed(before.flaky - candidate.report.flaky)
+    return dataclasses.replace(candidate, report=report, accepted=accepted,
+                               verdict=f"{found} failed on another candidate's rerun (flaky); {verdict}")
+
+
+def _listed(tests: frozenset[str]) -> str:
+    return ", ".join(sorted(tests))
 
 
 def _outcome(candidate: Candidate, before: TestReport) -> str:

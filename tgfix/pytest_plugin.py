@@ -7,6 +7,8 @@ The plan (TGFIX_TEST_PLAN, a JSON file) makes validating a candidate stop once t
 known: the tests that passed on the current best run first, and the run stops at the first of
 them that fails, since such a candidate can no longer be accepted. It also sets per-test limits.
 
+With TGFIX_ONLY (a JSON list of test ids), only those tests run: a candidate's confirmation.
+
 With TGFIX_TRACE (JSON: file, test, out), only that test runs, and the last lines of `file` it
 executed are written to `out` with the file's local variables before each of them (as LDB,
 "Debug like a human", Zhong et al. 2024): what the program computed, not what a model guesses.
@@ -52,6 +54,7 @@ LIMITS = PLAN.get("limits", {})  # id -> seconds, where the default does not app
 DEFAULT_LIMIT = PLAN.get("timeout", TIMEOUT)
 TRACE = json.loads(os.environ["TGFIX_TRACE"]) if os.environ.get("TGFIX_TRACE") else {}
 MODULES = json.loads(os.environ["TGFIX_MODULES"]) if os.environ.get("TGFIX_MODULES") else {}
+ONLY = frozenset(json.loads(os.environ["TGFIX_ONLY"])) if "TGFIX_ONLY" in os.environ else None
 TRACE_LINES = 12  # the last this many lines executed
 TRACE_LOCALS = 8  # variables shown per line
 CONNECTS = os.environ.get("TGFIX_CONNECTS", "")
@@ -163,6 +166,8 @@ def _repr(value) -> str:
 def pytest_collection_modifyitems(items):
     if TRACE:
         items[:] = [item for item in items if junit_id(item.nodeid) == TRACE["test"]]
+    if ONLY is not None:
+        items[:] = [item for item in items if junit_id(item.nodeid) in ONLY]
     if MUST_PASS:
         items.sort(key=lambda item: MUST_PASS.get(junit_id(item.nodeid), len(MUST_PASS)))
 

@@ -43,6 +43,7 @@ def trajectory(run: Run, settings: Settings, command: str) -> dict:
         "iterations": [_iteration(i) for i in run.iterations],
         "final": {loss.variable.name: _loss(loss) for loss in run.final},
         "stop_reason": run.stop_reason,
+        "flaky": sorted(run.final[0].report.flaky),
         "exit_code": int(run.exit_code),
         "diff": run.diff(),
         "usage": {f.name: getattr(run.usage, f.name) for f in dataclasses.fields(run.usage) if f.compare},
@@ -77,8 +78,8 @@ def _loss(loss: Loss) -> dict:
 
 def _report(report: TestReport) -> dict:
     timing = getattr(report, "timing", None)  # polish's TimedReport, when every test passed
-    return {"score": report.score, "passed": len(report.passed), "total": len(report.cases),
-            "seconds": round(report.seconds, 3), "timed_out": report.timed_out,
+    return {"score": report.score, "passed": len(report.passed), "total": len(report.scored),
+            "flaky": sorted(report.flaky), "seconds": round(report.seconds, 3), "timed_out": report.timed_out,
             "cases": [dataclasses.asdict(c) for c in report.cases],
             **({"timing": {"median": timing.median, "spread": timing.spread, "samples": list(timing.samples),
                            "repeats_seconds": round(timing.repeats_seconds, 3)}} if timing else {})}

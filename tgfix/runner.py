@@ -8,7 +8,7 @@ import re
 import shlex
 import sys
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -53,27 +53,39 @@ class TestReport:
     seconds: float = 0.0
     timed_out: bool = False
     note: str = ""  # what this run could not do and why (e.g. no coverage), for -v
+    flaky: frozenset[str] = frozenset()  # ids of tests whose outcome changed on identical source: not scored
+
+    @property
+    def scored(self) -> tuple[TestCase, ...]:
+        """Every case but the flaky tests': what the score, the acceptance rule and the model see."""
+        return tuple(c for c in self.cases if c.id not in self.flaky)
 
     @property
     def passed(self) -> frozenset[str]:
-        return frozenset(c.id for c in self.cases if c.outcome == "passed")
+        return frozenset(c.id for c in self.scored if c.outcome == "passed")
 
     @property
     def failures(self) -> tuple[TestCase, ...]:
         """The tests that ran and failed: what the model may be shown."""
-        return tuple(c for c in self.cases if not c.ok and c.outcome != NOT_RUN)
+        return tuple(c for c in self.scored if not c.ok and c.outcome != NOT_RUN)
 
     @property
     def not_run(self) -> frozenset[str]:
-        return frozenset(c.id for c in self.cases if c.outcome == NOT_RUN)
+        return frozenset(c.id for c in self.scored if c.outcome == NOT_RUN)
 
     @property
     def all_passed(self) -> bool:
-        return bool(self.cases) and all(c.ok for c in self.cases)
+        return bool(self.scored) and all(c.ok for c in self.scored)
 
     @property
     def score(self) -> str:
-        return f"{len(self.passed)}/{len(self.cases)}"
+        excluded = len(self.cases) - len(self.scored)
+        excluded = f" ({excluded} flaky excluded)" if excluded else ""
+        return f"{len(self.passed)}/{len(self.scored)}{excluded}"
+
+    def excluding(self, flaky: frozenset[str]) -> "TestReport":
+        """This report with the tests in `flaky` out of the score too (the same report if none is new)."""
+        return self if flaky <= self.flaky else replace(self, flaky=self.flaky | flaky)
 
 
 @dataclass(frozen=True)
@@ -127,7 +139,8 @@ LineCoverage = dict[int, frozenset[str]]  # line number -> ids of the tests that
 
 
 def run_tests(spec: TestSpec, files: dict[str, str], *, coverage_of: tuple[str, ...] = (),
-              before: TestReport | None = None) -> tuple[TestReport, dict[str, LineCoverage]]:
+              before: TestReport | None = None,
+              only: frozenset[str] | None = None) -> tuple[TestReport, dict[str, LineCoverage]]:
     """Run every configured test with `files` (relative to root -> source) in place.
 
     With coverage_of, pytest runs under coverage.py with one context per test, and the
@@ -136,23 +149,29 @@ def run_tests(spec: TestSpec, files: dict[str, str], *, coverage_of: tuple[str, 
     With `before` (the current best's report), the run stops as soon as the candidate cannot be
     accepted, and tests that timed out there get a short limit (validation_plan); tests left out
     by the early stop are in the report as "not run".
+
+    With `only` (test ids, as in a report), just those tests run, in the suite's order; the
+    test command counts as the test "command: CMD".
     """
-    python = _interpreter(spec) if spec.tests else None
+    pytest_ids = None if only is None else sorted(i for i in only if not i.startswith("command: "))
+    run_pytest = bool(spec.tests) and pytest_ids != []
+    python = _interpreter(spec) if run_pytest else None
     with sandbox.Sandbox(spec.root, spec.beside) as workdir:
         for name, source in files.items():
             sandbox.write(workdir, name, source)
         cases, output, seconds, timed_out, note = [], [], 0.0, False, ""
         lines: dict[str, LineCoverage] = {}
-        if spec.tests:
+        if run_pytest:
             plan = validation_plan(before, spec.test_timeout) if before else None
-            report = _run_pytest(spec, python, workdir, tuple(files), coverage_of, plan)
+            report = _run_pytest(spec, python, workdir, tuple(files), coverage_of, plan, only=pytest_ids)
             cases += _with_not_run(report.cases, before) if before else report.cases
             output.append(report.output)
             seconds += report.seconds
             timed_out |= report.timed_out
             note = report.note
             lines = {name: _line_coverage(workdir / COVERAGE_DATA, workdir / name) for name in coverage_of}
-        if spec.command and not any(c.outcome == NOT_RUN for c in cases):  # stopped early: it is not run too
+        wanted = only is None or f"command: {spec.command}" in only
+        if spec.command and wanted and not any(c.outcome == NOT_RUN for c in cases):  # stopped early: not run too
             result = _run_command(spec, workdir)
             cases.append(TestCase("command: " + spec.command, "passed" if result.returncode == 0 else "failed",
                                   message=_tail(result.output, 3), traceback=_tail(result.output, TRACEBACK_LINES),
@@ -196,14 +215,15 @@ def _plugin_output(spec: TestSpec, files: dict[str, str], env: Callable[[Path, P
 
 
 def validation_plan(before: TestReport, ceiling: float) -> ValidationPlan:
-    """The tests that passed on the current best first, cheapest first, and limits from their durations.
+    """The tests that passed on the current best first (a flaky one's failure does not stop the run),
+    cheapest first, and limits from their durations.
 
     A test that passed may take at most 5 times the slowest of them plus a second (at least a
     second); one that timed out gets that much too, or SHORT_LIMIT when nothing passed to measure.
     `ceiling` (--test-timeout; 0 = none) bounds both.
     """
     # Cheapest first; durations within 10 ms are noise, so those keep their order in the suite.
-    passing = sorted((c for c in before.cases if c.outcome == "passed"), key=lambda c: round(c.seconds, 2))
+    passing = sorted((c for c in before.cases if c.id in before.passed), key=lambda c: round(c.seconds, 2))
     measured = max(1.0, 5 * passing[-1].seconds + 1) if passing else None
     short = _at_most(measured or SHORT_LIMIT, ceiling)
     return ValidationPlan(tuple(c.id for c in passing), _at_most(measured, ceiling) if measured else ceiling,
@@ -232,8 +252,9 @@ def _interpreter(spec: TestSpec) -> interpreter.Interpreter:
 
 def _run_pytest(spec: TestSpec, python: interpreter.Interpreter, workdir: Path, files: tuple[str, ...],
                 coverage_of: tuple[str, ...], plan: ValidationPlan | None,
-                extra_env: dict[str, str] | None = None) -> TestReport:
-    """pytest on the copy at workdir; `files` are the ones tgfix put in place, whose copies the tests must import."""
+                extra_env: dict[str, str] | None = None, only: list[str] | None = None) -> TestReport:
+    """pytest on the copy at workdir; `files` are the ones tgfix put in place, whose copies the tests must import.
+    With `only` (test ids), just those tests run."""
     tools = workdir / TOOLS
     modules = tuple(filter(None, (module_of(workdir, name) for name in files)))
     first = [str(workdir / m.folder) for m in modules if _installed_from_project(python, m, spec.root)]
@@ -241,6 +262,8 @@ def _run_pytest(spec: TestSpec, python: interpreter.Interpreter, workdir: Path, 
            "TGFIX_TEST_TIMEOUT": str(spec.test_timeout),
            "TGFIX_MODULES": json.dumps({"out": str(tools / IMPORTED), "names": [m.name for m in modules]}),
            **(extra_env or {})}
+    if only is not None:
+        env["TGFIX_ONLY"] = json.dumps(only)
     if plan:
         (tools / "plan.json").write_text(json.dumps({"must_pass": plan.must_pass, "timeout": plan.timeout,
                                                      "limits": plan.limits}))
@@ -258,7 +281,8 @@ def _run_pytest(spec: TestSpec, python: interpreter.Interpreter, workdir: Path, 
         command = [python.executable, *pytest_args]
     result = sandbox.run(command, workdir, spec.limits, env, spec.access)
     junit = workdir / JUNIT
-    if result.returncode in (4, 5) and not result.timed_out:
+    gone = only is not None and result.returncode == 5  # every test asked for is gone: an empty report
+    if result.returncode in (4, 5) and not gone and not result.timed_out:
         what = "no tests found in" if result.returncode == 5 else "pytest could not run"
         selection = " ".join(spec.tests) + (f" -k {shlex.quote(spec.keyword)}" if spec.keyword is not None else "")
         raise TestSetupError(f"{what} {selection}: {_pytest_says(result.output)}")

@@ -6,10 +6,10 @@ import time
 
 from tgfix import prompts
 from tgfix.config import Settings
-from tgfix.errors import Exit
+from tgfix.errors import Exit, TestSetupError
 from tgfix.llm import LLM
 from tgfix.loop import Plan, Reporter, Silent, optimize
-from tgfix.loss import TestLoss
+from tgfix.loss import TestLoss, flaky_at_start
 from tgfix.optimizer import TGD
 from tgfix.session import Run, Trail, session
 
@@ -25,6 +25,12 @@ def solve(files: list[str], settings: Settings, reporter: Reporter = Silent(),
         reporter.status("running the tests")
         initial = loss_fn.forward(s.variables)
         loss_fn.check_start(initial[0].report, s.variables)
+        if not initial[0].passed:
+            reporter.status("running the failing tests again")
+            initial = flaky_at_start(initial)
+            if not initial[0].report.scored:
+                raise TestSetupError(f"every test is flaky on the unchanged files ({initial[0].report.score}): "
+                                     "tgfix cannot tell a repair from luck; make the tests deterministic first")
         optimizer = TGD(s.variables, s.editor, edit_format=settings.edit_format, candidates=settings.candidates,
                         memory=settings.memory, on_status=reporter.status,
                         second_opinion=prompts.BARE_REPAIR if settings.second_opinion else None)
