@@ -126,7 +126,7 @@ def summary_data(run: Run) -> dict:
                       "end": {"passed": len(end.passed), "total": len(end.cases)}},
             "iterations": len(run.iterations), "accepted": sum(i.step.accepted for i in run.iterations),
             "written": run.written, "committed": run.committed, "diff": run.diff(),
-            "model_calls": usage.calls, "prompt_tokens": usage.prompt_tokens,
+            "model_calls": usage.calls, "cut_off_calls": usage.cut_off, "prompt_tokens": usage.prompt_tokens,
             "completion_tokens": usage.completion_tokens, "cost": usage.cost, "model_seconds": round(usage.seconds, 3)}
 
 
@@ -139,8 +139,13 @@ def summary(run: Run) -> str:
     return "\n".join([
         f"tests {start} -> {end}: {run.stop_reason}.",
         f"{plural(len(run.iterations), 'iteration')}, {accepted} accepted and {where}; "
-        f"{plural(usage.calls, 'model call')} ({usage.cached_calls} cached), {usage.prompt_tokens:,} prompt + "
+        f"{plural(usage.calls + usage.cut_off, 'model call')} ({usage.cached_calls} cached{_cut_off(usage)}), "
+        f"{usage.prompt_tokens:,} prompt + "
         f"{usage.completion_tokens:,} completion tokens, ${usage.cost:.4f}, {usage.seconds:.0f} s in the model."])
+
+
+def _cut_off(usage) -> str:
+    return f", {usage.cut_off} cut off by the time budget" if usage.cut_off else ""
 
 
 def _after(it: Iteration) -> str:
