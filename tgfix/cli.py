@@ -39,6 +39,7 @@ DOCTOR_EXITS = {Exit.PASSED: "nothing FAILED: the chosen model answers (or is no
                 Exit.TESTS: "the Python that would run the tests cannot run",
                 Exit.INTERNAL: Exit.INTERNAL.description, Exit.INTERRUPTED: Exit.INTERRUPTED.description}
 REPORT_EXITS = {Exit.PASSED: "the page is written", Exit.USAGE: "RUN_JSON is missing, not JSON or not a tgfix report",
+                Exit.ENVIRONMENT: "the page cannot be written (a full disk, a read-only folder)",
                 Exit.INTERNAL: Exit.INTERNAL.description, Exit.INTERRUPTED: "interrupted"}
 
 

@@ -274,10 +274,13 @@ class LLM:
     def _explain(self, error: Exception) -> str:
         """One line the user can act on: what went wrong at which URL, and the likely fix."""
         status, text = getattr(error, "status_code", None), _first_line(error)
+        if self.is_local:
+            return text
         if "Missing credentials" in text:  # litellm's, before any request
             return f"no key for {self.model}: pass --api-key or set TGFIX_API_KEY (or the provider's key variable)"
         if status == 401:
-            return f"{self._url()} refused the key (401): pass --api-key or set TGFIX_API_KEY"
+            fix = "check the key of --api-key or TGFIX_API_KEY" if self.api_key else "pass --api-key or set TGFIX_API_KEY"
+            return f"{self._url()} refused the key (401): {fix}"
         if status == 404:
             return f"{self._url()} answered 404 (not found): {self._not_found_hint()}"
         if isinstance(error, openai.APITimeoutError):
