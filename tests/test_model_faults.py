@@ -18,7 +18,7 @@ import pytest
 from conftest import FIXED_STATS, cli, fenced
 from fake_openai import FakeOpenAI, Raw
 from tgfix.errors import ModelUnavailable, UsageError
-from tgfix.llm import LLM, LOOPBACK_KEY, BudgetSpent, DiskCache, Usage
+from tgfix.llm import LLM, PLACEHOLDER_KEY, BudgetSpent, DiskCache, Usage
 
 MESSAGES = [{"role": "user", "content": "hi"}]
 COMPLETION = {"id": "x", "object": "chat.completion", "created": 0, "model": "x",
@@ -165,7 +165,7 @@ def test_a_server_on_the_lan_needs_no_key():
     with FakeOpenAI(["hello"], host="0.0.0.0") as server:
         base = server.base_url.replace("127.0.0.1", lan_address())
         assert LLM("openai/x", api_base=base)(MESSAGES).text == "hello"
-    assert server.keys == [f"Bearer {LOOPBACK_KEY}"]
+    assert server.keys == [f"Bearer {PLACEHOLDER_KEY}"]
 
 
 def test_a_server_on_the_lan_that_wants_a_key_names_the_flag():

@@ -21,7 +21,7 @@ from tgfix import local
 from tgfix.errors import ModelUnavailable, TgfixError, UsageError
 from tgfix.files import write_atomically
 
-LOOPBACK_KEY = "sk-no-key-needed"
+PLACEHOLDER_KEY = "sk-no-key-needed"
 RETRIES = 3          # after a network hiccup, a rate limit or a server error (5xx), never after 401, 404 or 400
 RETRY_WAIT = 1.0     # seconds before the first retry, doubled before each next one
 # litellm reports a body that is no chat completion as a server error (500): no retry helps
@@ -227,7 +227,7 @@ class LLM:
         and one that checks answers 401, which names --api-key."""
         if self.api_key or litellm.validate_environment(self.model)["keys_in_environment"]:
             return self.api_key
-        return LOOPBACK_KEY if self.api_base else None
+        return PLACEHOLDER_KEY if self.api_base else None
 
     def _cache_key(self, request: dict) -> dict:
         """Everything that changes the answer: the request and the server that answers it."""
