@@ -9,7 +9,7 @@ import pytest
 from conftest import cli
 from fake_openai import FakeOpenAI
 from tgfix import local
-from tgfix.llm import LOOPBACK_KEY
+from tgfix.llm import PLACEHOLDER_KEY
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -103,4 +103,4 @@ def test_readme_server_recipe_sends_the_request_the_server_expects(project, serv
     assert server.paths == ["/v1/chat/completions"]
     assert server.requests[0]["model"] == values["--model"].removeprefix("openai/")
     assert server.requests[0]["messages"][0]["role"] == "user"
-    assert server.keys == [f"Bearer {values.get('--api-key', LOOPBACK_KEY)}"]
+    assert server.keys == [f"Bearer {values.get('--api-key', PLACEHOLDER_KEY)}"]

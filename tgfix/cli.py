@@ -16,6 +16,7 @@ import click
 
 from tgfix import config, console
 from tgfix.errors import Exit, TgfixError, UsageError, epilog
+from tgfix.files import unwritable
 from tgfix.report import write_report
 from tgfix.sandbox import Access, isolation
 from tgfix.variable import project_root
@@ -35,11 +36,13 @@ POLISH_EXITS = {Exit.PASSED: "FILE is faster: every speed-up was kept (and commi
                 Exit.ENVIRONMENT: Exit.ENVIRONMENT.description, Exit.MODEL: Exit.MODEL.description,
                 Exit.TESTS: Exit.TESTS.description, Exit.FAILING: Exit.FAILING.description,
                 Exit.INTERNAL: Exit.INTERNAL.description, Exit.INTERRUPTED: Exit.INTERRUPTED.description}
-DOCTOR_EXITS = {Exit.PASSED: "the chosen model answers (or is not probed, with --no-probe)",
-                Exit.USAGE: Exit.USAGE.description,
+DOCTOR_EXITS = {Exit.PASSED: "nothing FAILED: the chosen model answers (or is not probed, with --no-probe)",
+                Exit.USAGE: "usage error (bad option or value, an unknown model, --python names no interpreter)",
                 Exit.MODEL: "no model is configured or installed, or the chosen model does not answer",
+                Exit.TESTS: "the Python that would run the tests cannot run",
                 Exit.INTERNAL: Exit.INTERNAL.description, Exit.INTERRUPTED: Exit.INTERRUPTED.description}
 REPORT_EXITS = {Exit.PASSED: "the page is written", Exit.USAGE: "RUN_JSON is missing, not JSON or not a tgfix report",
+                Exit.ENVIRONMENT: "the page cannot be written (a full disk, a read-only folder)",
                 Exit.INTERNAL: Exit.INTERNAL.description, Exit.INTERRUPTED: "interrupted"}
 
 
@@ -176,8 +179,28 @@ def report_options(command):
 
 
 def check_report_path(settings: config.Settings) -> None:
-    if settings.report and not Path(settings.report).resolve().parent.is_dir():
-        raise UsageError(f"--report: no such folder: {Path(settings.report).parent}")
+    """Before the run: a report that could not be written would be found only at its end."""
+    if not settings.report:
+        return
+    path = Path(settings.report)
+    if path.is_dir():
+        raise UsageError(f"--report {path} is a folder: name the file to write, e.g. {path / 'run.json'}")
+    if not path.resolve().parent.is_dir():
+        raise UsageError(f"--report: no such folder: {path.parent}")
+    reason = unwritable(path)
+    if reason:
+        raise TgfixError(f"--report: cannot write {path}: {reason}")
+
+
+def save_report(run, settings: config.Settings, command: str) -> None:
+    """The report is optional: the run's fixes are written and committed by now, so a failed write
+    (a full disk) is a warning and the exit code stays the run's."""
+    if not settings.report:
+        return
+    try:
+        write_report(run, settings, Path(settings.report), command)
+    except OSError as error:
+        console.warning(f"could not write the report {settings.report}: {error.strerror or error}")
 
 
 def settings_from(files: tuple[str, ...], flags: dict) -> config.Settings:
@@ -206,8 +229,7 @@ def solve(files, **flags):
             reporter.say(f"{isolation().describe(access)}; {access.describe()}", level=1)
             run = run_solve(list(files), settings, reporter, trail)
     console.result(run, settings.verbosity, settings.json_output)
-    if settings.report:
-        write_report(run, settings, Path(settings.report), "solve")
+    save_report(run, settings, "solve")
     sys.exit(int(run.exit_code))
 
 
@@ -280,8 +302,7 @@ def polish(file, bench_cmd, repeat, **flags):
     console.result(run, settings.verbosity, settings.json_output)
     if run.improved:
         console.echo(f"time: {speedup(run)}.")
-    if settings.report:
-        write_report(run, settings, Path(settings.report), "polish")
+    save_report(run, settings, "polish")
     sys.exit(int(run.exit_code))
 
 

@@ -128,7 +128,8 @@ def load(flags: dict, project: Path) -> Settings:
         what = origins.get(name, name)
         if first["type"] == "extra_forbidden":
             raise UsageError(f"unknown tgfix setting: {what}") from None
-        raise UsageError(f"{what}: {first['msg'][0].lower() + first['msg'][1:]} (got {first['input']!r})") from None
+        message = "input should be a path or a list of paths" if first["type"] == "tuple_type" else first["msg"]
+        raise UsageError(f"{what}: {message[0].lower() + message[1:]} (got {first['input']!r})") from None
     settings._origins.update(origins)
     return settings
 
@@ -146,14 +147,23 @@ def _from_pyproject(project: Path) -> tuple[str, dict]:
     if not path.is_file():
         return str(path), {}
     try:
-        table = tomllib.loads(path.read_text()).get("tool", {}).get("tgfix", {})
+        tool = tomllib.loads(path.read_text()).get("tool", {})
     except tomllib.TOMLDecodeError as error:
         raise UsageError(f"{path}: {error}") from None
+    table = tool.get("tgfix", {}) if isinstance(tool, dict) else None
+    if not isinstance(table, dict):
+        raise UsageError(f"{path}: tool.tgfix is not a table: put the settings under a [tool.tgfix] header")
     settings = {key.replace("-", "_"): value for key, value in table.items()}
     for key in set(PATH_SETTINGS) & settings.keys():  # paths in pyproject.toml are relative to the project
-        value = settings[key]
-        settings[key] = [str(project / p) for p in value] if isinstance(value, list) else str(project / value)
+        settings[key] = _in_project(project, settings[key])
     return str(path), settings
+
+
+def _in_project(project: Path, value):
+    """A path (or list of paths) relative to the project; any other value is left for Settings to refuse."""
+    if isinstance(value, list):
+        return [_in_project(project, item) for item in value]
+    return str(project / value) if isinstance(value, str) else value
 
 
 def _from_env() -> tuple[str, dict]:

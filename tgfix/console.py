@@ -132,7 +132,7 @@ def summary_data(run: Run) -> dict:
             "iterations": run.iteration_count, "steps": len(run.iterations),
             "accepted": sum(i.step.accepted for i in run.iterations),
             "written": run.written, "committed": run.committed, "diff": run.diff(),
-            "model_calls": usage.calls, "prompt_tokens": usage.prompt_tokens,
+            "model_calls": usage.calls, "cut_off_calls": usage.cut_off, "prompt_tokens": usage.prompt_tokens,
             "completion_tokens": usage.completion_tokens, "cost": usage.cost, "model_seconds": round(usage.seconds, 3)}
 
 
@@ -155,7 +155,8 @@ def summary(run: Run) -> str:
         *([f"Flaky, excluded from the score: {', '.join(sorted(flaky))} (the outcome changed on the same source)."]
           if flaky else []),
         f"{_iterations(run)}, {accepted} accepted and {where}; "
-        f"{plural(usage.calls, 'model call')} ({usage.cached_calls} cached), {usage.prompt_tokens:,} prompt + "
+        f"{plural(usage.calls + usage.cut_off, 'model call')} ({usage.cached_calls} cached{_cut_off(usage)}), "
+        f"{usage.prompt_tokens:,} prompt + "
         f"{usage.completion_tokens:,} completion tokens, ${usage.cost:.4f}, {usage.seconds:.0f} s in the model."])
 
 
@@ -165,6 +166,10 @@ def _iterations(run: Run) -> str:
     if len(run.variables) == 1:
         return count
     return f"{count} ({plural(len(run.iterations), 'step')} over {len(run.variables)} files)"
+
+
+def _cut_off(usage) -> str:
+    return f", {usage.cut_off} cut off by the time budget" if usage.cut_off else ""
 
 
 def _after(it: Iteration) -> str:

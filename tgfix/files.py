@@ -21,3 +21,16 @@ def write_atomically(path: Path, content: str | bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def unwritable(path: Path) -> str | None:
+    """Why write_atomically(path, ...) would fail, or None: it makes a file beside path and renames
+    it over path, so the folder must take a new file and an existing path must be writable (not
+    read-only, not immutable)."""
+    if path.exists() and not os.access(path, os.W_OK):
+        return "it is read-only"
+    try:
+        tempfile.TemporaryFile(dir=path.parent).close()
+    except OSError as error:
+        return f"its folder takes no new file ({error.strerror or error})"
+    return None

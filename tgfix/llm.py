@@ -6,11 +6,13 @@ import dataclasses
 import hashlib
 import json
 import os
+import tempfile
 import threading
 import time
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import litellm
 import openai
@@ -19,7 +21,12 @@ from tgfix import local
 from tgfix.errors import ModelUnavailable, TgfixError, UsageError
 from tgfix.files import write_atomically
 
-LOOPBACK_KEY = "sk-no-key-needed"
+PLACEHOLDER_KEY = "sk-no-key-needed"
+RETRIES = 3          # after a network hiccup, a rate limit or a server error (5xx), never after 401, 404 or 400
+RETRY_WAIT = 1.0     # seconds before the first retry, doubled before each next one
+# litellm reports a body that is no chat completion as a server error (500): no retry helps
+UNUSABLE_BODY = ("Empty or invalid response", "Invalid response object", "Expecting value", "no 'choices'",
+                 "'choices' that is not a list")
 litellm.suppress_debug_info = True
 litellm.telemetry = False
 
@@ -47,6 +54,7 @@ class Usage:
     completion_tokens: int = 0
     cost: float = 0.0
     seconds: float = 0.0
+    cut_off: int = 0  # requests ended by the deadline before their answer came: their time is in seconds
     max_calls: int | None = field(default=None, compare=False)  # a hard cap: the next call raises BudgetSpent
     deadline: float | None = field(default=None, compare=False)  # time.monotonic(): calls end there, mid-answer too
     prompts: dict[str, list[dict]] = field(default_factory=dict, repr=False, compare=False)  # sha256 -> messages
@@ -89,8 +97,10 @@ class DiskCache:
     few lines of a file cache live here; the key is stable across processes, unlike TextGrad's hash().
     """
 
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path, on_warning: Callable[[str], None] = lambda _: None):
         self.directory = directory
+        self.on_warning = on_warning
+        self.writable = True  # False after a failed write: warned once, nothing more is written
 
     @staticmethod
     def key(request: dict) -> str:
@@ -102,9 +112,28 @@ class DiskCache:
         except (OSError, ValueError):
             return None
 
-    def put(self, request: dict, answer: dict) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
-        write_atomically(self.directory / f"{self.key(request)}.json", json.dumps(answer))
+    def put(self, request: dict, answer: list[dict]) -> None:
+        """Keep the answer for the next run; a cache that cannot be written costs a warning, never the answer."""
+        if not self.writable:
+            return
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            write_atomically(self.directory / f"{self.key(request)}.json", json.dumps(answer))
+        except OSError as error:
+            self._unwritable(error)
+
+    def check_writable(self) -> None:
+        """Before the first model call: warn now, not mid-run, when no reply could be kept."""
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            tempfile.TemporaryFile(dir=self.directory).close()
+        except OSError as error:
+            self._unwritable(error)
+
+    def _unwritable(self, error: OSError) -> None:
+        self.writable = False
+        self.on_warning(f"cannot write the reply cache {self.directory} ({error.strerror or error}): "
+                        "replies are not cached in this run")
 
 
 @dataclass
@@ -125,6 +154,17 @@ class LLM:
             if self.model != local.LOCAL_MODEL:
                 raise UsageError(f"unknown local model {self.model}: the embedded model is {local.LOCAL_MODEL}")
             local.register()
+        else:
+            self.provider  # an unknown model string is a usage error now, before any test runs
+
+    @property
+    def provider(self) -> str:
+        """litellm's provider of the model string ("openai" for openai/NAME)."""
+        try:
+            return litellm.get_llm_provider(self.model, api_base=self.api_base)[1]
+        except litellm.BadRequestError:
+            raise UsageError(f"unknown model {self.model}: name its provider, e.g. openai/{self.model} for an "
+                             "OpenAI-compatible server (--api-base) or anthropic/NAME") from None
 
     @property
     def is_local(self) -> bool:
@@ -167,8 +207,9 @@ class LLM:
                 answers = self._complete(request)
             except BudgetSpent:  # cut off at the deadline: the time was the model's all the same
                 self.usage.seconds += time.monotonic() - started
+                self.usage.cut_off += 1
                 raise
-            if self.cache:
+            if self.cache and all(answer["text"].strip() for answer in answers):  # an empty answer is no answer to keep
                 self.cache.put(key, answers)
         seconds = (time.monotonic() - started) / len(answers)
         prompt = hashlib.sha256(json.dumps(request["messages"], sort_keys=True).encode()).hexdigest()
@@ -182,28 +223,23 @@ class LLM:
 
     def _key(self) -> str | None:
         """The key to send: the one given, else the provider's from the environment (litellm reads
-        it), else, for a server on this machine, a placeholder: local servers want some key."""
+        it), else, for a server at --api-base, a placeholder: servers that check none still want one,
+        and one that checks answers 401, which names --api-key."""
         if self.api_key or litellm.validate_environment(self.model)["keys_in_environment"]:
             return self.api_key
-        return LOOPBACK_KEY if is_loopback(self.api_base) else None
+        return PLACEHOLDER_KEY if self.api_base else None
 
     def _cache_key(self, request: dict) -> dict:
         """Everything that changes the answer: the request and the server that answers it."""
         return {**request, "api_base": self.api_base} if self.api_base else request
 
     def _complete(self, request: dict) -> list[dict]:
-        left = self.usage.seconds_left()
-        try:
-            response = litellm.completion(**request, api_base=self.api_base, api_key=self._key(),
-                                          num_retries=0 if self.is_local else 3,  # a local error is no network hiccup
-                                          **({"timeout": left} if left is not None else {}))
-        except (openai.OpenAIError, local.ModelError) as error:  # every litellm API error, after its retries
-            if isinstance(error, openai.APITimeoutError) and self.usage.out_of_time:
-                raise BudgetSpent("time budget spent: the answer under way was cut off") from error
-            raise ModelUnavailable(f"model {self.model} unavailable: {_first_line(error)}") from error
+        response = self._response(request)
+        count = len(response.choices)
+        if not count:
+            raise ModelUnavailable(f"model {self.model} unavailable: {self._url()} answered with no choices")
         usage = getattr(response, "usage", None)
         prompt, completion = (getattr(usage, name, 0) or 0 for name in ("prompt_tokens", "completion_tokens"))
-        count = len(response.choices)
         return [{"text": choice.message.content or "",
                  "prompt_tokens": prompt if index == 0 else 0,  # one prompt, read once
                  "completion_tokens": completion // count,
@@ -211,11 +247,63 @@ class LLM:
                  "truncated": choice.finish_reason == "length"}
                 for index, choice in enumerate(response.choices)]
 
+    def _response(self, request: dict):
+        """litellm's answer. Retries are ours, not litellm's: each attempt, and each wait before one,
+        gets only the time left before the deadline, so the time budget holds, retries included."""
+        for attempt in range(RETRIES + 1):
+            left = self.usage.seconds_left()
+            if left is not None and left <= 0:
+                raise BudgetSpent("time budget spent: the model was not answering")
+            try:
+                return litellm.completion(**request, api_base=self.api_base, api_key=self._key(), num_retries=0,
+                                          **({"timeout": left} if left is not None else {}))
+            except (openai.OpenAIError, local.ModelError) as error:  # every litellm API error
+                if isinstance(error, openai.APITimeoutError) and self.usage.out_of_time:
+                    raise BudgetSpent("time budget spent: the answer under way was cut off") from error
+                if attempt == RETRIES or self.is_local or not _transient(error):  # a local error is no hiccup
+                    raise ModelUnavailable(f"model {self.model} unavailable: {self._explain(error)}") from error
+            wait = RETRY_WAIT * 2 ** attempt
+            time.sleep(wait if left is None else max(0.0, min(wait, self.usage.seconds_left())))
 
-def is_loopback(api_base: str | None) -> bool:
-    """A server on this machine."""
-    host = urllib.parse.urlparse(api_base or "").hostname or ""
-    return host == "localhost" or host.startswith("127.") or host == "::1"
+    def _url(self) -> str:
+        """Where the request went, as the user can check it."""
+        if self.api_base and self.provider == "openai":
+            return self.api_base.rstrip("/") + "/chat/completions"
+        return self.api_base or f"the {self.provider} API"
+
+    def _explain(self, error: Exception) -> str:
+        """One line the user can act on: what went wrong at which URL, and the likely fix."""
+        status, text = getattr(error, "status_code", None), _first_line(error)
+        if self.is_local:
+            return text
+        if "Missing credentials" in text:  # litellm's, before any request
+            return f"no key for {self.model}: pass --api-key or set TGFIX_API_KEY (or the provider's key variable)"
+        if status == 401:
+            fix = "check the key of --api-key or TGFIX_API_KEY" if self.api_key else "pass --api-key or set TGFIX_API_KEY"
+            return f"{self._url()} refused the key (401): {fix}"
+        if status == 404:
+            return f"{self._url()} answered 404 (not found): {self._not_found_hint()}"
+        if isinstance(error, openai.APITimeoutError):
+            return f"no answer from {self._url()} in time"
+        if any(sign in str(error) for sign in UNUSABLE_BODY):
+            return f"{self._url()} answered with something that is not a chat completion (not JSON, or no choices)"
+        return f"{self._url()}: {text}"
+
+    def _not_found_hint(self) -> str:
+        name = self.model.split("/", 1)[-1]
+        if self.api_base and self.provider != "openai":
+            return f"use `openai/{name}` for an OpenAI-compatible server"
+        if self.api_base and not urllib.parse.urlparse(self.api_base).path.rstrip("/").endswith("/v1"):
+            return "add /v1 to --api-base"
+        return f"the server knows no model {name}: check the name (tgfix doctor asks the server)"
+
+
+def _transient(error: Exception) -> bool:
+    """Worth another try: the network, a rate limit, a server error; not a refusal or a body no retry mends."""
+    if any(sign in str(error) for sign in UNUSABLE_BODY + ("Missing credentials",)):
+        return False
+    return (isinstance(error, (openai.APIConnectionError, openai.RateLimitError))
+            or (isinstance(error, openai.APIStatusError) and error.status_code >= 500))
 
 
 def context_window(model: str) -> int | None:
@@ -237,8 +325,10 @@ def _cost(response) -> float:
 
 
 def _first_line(error: Exception) -> str:
+    """The message without litellm's prefixes ("litellm.XError: XError: OpenAIException - ")."""
     text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
+    line = text.splitlines()[0] if text else type(error).__name__
+    return line.rsplit("Exception - ", 1)[-1].strip() or line
 
 
 def default_model() -> str:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from tgfix import __version__
 from tgfix.config import Settings
+from tgfix.files import write_atomically
 from tgfix.loss import Loss
 from tgfix.runner import TestReport
 
@@ -28,9 +29,9 @@ def write_report(run: Run, settings: Settings, path: Path, command: str) -> None
     if path.suffix == ".html":
         from tgfix.page import render  # Jinja2 and Pygments: only for the page
 
-        path.write_text(render(data))
+        write_atomically(path, render(data))
     else:
-        path.write_text(json.dumps(data, indent=2) + "\n")
+        write_atomically(path, json.dumps(data, indent=2) + "\n")
 
 
 def trajectory(run: Run, settings: Settings, command: str) -> dict:

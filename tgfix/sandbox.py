@@ -12,6 +12,7 @@ test that calls a real service), not against code written to escape.
 from __future__ import annotations
 
 import ctypes
+import errno
 import fcntl
 import fnmatch
 import functools
@@ -161,19 +162,35 @@ class Sandbox:
         self.path: Path | None = None
 
     def __enter__(self) -> Path:
-        self.path = Path(tempfile.mkdtemp(prefix="tgfix-", dir=copies_directory(self.root)))
+        where = copies_directory(self.root) or tempfile.gettempdir()
         top = Path(os.path.commonpath([self.root, *self.beside]))
         try:
+            self.path = Path(tempfile.mkdtemp(prefix="tgfix-", dir=where))
             for folder in self.beside:
                 copy_project(folder, self.path / folder.relative_to(top))
             copy_project(self.root, self.path / self.root.relative_to(top))
+        except OSError as error:  # shutil.Error, of every file copytree could not copy, is one too
+            self.__exit__()
+            raise TgfixError(f"cannot copy the project into {where} to run the tests: {_copy_error(error)}") from None
         except BaseException:
             self.__exit__()
             raise
         return self.path / self.root.relative_to(top)
 
     def __exit__(self, *exc) -> None:
-        shutil.rmtree(self.path, ignore_errors=True)
+        if self.path:
+            shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _copy_error(error: OSError) -> str:
+    """The first reason the copy failed, with what to do when the folder is full."""
+    if isinstance(error, shutil.Error) and error.args and isinstance(error.args[0], list):
+        reason = str(error.args[0][0][2])  # (source, destination, why) of the first file
+    else:
+        reason = error.strerror or str(error)
+    if error.errno in (errno.ENOSPC, errno.EDQUOT) or "No space left" in reason or "quota exceeded" in reason:
+        return "no space left there: free some, or set TMPDIR to a folder with room"
+    return reason
 
 
 def copies_directory(root: Path) -> str | None:

@@ -1,8 +1,9 @@
 """What every command's loop runs inside: the checked variables, the engines, git, the run lock.
 
 Every check that can fail runs here, before the first model call, in this order: the
-budget, the files (each a text file the user would share, not a test), the model's context,
-git (a branch, a committable FILE, an author), then the lock. The test files are hashed
+budget, the files (each a text file the user would share, not a test, writable unless
+--dry-run), the model's context and the reply cache, git (a branch, a committable FILE, an
+author), then the lock. The test files are hashed
 on entry and checked on exit: tgfix never writes them.
 """
 
@@ -19,7 +20,7 @@ from typing import Iterator, Sequence
 from tgfix import console, git, local, patch, sandbox
 from tgfix.config import Settings
 from tgfix.errors import Exit, TgfixError, UsageError
-from tgfix.files import write_atomically
+from tgfix.files import unwritable, write_atomically
 from tgfix.lock import run_lock
 from tgfix.loop import Iteration, Outcome, Reporter
 from tgfix.llm import LLM, DiskCache, Usage, context_window, default_model
@@ -146,7 +147,11 @@ class Trail:
 @contextmanager
 def session(files: list[str], settings: Settings) -> Iterator[Session]:
     variables = checked_variables(files, settings)
+    if not settings.dry_run:
+        _check_writable(variables)
     editor, critic = engines(settings)
+    if editor.cache:
+        editor.cache.check_writable()
     _check_fits(variables, editor, critic)
     repo = git.open_repo(variables[0].root) if settings.commit and not settings.dry_run else None
     if repo:
@@ -185,7 +190,7 @@ def checked_variables(files: list[str], settings: Settings) -> list[Variable]:
 def engines(settings: Settings) -> tuple[LLM, LLM]:
     """The editor and the critic (the same engine unless --gradient-model), sharing one usage."""
     model = settings.model or default_model()
-    cache = DiskCache(local.cache_dir() / "replies") if settings.cache else None
+    cache = DiskCache(local.cache_dir() / "replies", on_warning=console.warning) if settings.cache else None
     usage = Usage(max_calls=settings.max_calls)
     common = dict(temperature=settings.temperature, seed=settings.seed, max_tokens=settings.max_tokens,
                   cache=cache, api_base=settings.api_base, usage=usage,
@@ -201,6 +206,15 @@ def _check_shareable(path: Path, repo) -> None:
         raise UsageError(f"{path} looks like a secret: tgfix does not send it to the model")
     if repo and git.is_ignored(repo, path):
         raise UsageError(f"{path} is ignored by git: tgfix does not send ignored files to the model")
+
+
+def _check_writable(variables: list[Variable]) -> None:
+    """An accepted fix must not be lost for want of a writable FILE: found now, not after the model call."""
+    for x in variables:
+        reason = unwritable(x.path)
+        if reason:
+            raise TgfixError(f"cannot write {x.path}: {reason}; tgfix writes each accepted fix to it "
+                             "(make it writable, or use --dry-run)")
 
 
 def _check_fits(variables: list[Variable], *engines: LLM) -> None:

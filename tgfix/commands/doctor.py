@@ -1,5 +1,6 @@
 """`tgfix doctor`: which model will be used and why, whether it answers, how fast, where the cache is;
-which Python runs the tests and why. Exit 5 when the chosen model does not answer."""
+which Python runs the tests and why. Never exit 0 after printing FAILED or "no": exit 5 when the chosen
+model does not answer, the error's own code when the tests' Python is unusable."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from pathlib import Path
 
 from tgfix import interpreter, local, sandbox
 from tgfix.config import Settings
-from tgfix.errors import Exit, ModelUnavailable, TgfixError
-from tgfix.llm import LLM, is_loopback
+from tgfix.errors import Exit, TgfixError
+from tgfix.llm import LLM
 
 
 def chosen_model(settings: Settings) -> tuple[str | None, str]:
@@ -23,13 +24,13 @@ def chosen_model(settings: Settings) -> tuple[str | None, str]:
     return None, "none: install tgfix[local] or pass --model / set TGFIX_MODEL"
 
 
-def tests_interpreter(settings: Settings, project: Path) -> str:
+def tests_interpreter(settings: Settings, project: Path) -> tuple[str, Exit]:
     """Which Python the tests will run with and why, in the documented order of precedence."""
     try:
         chosen = interpreter.choose(project, settings.python, settings.origin("python") or interpreter.CONFIGURED)
-        return chosen.describe()
+        return chosen.describe(), Exit.PASSED
     except TgfixError as error:
-        return f"tests run with: FAILED: {error}"
+        return f"tests run with: FAILED: {error}", error.exit_code
 
 
 def sandbox_lines(settings: Settings) -> list[str]:
@@ -39,23 +40,22 @@ def sandbox_lines(settings: Settings) -> list[str]:
 
 
 def diagnose(settings: Settings, probe: bool = True) -> tuple[list[str], Exit]:
-    """What a run here would use, and Exit.MODEL if its model is missing or (probed) does not answer."""
+    """What a run here would use, and the exit code of the first thing that fails: Exit.MODEL if the
+    model is missing or (probed) does not answer, the error's code if the tests' Python is unusable."""
     model, why = chosen_model(settings)
-    lines = [f"model: {model or '-'} ({why})", *_server(settings),
-             tests_interpreter(settings, Path.cwd()),
-             *sandbox_lines(settings),
+    python, python_code = tests_interpreter(settings, Path.cwd())
+    lines = [f"model: {model or '-'} ({why})", *_server(settings), python, *sandbox_lines(settings),
              f"embedded model installed: {'yes' if local.is_installed() else 'no'}",
              f"cache: {local.cache_dir()}",
              "versions: " + ", ".join(f"{name} {_version(name)}" for name in ("tgfix", "litellm", "xllamacpp"))
              + f", python {platform.python_version()}"]
-    if not model:
-        return lines, Exit.MODEL
-    if not probe:
-        return lines, Exit.PASSED
-    models = dict.fromkeys(m for m in (model, settings.gradient_model) if m)
-    answers = [_probe(m, settings) for m in models]
-    lines += [line for probed, _ in answers for line in probed]
-    return lines, Exit.PASSED if all(ok for _, ok in answers) else Exit.MODEL
+    codes = [Exit.PASSED if model else Exit.MODEL, python_code]
+    if model and probe:
+        for probed in dict.fromkeys(m for m in (model, settings.gradient_model) if m):
+            probe_lines, code = _probe(probed, settings)
+            lines += probe_lines
+            codes.append(code)
+    return lines, next((code for code in codes if code != Exit.PASSED), Exit.PASSED)
 
 
 def _server(settings: Settings) -> list[str]:
@@ -64,29 +64,28 @@ def _server(settings: Settings) -> list[str]:
     if settings.api_key:
         key = f"given ({settings.origin('api_key')})"
     else:
-        key = ("none: a placeholder, for a server on this machine" if is_loopback(settings.api_base)
-               else "none given: the provider's own variable, if set")
+        key = "none given: the provider's key variable if set, else a placeholder (servers that check none want one)"
     return [f"api base: {settings.api_base} ({settings.origin('api_base')})", f"api key: {key}"]
 
 
-def _probe(model: str, settings: Settings) -> tuple[list[str], bool]:
+def _probe(model: str, settings: Settings) -> tuple[list[str], Exit]:
     if model.startswith(f"{local.PROVIDER}/"):
         try:
             speed = local.probe()
         except local.ModelError as error:
-            return [f"load: FAILED: {error}"], False
+            return [f"load: FAILED: {error}"], Exit.MODEL
         return [f"model file: {speed.model_path}",
                 f"load: {speed.load_seconds:.1f} s; prompt {speed.prompt_tokens_per_s:.0f} tokens/s; "
-                f"generation {speed.gen_tokens_per_s:.1f} tokens/s"], True
+                f"generation {speed.gen_tokens_per_s:.1f} tokens/s"], Exit.PASSED
     started = time.monotonic()
     api_key = settings.api_key.get_secret_value() if settings.api_key else None
     try:
         reply = LLM(model, max_tokens=8, api_base=settings.api_base, api_key=api_key)(
             [{"role": "user", "content": "Say OK."}])
-    except ModelUnavailable as error:
-        return [f"{model} reachable: no: {error}"], False
+    except TgfixError as error:  # no answer, or a model string litellm does not know (a usage error)
+        return [f"{model} reachable: no: {error}"], error.exit_code
     return [f"{model} reachable: yes ({time.monotonic() - started:.1f} s, {reply.completion_tokens} tokens: "
-            f"{reply.text!r})"], True
+            f"{reply.text!r})"], Exit.PASSED
 
 
 def _version(package: str) -> str:

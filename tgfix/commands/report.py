@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tgfix.errors import UsageError
+from tgfix.errors import TgfixError, UsageError
+from tgfix.files import write_atomically
 from tgfix.page import render
 from tgfix.report import SCHEMA
 
@@ -22,7 +23,10 @@ def report_page(source: Path, output: Path | None = None) -> Path:
         page = render(data)
     except (KeyError, TypeError, AttributeError, ValueError) as error:
         raise UsageError(f"{source} is not a complete tgfix report ({type(error).__name__}: {error})") from None
-    target.write_text(page)
+    try:
+        write_atomically(target, page)
+    except OSError as error:  # a full disk, a read-only folder, a folder of that name
+        raise TgfixError(f"cannot write {target}: {error.strerror or error}") from None
     return target
 
 
