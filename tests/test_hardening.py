@@ -4,6 +4,7 @@ Sandbox tests use small limits and bounded workloads, so that even a broken sand
 take down a small shared machine.
 """
 
+import json
 import os
 import shutil
 import signal
@@ -19,7 +20,7 @@ import git
 import pytest
 
 from fake_openai import FakeOpenAI
-from conftest import BUGGY_STATS, FIXED_STATS, STATS_TESTS, cli, fenced
+from conftest import BUGGY_STATS, FIXED_STATS, STATS_TESTS, cli, commit_all, fenced
 from tgfix import llm, sandbox
 from tgfix import git as tgfix_git
 from tgfix.lock import run_lock
@@ -155,6 +156,57 @@ def test_credentials_are_scrubbed_from_the_code_under_test(tmp_path, monkeypatch
     assert "planted" not in report.output.lower()
 
 
+# A candidate that reads every process it can see, and fails with the keys it found: what
+# it finds reaches the model as the failure's message.
+SNOOPING_STATS = BUGGY_STATS.replace("    best = xs[0]", "    _snoop()\n    best = xs[0]") + """
+
+def _snoop():
+    import os, re
+    keys = set()
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        for name in ("environ", "cmdline"):
+            try:
+                with open(f"/proc/{pid}/{name}", "rb") as found:
+                    keys |= set(re.findall(rb"sk-[A-Za-z0-9-]+", found.read()))
+            except OSError:
+                pass
+    if keys:  # reversed too: no redaction recognises that, only not seeing the key helps
+        raise RuntimeError(f"snooped: {sorted(keys)} reversed: {[key[::-1] for key in sorted(keys)]}")
+"""
+
+
+def test_the_key_stays_hidden_from_the_code_under_test(project):
+    """A candidate reads tgfix's /proc/<pid>/environ and cmdline; neither the key nor any
+    disguise of it reaches a prompt, the report or the terminal."""
+    key, provider_key = "sk-flag-4Rt9xQ2mZ7", "sk-env-8Kp3wV6nB1"
+    (project / "stats.py").write_text(SNOOPING_STATS)
+    commit_all(project, "a snooping file")
+    env = {**os.environ, "OPENAI_API_KEY": provider_key}
+    with FakeOpenAI([fenced(FIXED_STATS)]) as fake:
+        result = subprocess.run([sys.executable, "-m", "tgfix.cli", "solve", "stats.py", "--model", "openai/x",
+                                 "--api-base", fake.base_url, "--api-key", key, "--gradient", "never",
+                                 "--no-localize", "--max-iters", "1", "--report", "run.json", "-v"],
+                                cwd=project, env=env, capture_output=True, text=True, timeout=300)
+    seen = [result.stdout, result.stderr, (project / "run.json").read_text(), json.dumps(fake.requests)]
+    assert "largest" in json.dumps(fake.requests), result.stdout + result.stderr  # its tests' failures were shown
+    for secret in (key, provider_key):
+        for disguise in (secret, secret[::-1]):
+            assert [text for text in seen if disguise in text] == [], disguise
+
+
+def test_known_keys_are_redacted_from_test_output(tmp_path, monkeypatch):
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-in-tgfix-env")
+    sandbox.keep_secret("sk-given-by-flag")
+    (tmp_path / "mod.py").write_text("")
+    (tmp_path / "test_keys.py").write_text(
+        "def test_keys():\n    print('sk-ant-in-tgfix-env and sk-given-by-flag')\n"
+        "    assert 'sk-given-by-flag' == 'sk-ant-in-tgfix-env'\n")
+    report, _ = run_tests(TestSpec(tmp_path, ("test_keys.py",)), {"mod.py": ""})
+    [case] = report.failures
+    texts = (case.message, case.traceback, report.output)
+    assert all("sk-" not in text for text in texts) and sandbox.REDACTED in case.message, texts
+
+
 # -----------------------------------------------------------------------------
 # the network
 
@@ -249,15 +301,28 @@ def alive(pid: int) -> bool:
 
 @pytest.mark.skipif(not sandbox.isolation().processes, reason="nothing here can bound the process count")
 def test_fork_bomb_is_bounded_and_every_process_killed(tmp_path):
-    result = run_python(BOMB, tmp_path, Limits(processes=16, wall_seconds=2))
+    marker = f"# bomb {os.getpid()} {time.monotonic()}"  # in every child's command line
+    result = run_python(BOMB + marker, tmp_path, Limits(processes=16, wall_seconds=2))
     assert result.timed_out
     assert "fork refused" in result.output, result.output
-    children = [int(pid) for pid in result.output.split("children:")[1].split()]
+    children = [int(pid) for pid in result.output.split("children:")[1].split()]  # as the sandbox numbers them
     assert 0 < len(children) < 16
     deadline = time.monotonic() + 5
-    while any(alive(pid) for pid in children) and time.monotonic() < deadline:
+    while any(alive(pid) for pid in running(marker)) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not any(alive(pid) for pid in children)
+    assert not any(alive(pid) for pid in running(marker))
+
+
+def running(marker: str) -> list[int]:
+    """The processes, as this machine numbers them, whose command line holds marker."""
+    found = []
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if marker.encode() in Path("/proc", entry, "cmdline").read_bytes():
+                found.append(int(entry))
+        except OSError:
+            continue
+    return found
 
 
 # -----------------------------------------------------------------------------

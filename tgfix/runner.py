@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shlex
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,9 @@ COVERAGE_DATA = ".tgfix-coverage"
 TOOLS = ".tgfix"  # in the copy only (the project's own is never copied): the plugin, the plan
 NOT_RUN = "not run"
 TIMED_OUT = re.compile(r"^TimeoutError: test exceeded [0-9.e+]+ s")  # the plugin's message
+# The shell or make saying the command itself cannot run (exit 127, 126 or make's 2): no candidate changes that.
+CANNOT_START = re.compile(r"^.*(: not found|: command not found|: Permission denied|No such file or directory|can't cd to"
+                          r"|No rule to make target|No targets specified and no makefile found).*$", re.MULTILINE)
 SHORT_LIMIT = 1.0  # seconds for a test that timed out on the current best, unless passing tests are slower
 
 
@@ -125,6 +127,8 @@ def run_tests(spec: TestSpec, files: dict[str, str], *, coverage_of: tuple[str, 
             lines = {name: _line_coverage(workdir / COVERAGE_DATA, workdir / name) for name in coverage_of}
         if spec.command and not any(c.outcome == NOT_RUN for c in cases):  # stopped early: it is not run too
             result = _run_command(spec, workdir)
+            if before is None:  # the run before any candidate, or an accepted one's
+                _check_started(spec, result)
             cases.append(TestCase("command: " + spec.command, "passed" if result.returncode == 0 else "failed",
                                   message=_tail(result.output, 3), traceback=_tail(result.output, TRACEBACK_LINES),
                                   seconds=result.seconds))
@@ -145,7 +149,7 @@ def trace_test(spec: TestSpec, files: dict[str, str], name: str, test_id: str) -
         trace = {"file": str(workdir / name), "test": test_id, "out": str(out)}
         try:
             _run_pytest(spec, python, workdir, (), None, {"TGFIX_TRACE": json.dumps(trace)})
-            return tuple(json.loads(out.read_text()))
+            return tuple(json.loads(_read_output(out)))
         except (TestSetupError, OSError, ValueError):  # the test was not found, or wrote no trace
             return ()
 
@@ -216,10 +220,14 @@ def _run_pytest(spec: TestSpec, python: interpreter.Interpreter, workdir: Path, 
 
 
 def _run_command(spec: TestSpec, workdir: Path) -> sandbox.RunResult:
-    try:
-        return sandbox.run(shlex.split(spec.command), workdir, spec.limits)
-    except FileNotFoundError:
-        raise TestSetupError(f"test command not found: {spec.command}") from None
+    """Through the shell, as make and aider run a test command: `cd tests && pytest` works."""
+    return sandbox.run(["/bin/sh", "-c", spec.command], workdir, spec.limits)
+
+
+def _check_started(spec: TestSpec, result: sandbox.RunResult) -> None:
+    cannot_start = CANNOT_START.search(result.output) if result.returncode in (2, 126, 127) else None
+    if cannot_start:
+        raise TestSetupError(f"test command cannot start: {spec.command}: {cannot_start[0].strip()}")
 
 
 def parse_junit(xml_text: str | bytes) -> tuple[TestCase, ...]:
@@ -230,9 +238,14 @@ def parse_junit(xml_text: str | bytes) -> tuple[TestCase, ...]:
 def _read_junit(path: Path) -> tuple[TestCase, ...] | None:
     """None when the code under test deleted or garbled the report."""
     try:
-        return parse_junit(path.read_bytes())
+        return parse_junit(_read_output(path))
     except (OSError, ET.ParseError):
         return None
+
+
+def _read_output(path: Path) -> str:
+    """A file the code under test wrote, redacted of every known key as its printed output is."""
+    return sandbox.redact(path.read_text(errors="replace"))
 
 
 def _case(element: ET.Element) -> TestCase:

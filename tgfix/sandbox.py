@@ -3,8 +3,9 @@
 The user's tree is only ever read. Each run gets a fresh copy (the code under test may
 write or delete anything), an environment without credentials, resource limits, and a
 wall-clock timeout after which everything it started is killed. Where Linux allows it,
-a run also gets its own network namespace (no way out, a private loopback) and a bound
-on its process count. This guards against accidents (an infinite loop, a fork bomb, a
+a run also gets its own network namespace (no way out, a private loopback), its own PID
+namespace with its own /proc (tgfix's environment and command line are out of sight) and a
+bound on its process count. Test output is redacted of every known key. This guards against accidents (an infinite loop, a fork bomb, a
 test that calls a real service), not against code written to escape.
 """
 
@@ -40,7 +41,10 @@ SECRET_ENV = re.compile(
     r"|^(PGPASSWORD|MYSQL_PWD)$", re.IGNORECASE)
 OUTPUT_LIMIT = 200_000  # characters of stdout/stderr kept
 
-CLONE_NEWNET, CLONE_NEWUSER = 0x40000000, 0x10000000
+CLONE_NEWNET, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNS = 0x40000000, 0x10000000, 0x20000000, 0x00020000
+INIT = str(Path(__file__).with_name("sandbox_init.py"))  # PID 1 of a run in its own PID namespace
+REDACTED = "[redacted]"
+SHORTEST_SECRET = 8  # characters: shorter values of secret-looking variables (a "1", a "true") are not keys
 SIOCGIFFLAGS, SIOCSIFFLAGS, IFF_UP = 0x8913, 0x8914, 0x1
 PIDS_CGROUP = "a pids cgroup"
 NPROC_IN_USER_NAMESPACE = "RLIMIT_NPROC in a user namespace"
@@ -69,13 +73,17 @@ class Isolation:
 
     network: bool   # each run has its own network namespace
     processes: str  # what bounds the number of processes, "" if nothing
+    hidden: bool = False  # each run has its own PID namespace and /proc: tgfix's processes are out of sight
 
     def describe(self) -> str:
         network = ("network cut (own network namespace)" if self.network
                    else "network NOT cut (no network namespace here)")
         processes = (f"process count bounded by {self.processes}" if self.processes
                      else "process count NOT bounded (the timeout still kills every run)")
-        return f"sandbox: {network}; {processes}"
+        hidden = ("tgfix's processes hidden (own PID namespace and /proc)" if self.hidden
+                  else "tgfix's processes VISIBLE (no PID namespace here: tests can read tgfix's "
+                       "/proc/<pid>/environ and cmdline; keys are still redacted from their output)")
+        return f"sandbox: {network}; {processes}; {hidden}"
 
 
 @functools.cache
@@ -86,7 +94,8 @@ def isolation() -> Isolation:
         processes = PIDS_CGROUP if _pids_cgroup_works() else ""
     else:  # in its own user namespace, RLIMIT_NPROC counts only the run's processes (Linux >= 5.14)
         processes = NPROC_IN_USER_NAMESPACE if network and _kernel_at_least(5, 14) else ""
-    return Isolation(network, processes)
+    hidden = network and _starts(functools.partial(_enter_network_namespace, own_pids=True), in_own_pids=True)
+    return Isolation(network, processes, hidden)
 
 
 def scrubbed_env(extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -94,6 +103,27 @@ def scrubbed_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     env.update({"PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0"})
     env.update(extra or {})
     return env
+
+
+def known_secrets() -> frozenset[str]:
+    """The keys tgfix knows of: those given to it (keep_secret) and its environment's credentials."""
+    found = {value for name, value in os.environ.items() if SECRET_ENV.search(name)} | _kept
+    return frozenset(value for value in found if len(value) >= SHORTEST_SECRET)
+
+
+_kept: set[str] = set()
+
+
+def keep_secret(value: str) -> None:
+    """A key tgfix got from elsewhere than its environment (--api-key): redact it from test output too."""
+    _kept.add(value)
+
+
+def redact(text: str) -> str:
+    """text from the code under test with every known key replaced, the longest first (one may hold another)."""
+    for secret in sorted(known_secrets(), key=len, reverse=True):
+        text = text.replace(secret, REDACTED)
+    return text
 
 
 def copy_project(root: Path, destination: Path) -> None:
@@ -186,8 +216,11 @@ _running: set[subprocess.Popen] = set()
 
 
 def run(command: list[str], cwd: Path, limits: Limits = Limits(), env: dict[str, str] | None = None) -> RunResult:
-    """Run command confined, in its own process group; when it ends or times out, kill all it started."""
+    """Run command confined, in its own process group; when it ends or times out, kill all it started.
+    The output is redacted of every known key."""
     confined = isolation()
+    if confined.hidden:
+        command = [sys.executable, "-I", "-S", INIT, *command]
     started = time.monotonic()
     bound = _pids_cgroup(limits.processes) if confined.processes == PIDS_CGROUP else nullcontext()
     with tempfile.TemporaryFile(mode="w+b") as sink, bound as cgroup:
@@ -208,7 +241,7 @@ def run(command: list[str], cwd: Path, limits: Limits = Limits(), env: dict[str,
                 _kill_until_gone(lambda: _network_namespace_members(namespace))
             _running.discard(process)
         sink.seek(0)
-        output = sink.read(OUTPUT_LIMIT).decode(errors="replace")
+        output = redact(sink.read(OUTPUT_LIMIT).decode(errors="replace"))
     return RunResult(process.returncode, output, time.monotonic() - started, timed_out)
 
 
@@ -247,7 +280,7 @@ def _confine(limits: Limits, confined: Isolation, cgroup: Path | None):
                             (resource.RLIMIT_FSIZE, limits.file_bytes), (resource.RLIMIT_CORE, 0)):
             _set_limit(kind, value)
         if confined.network:
-            _enter_network_namespace()
+            _enter_network_namespace(own_pids=confined.hidden)
         if confined.processes == NPROC_IN_USER_NAMESPACE:  # after unshare, or it would cap the user's own count
             _set_limit(resource.RLIMIT_NPROC, limits.processes)
     return apply
@@ -260,9 +293,10 @@ def _set_limit(kind: int, value: int) -> None:
     resource.setrlimit(kind, (value, value))
 
 
-def _starts(preexec) -> bool:
+def _starts(preexec, in_own_pids: bool = False) -> bool:
+    command = [sys.executable, "-S", "-c", ""]
     try:
-        subprocess.run([sys.executable, "-S", "-c", ""], preexec_fn=preexec, check=True, timeout=30,
+        subprocess.run([sys.executable, "-I", "-S", INIT, *command] if in_own_pids else command, preexec_fn=preexec, check=True, timeout=30,
                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     except (OSError, subprocess.SubprocessError):
         return False
@@ -273,11 +307,14 @@ def _starts(preexec) -> bool:
 # Linux: network namespace, pids cgroup
 
 
-def _enter_network_namespace() -> None:
+def _enter_network_namespace(own_pids: bool = False) -> None:
     """A new network namespace with only loopback, brought up so tests can still serve to themselves.
-    Unprivileged users need a user namespace for it; mapping their own ids keeps them who they are."""
+    Unprivileged users need a user namespace for it; mapping their own ids keeps them who they are.
+    With own_pids, also new PID and mount namespaces, for the children of INIT (which mounts their /proc)."""
     uid, gid = os.getuid(), os.getgid()
-    flags = CLONE_NEWNET if os.geteuid() == 0 else CLONE_NEWNET | CLONE_NEWUSER
+    flags = CLONE_NEWNET | (CLONE_NEWPID | CLONE_NEWNS if own_pids else 0)
+    if os.geteuid() != 0:
+        flags |= CLONE_NEWUSER
     if _libc().unshare(flags) != 0:
         raise OSError(ctypes.get_errno(), "unshare failed")
     if flags & CLONE_NEWUSER:

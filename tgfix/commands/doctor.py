@@ -1,5 +1,5 @@
 """`tgfix doctor`: which model will be used and why, whether it answers, how fast, where the cache is;
-which Python runs the tests and why. Exit 5 when the chosen model does not answer."""
+which Python runs the tests and why; what the sandbox confines on this machine. Exit 5 when the chosen model does not answer."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import time
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from tgfix import interpreter, local
+from tgfix import interpreter, local, sandbox
 from tgfix.config import Settings
 from tgfix.errors import Exit, ModelUnavailable, TgfixError
 from tgfix.llm import LLM, is_loopback
@@ -36,7 +36,7 @@ def diagnose(settings: Settings, probe: bool = True) -> tuple[list[str], Exit]:
     """What a run here would use, and Exit.MODEL if its model is missing or (probed) does not answer."""
     model, why = chosen_model(settings)
     lines = [f"model: {model or '-'} ({why})", *_server(settings),
-             tests_interpreter(settings, Path.cwd()),
+             tests_interpreter(settings, Path.cwd()), sandbox.isolation().describe(),
              f"embedded model installed: {'yes' if local.is_installed() else 'no'}",
              f"cache: {local.cache_dir()}",
              "versions: " + ", ".join(f"{name} {_version(name)}" for name in ("tgfix", "litellm", "xllamacpp"))
