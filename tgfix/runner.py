@@ -18,7 +18,8 @@ JUNIT = ".tgfix-junit.xml"
 COVERAGE_DATA = ".tgfix-coverage"
 TOOLS = ".tgfix"  # in the copy only (the project's own is never copied): the plugin, the plan
 NOT_RUN = "not run"
-TIMED_OUT = re.compile(r"^TimeoutError: test exceeded [0-9.e+]+ s")  # the plugin's message
+TIMED_OUT = re.compile(r"^TimeoutError: (test exceeded [0-9.e+]+ s|not run after)")  # the plugin's messages
+HUNG_FILE = "hung"  # in TOOLS: the test the plugin's watchdog ended, and its stacks
 # The shell or make saying the command itself cannot run (exit 127, 126 or make's 2): no candidate changes that.
 CANNOT_START = re.compile(r"^.*(: not found|: command not found|: Permission denied|No such file or directory|can't cd to"
                           r"|No rule to make target|No targets specified and no makefile found).*$", re.MULTILINE)
@@ -191,23 +192,78 @@ def _interpreter(spec: TestSpec) -> interpreter.Interpreter:
 
 def _run_pytest(spec: TestSpec, python: interpreter.Interpreter, workdir: Path, coverage_of: tuple[str, ...],
                 plan: ValidationPlan | None, extra_env: dict[str, str] | None = None) -> TestReport:
+    """pytest on the copy. A test that caught or blocked its TimeoutError is ended by the plugin's watchdog with
+    the whole process: it counts as timed out, and the other tests run again in a new process without
+    it, unless it had to pass (the run stops there, as at any such failure)."""
+    hung: list[Hung] = []
+    outputs, seconds, timed_out = [], 0.0, False
+    while True:
+        report = _pytest_process(spec, python, workdir, coverage_of, plan, extra_env, tuple(hung))
+        outputs.append(report.output)
+        seconds += report.seconds
+        timed_out |= report.timed_out
+        ended = None if report.timed_out else _ended_by_watchdog(workdir / TOOLS / HUNG_FILE)
+        if ended is None:
+            cases = report.cases
+            break
+        cases = ()
+        if any(h.nodeid == ended.nodeid for h in hung):  # deselecting it did not take: give up on the rest
+            break
+        hung.append(ended)
+        if plan and ended.case.id in plan.must_pass:
+            break
+    return TestReport(tuple(h.case for h in hung) + cases, "\n".join(outputs), seconds, timed_out, report.note)
+
+
+@dataclass(frozen=True)
+class Hung:
+    """A test the watchdog ended, with the whole process: it caught or blocked the TimeoutError of its limit."""
+
+    nodeid: str
+    case: TestCase
+    limit: float
+
+
+def _ended_by_watchdog(path: Path) -> Hung | None:
+    """The test running when faulthandler ended the process: the plugin's line naming it, then the stacks."""
+    try:
+        named, _, stacks = _read_output(path).partition("\n")
+        test = json.loads(named)
+    except (OSError, ValueError):
+        return None
+    if not stacks.startswith("Timeout ("):  # a crash mid-test, not the watchdog
+        return None
+    message = f"TimeoutError: {test['message']}; the code under test caught or blocked the TimeoutError, so its process was ended"
+    stacks = "\n".join(stacks.splitlines()[:TRACEBACK_LINES])  # the innermost call first
+    return Hung(test["nodeid"], TestCase(test["id"], "failed", message, stacks, test["limit"]), test["limit"])
+
+
+def _pytest_process(spec: TestSpec, python: interpreter.Interpreter, workdir: Path, coverage_of: tuple[str, ...],
+                    plan: ValidationPlan | None, extra_env: dict[str, str] | None, hung: tuple[Hung, ...]) -> TestReport:
+    """One pytest process, without the tests that hung in earlier ones."""
     tools = workdir / TOOLS
+    for left_over in (workdir / JUNIT, tools / HUNG_FILE):
+        left_over.unlink(missing_ok=True)
     env = {"PYTHONPATH": interpreter.python_path(python, tools), "TGFIX_TEST_TIMEOUT": str(spec.test_timeout),
-           **(extra_env or {})}
+           "TGFIX_HUNG_FILE": str(tools / HUNG_FILE), "TGFIX_SHORT_LIMIT": str(SHORT_LIMIT),
+           "TGFIX_TIMEOUTS_SPENT": str(sum(h.limit for h in hung)), **(extra_env or {})}
     if plan:
         (tools / "plan.json").write_text(json.dumps({"must_pass": plan.must_pass, "timeout": plan.timeout,
                                                      "limits": plan.limits}))
         env["TGFIX_TEST_PLAN"] = str(tools / "plan.json")
     note = python.no_coverage_reason if coverage_of else ""
     pytest_args = ["-m", "pytest", *spec.tests, "-q", "-p", "no:cacheprovider", "-p", interpreter.PLUGIN,
-                   f"--junitxml={JUNIT}", "-o", "junit_family=xunit1", "--tb=short", "-rN"]
+                   f"--junitxml={JUNIT}", "-o", "junit_family=xunit1", "--tb=short", "-rN",
+                   *(f"--deselect={h.nodeid}" for h in hung)]
     if coverage_of and not note:
-        command = [python.executable, "-m", "coverage", "run", f"--data-file={COVERAGE_DATA}",
+        command = [python.executable, "-m", "coverage", "run", "--append", f"--data-file={COVERAGE_DATA}",
                    f"--include={','.join(str(workdir / name) for name in coverage_of)}", *pytest_args]
     else:
         command = [python.executable, *pytest_args]
     result = sandbox.run(command, workdir, spec.limits, env)
     junit = workdir / JUNIT
+    if result.returncode == 5 and hung:  # every test left hung in an earlier process
+        return TestReport((), result.output, result.seconds, False, note)
     if result.returncode in (4, 5) and not result.timed_out:
         what = "no tests found in" if result.returncode == 5 else "pytest could not run"
         raise TestSetupError(f"{what} {' '.join(spec.tests)}: {_pytest_says(result.output)}")
