@@ -38,6 +38,7 @@ from _pytest.junitxml import mangle_test_address
 TIMEOUT = float(os.environ.get("TGFIX_TEST_TIMEOUT", "0"))
 SHORT_LIMIT = float(os.environ.get("TGFIX_SHORT_LIMIT", "0"))
 HUNG_FILE = os.environ.get("TGFIX_HUNG_FILE")
+CAUGHT = "the code under test caught or blocked the TimeoutError"
 WATCHDOG_GRACE = 0.5  # seconds for a TimeoutError nobody caught to end the test
 TIMEOUT_BUDGET = 1.5  # default limits that timeouts may cost in one run before the remaining tests count as timed out
 
@@ -193,7 +194,7 @@ def pytest_runtest_makereport(item, call):
     if call.when == "call" and _fired_in == item.nodeid:
         if not (call.excinfo and str(call.excinfo.value) == _timeout_message()):  # the code caught the TimeoutError
             report.outcome = "failed"
-            report.longrepr = f"TimeoutError: {_timeout_message()}; the code under test caught or blocked the TimeoutError"
+            report.longrepr = f"TimeoutError: {_timeout_message()}; {CAUGHT}"
         _timeouts["spent"] += _running_limit
         _timeouts["count"] += 1
     elif call.when == "call" and report.passed:

@@ -21,8 +21,9 @@ NOT_RUN = "not run"
 TIMED_OUT = re.compile(r"^TimeoutError: (test exceeded [0-9.e+]+ s|not run after)")  # the plugin's messages
 HUNG_FILE = "hung"  # in TOOLS: the test the plugin's watchdog ended, and its stacks
 # The shell or make saying the command itself cannot run (exit 127, 126 or make's 2): no candidate changes that.
-CANNOT_START = re.compile(r"^.*(: not found|: command not found|: Permission denied|No such file or directory|can't cd to"
-                          r"|No rule to make target|No targets specified and no makefile found).*$", re.MULTILINE)
+CANNOT_START = re.compile(r"^.*(: not found|: command not found|: Permission denied|No such file or directory"
+                          r"|can't cd to|No rule to make target|No targets specified and no makefile found).*$",
+                          re.MULTILINE)
 SHORT_LIMIT = 1.0  # seconds for a test that timed out on the current best, unless passing tests are slower
 
 
@@ -233,13 +234,15 @@ def _ended_by_watchdog(path: Path) -> Hung | None:
         return None
     if not stacks.startswith("Timeout ("):  # a crash mid-test, not the watchdog
         return None
-    message = f"TimeoutError: {test['message']}; the code under test caught or blocked the TimeoutError, so its process was ended"
+    message = (f"TimeoutError: {test['message']}; the code under test caught or blocked the TimeoutError, "
+               "so its process was ended")
     stacks = "\n".join(stacks.splitlines()[:TRACEBACK_LINES])  # the innermost call first
     return Hung(test["nodeid"], TestCase(test["id"], "failed", message, stacks, test["limit"]), test["limit"])
 
 
 def _pytest_process(spec: TestSpec, python: interpreter.Interpreter, workdir: Path, coverage_of: tuple[str, ...],
-                    plan: ValidationPlan | None, extra_env: dict[str, str] | None, hung: tuple[Hung, ...]) -> TestReport:
+                    plan: ValidationPlan | None, extra_env: dict[str, str] | None,
+                    hung: tuple[Hung, ...]) -> TestReport:
     """One pytest process, without the tests that hung in earlier ones."""
     tools = workdir / TOOLS
     for left_over in (workdir / JUNIT, tools / HUNG_FILE):

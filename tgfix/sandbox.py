@@ -5,8 +5,9 @@ write or delete anything), an environment without credentials, resource limits, 
 wall-clock timeout after which everything it started is killed. Where Linux allows it,
 a run also gets its own network namespace (no way out, a private loopback), its own PID
 namespace with its own /proc (tgfix's environment and command line are out of sight) and a
-bound on its process count. Test output is redacted of every known key. This guards against accidents (an infinite loop, a fork bomb, a
-test that calls a real service), not against code written to escape.
+bound on its process count. Test output is redacted of every known key. This guards
+against accidents (an infinite loop, a fork bomb, a test that calls a real service, a
+candidate that reads what it finds), not against code written to escape.
 """
 
 from __future__ import annotations
@@ -220,7 +221,7 @@ def run(command: list[str], cwd: Path, limits: Limits = Limits(), env: dict[str,
     The output is redacted of every known key."""
     confined = isolation()
     if confined.hidden:
-        command = [sys.executable, "-I", "-S", INIT, *command]
+        command = _under_init(command)
     started = time.monotonic()
     bound = _pids_cgroup(limits.processes) if confined.processes == PIDS_CGROUP else nullcontext()
     with tempfile.TemporaryFile(mode="w+b") as sink, bound as cgroup:
@@ -286,6 +287,10 @@ def _confine(limits: Limits, confined: Isolation, cgroup: Path | None):
     return apply
 
 
+def _under_init(command: list[str]) -> list[str]:
+    return [sys.executable, "-I", "-S", INIT, *command]
+
+
 def _set_limit(kind: int, value: int) -> None:
     hard = resource.getrlimit(kind)[1]
     if hard != resource.RLIM_INFINITY:  # only root may raise a hard limit: keep the user's if lower
@@ -296,7 +301,7 @@ def _set_limit(kind: int, value: int) -> None:
 def _starts(preexec, in_own_pids: bool = False) -> bool:
     command = [sys.executable, "-S", "-c", ""]
     try:
-        subprocess.run([sys.executable, "-I", "-S", INIT, *command] if in_own_pids else command, preexec_fn=preexec, check=True, timeout=30,
+        subprocess.run(_under_init(command) if in_own_pids else command, preexec_fn=preexec, check=True, timeout=30,
                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     except (OSError, subprocess.SubprocessError):
         return False

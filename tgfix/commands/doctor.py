@@ -1,5 +1,6 @@
 """`tgfix doctor`: which model will be used and why, whether it answers, how fast, where the cache is;
-which Python runs the tests and why; what the sandbox confines on this machine. Exit 5 when the chosen model does not answer."""
+which Python runs the tests and why; what the sandbox confines on this machine. Exit 5 when the chosen
+model does not answer."""
 
 from __future__ import annotations
 
