@@ -194,6 +194,33 @@ def test_the_key_stays_hidden_from_the_code_under_test(project):
             assert [text for text in seen if disguise in text] == [], disguise
 
 
+# Run by an unprivileged user with a marker in its command line: what a sandboxed process finds of it.
+AS_A_USER = """\
+import sys
+sys.path.insert(0, sys.argv[1])
+from pathlib import Path
+from tgfix import sandbox
+MARKER = sys.argv[2].encode().hex()  # so that the sandboxed command's own command line does not hold it
+LOOK = "import os; print(os.getuid(), [p for p in os.listdir('/proc') if p.isdigit() and "
+LOOK += f"bytes.fromhex('{MARKER}') in open(f'/proc/{{p}}/cmdline', 'rb').read()])"
+print(sandbox.isolation().describe())
+print(sandbox.run([sys.executable, "-c", LOOK], Path("/")).output)
+"""
+
+
+SYSTEM_PYTHON = "/usr/bin/python3"  # one another user may run (this one may live in root's home); stdlib is enough
+
+
+@pytest.mark.skipif(not LINUX or os.geteuid() != 0 or not shutil.which("setpriv") or not os.path.exists(SYSTEM_PYTHON),
+                    reason="needs root to become another user, and a system Python")
+def test_without_root_the_sandbox_hides_tgfix_too_and_keeps_the_users_ids():
+    result = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", SYSTEM_PYTHON, "-I",
+                             "-c", AS_A_USER, str(Path(sandbox.__file__).parent.parent), "tgfix-marker-of-the-parent"],
+                            capture_output=True, text=True, timeout=120, cwd="/")
+    assert "tgfix's processes hidden" in result.stdout, result.stdout + result.stderr
+    assert "65534 []" in result.stdout, result.stdout + result.stderr  # its own ids, and no process of tgfix's
+
+
 def test_known_keys_are_redacted_from_test_output(tmp_path, monkeypatch):
     monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-in-tgfix-env")
     sandbox.keep_secret("sk-given-by-flag")

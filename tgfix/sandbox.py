@@ -288,7 +288,9 @@ def _confine(limits: Limits, confined: Isolation, cgroup: Path | None):
 
 
 def _under_init(command: list[str]) -> list[str]:
-    return [sys.executable, "-I", "-S", INIT, *command]
+    """command run by INIT; the user's own ids go along when a user namespace made INIT root (not as root)."""
+    ids = "-" if os.geteuid() == 0 else f"{os.getuid()}:{os.getgid()}"
+    return [sys.executable, "-I", "-S", INIT, ids, *command]
 
 
 def _set_limit(kind: int, value: int) -> None:
@@ -322,8 +324,10 @@ def _enter_network_namespace(own_pids: bool = False) -> None:
         flags |= CLONE_NEWUSER
     if _libc().unshare(flags) != 0:
         raise OSError(ctypes.get_errno(), "unshare failed")
-    if flags & CLONE_NEWUSER:
-        for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
+    if flags & CLONE_NEWUSER:  # INIT must be root in here to mount /proc; it gives the command the user's ids back
+        inside_uid, inside_gid = (0, 0) if own_pids else (uid, gid)
+        for name, text in (("setgroups", "deny"), ("uid_map", f"{inside_uid} {uid} 1"),
+                           ("gid_map", f"{inside_gid} {gid} 1")):
             Path("/proc/self", name).write_text(text)
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as ioctl_socket:
         flags = struct.unpack("16sh", fcntl.ioctl(ioctl_socket, SIOCGIFFLAGS, struct.pack("16sh", b"lo", 0)))[1]
