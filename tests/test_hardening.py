@@ -4,6 +4,7 @@ Sandbox tests use small limits and bounded workloads, so that even a broken sand
 take down a small shared machine.
 """
 
+import fcntl
 import json
 import os
 import shutil
@@ -438,14 +439,15 @@ def test_tripwire_covers_a_whole_run(busy_project, scripted, private_tmp, monkey
 
 def test_real_ctrl_c_during_a_test_run_stops_it_at_once(project, scripted, private_tmp, monkeypatch, tmp_path):
     started = tmp_path / "candidate-started"
-    slow_fix = FIXED_STATS + (f"\nimport os, pathlib, time\npathlib.Path({str(started)!r}).write_text(str(os.getpid()))"
-                              "\ntime.sleep(60)\n")
+    # It holds a lock on the file while it lives (its pid would be the sandbox's own numbering).
+    slow_fix = FIXED_STATS + (f"\nimport fcntl, time\nheld = open({str(started)!r}, 'w')\n"
+                              "fcntl.flock(held, fcntl.LOCK_EX)\nheld.write('started')\nheld.flush()\ntime.sleep(60)\n")
     scripted += [fenced(slow_fix)]
     interrupted_at = []
 
     def press_ctrl_c():
         deadline = time.monotonic() + 60
-        while not started.exists() and time.monotonic() < deadline:
+        while not (started.exists() and started.read_text()) and time.monotonic() < deadline:
             time.sleep(0.05)
         interrupted_at.append(time.monotonic())
         os.kill(os.getpid(), signal.SIGINT)
@@ -456,7 +458,8 @@ def test_real_ctrl_c_during_a_test_run_stops_it_at_once(project, scripted, priva
     assert result.exit_code == 130, result.output
     assert time.monotonic() - interrupted_at[0] < 10
     assert (project / "stats.py").read_text() == BUGGY_STATS
-    assert not alive(int(started.read_text()))
+    with open(started) as candidate:  # nobody holds its lock any more: the candidate is gone
+        fcntl.flock(candidate, fcntl.LOCK_EX | fcntl.LOCK_NB)
     assert list(private_tmp.iterdir()) == []
 
 
