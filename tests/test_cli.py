@@ -80,7 +80,9 @@ def test_tests_already_pass_makes_no_model_call(project, scripted):
 @pytest.mark.parametrize("args, code, message", [
     (["missing.py"], 2, "no such file"),
     (["stats.py", "--tests", "nowhere"], 2, "no such tests path"),
-    (["stats.py", "--test-cmd", "no-such-command-xyz"], 6, "test command not found"),
+    (["stats.py", "--test-cmd", "no-such-command-xyz"], 6, "test command cannot start: no-such-command-xyz: "),
+    (["stats.py", "--test-cmd", "make test"], 6, "No rule to make target"),  # no Makefile
+    (["stats.py", "--test-cmd", "cd nowhere && python -m pytest"], 6, "test command cannot start"),
     (["stats.py", "--max-iters", "zero"], 2, "Invalid value"),
 ])
 def test_bad_input_one_line_and_exit_code(args, code, message, scripted):

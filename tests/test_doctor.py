@@ -8,7 +8,7 @@ import pytest
 
 from conftest import cli
 from fake_openai import FakeOpenAI
-from tgfix import local
+from tgfix import local, sandbox
 from tgfix.llm import PLACEHOLDER_KEY
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -79,6 +79,14 @@ def test_doctor_without_probe_makes_no_call(project, server):
     result = cli("doctor", "--model", "openai/x", "--api-base", server.base_url, "--no-probe")
     assert result.exit_code == 0, result.output
     assert server.requests == []
+
+
+def test_doctor_says_what_the_sandbox_hides_here(project, monkeypatch):
+    result = cli("doctor", "--no-probe")
+    assert sandbox.isolation().describe() in result.output
+    monkeypatch.setattr(sandbox, "isolation", lambda: sandbox.Isolation(network=False, processes=""))
+    result = cli("doctor", "--no-probe")
+    assert "tgfix's processes VISIBLE" in result.output and "/proc/<pid>/environ and cmdline" in result.output
 
 
 def server_recipes() -> dict[str, list[str]]:

@@ -4,6 +4,8 @@ Sandbox tests use small limits and bounded workloads, so that even a broken sand
 take down a small shared machine.
 """
 
+import fcntl
+import json
 import os
 import shutil
 import signal
@@ -19,7 +21,7 @@ import git
 import pytest
 
 from fake_openai import FakeOpenAI
-from conftest import BUGGY_STATS, FIXED_STATS, STATS_TESTS, cli, fenced
+from conftest import BUGGY_STATS, FIXED_STATS, STATS_TESTS, cli, commit_all, fenced
 from tgfix import llm, sandbox
 from tgfix import git as tgfix_git
 from tgfix.lock import run_lock
@@ -156,6 +158,84 @@ def test_credentials_are_scrubbed_from_the_code_under_test(tmp_path, monkeypatch
     assert "planted" not in report.output.lower()
 
 
+# A candidate that reads every process it can see, and fails with the keys it found: what
+# it finds reaches the model as the failure's message.
+SNOOPING_STATS = BUGGY_STATS.replace("    best = xs[0]", "    _snoop()\n    best = xs[0]") + """
+
+def _snoop():
+    import os, re
+    keys = set()
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        for name in ("environ", "cmdline"):
+            try:
+                with open(f"/proc/{pid}/{name}", "rb") as found:
+                    keys |= set(re.findall(rb"sk-[A-Za-z0-9-]+", found.read()))
+            except OSError:
+                pass
+    if keys:  # reversed too: no redaction recognises that, only not seeing the key helps
+        raise RuntimeError(f"snooped: {sorted(keys)} reversed: {[key[::-1] for key in sorted(keys)]}")
+"""
+
+
+def test_the_key_stays_hidden_from_the_code_under_test(project):
+    """A candidate reads tgfix's /proc/<pid>/environ and cmdline; neither the key nor any
+    disguise of it reaches a prompt, the report or the terminal."""
+    key, provider_key = "sk-flag-4Rt9xQ2mZ7", "sk-env-8Kp3wV6nB1"
+    (project / "stats.py").write_text(SNOOPING_STATS)
+    commit_all(project, "a snooping file")
+    env = {**os.environ, "OPENAI_API_KEY": provider_key}
+    with FakeOpenAI([fenced(FIXED_STATS)]) as fake:
+        result = subprocess.run([sys.executable, "-m", "tgfix.cli", "solve", "stats.py", "--model", "openai/x",
+                                 "--api-base", fake.base_url, "--api-key", key, "--gradient", "never",
+                                 "--no-localize", "--max-iters", "1", "--report", "run.json", "-v"],
+                                cwd=project, env=env, capture_output=True, text=True, timeout=300)
+    seen = [result.stdout, result.stderr, (project / "run.json").read_text(), json.dumps(fake.requests)]
+    assert "largest" in json.dumps(fake.requests), result.stdout + result.stderr  # its tests' failures were shown
+    for secret in (key, provider_key):
+        for disguise in (secret, secret[::-1]):
+            assert [text for text in seen if disguise in text] == [], disguise
+
+
+# Run by an unprivileged user with a marker in its command line: what a sandboxed process finds of it.
+AS_A_USER = """\
+import sys
+sys.path.insert(0, sys.argv[1])
+from pathlib import Path
+from tgfix import sandbox
+MARKER = sys.argv[2].encode().hex()  # so that the sandboxed command's own command line does not hold it
+LOOK = "import os; print(os.getuid(), [p for p in os.listdir('/proc') if p.isdigit() and "
+LOOK += f"bytes.fromhex('{MARKER}') in open(f'/proc/{{p}}/cmdline', 'rb').read()])"
+print(sandbox.isolation().describe())
+print(sandbox.run([sys.executable, "-c", LOOK], Path("/")).output)
+"""
+
+
+SYSTEM_PYTHON = "/usr/bin/python3"  # one another user may run (this one may live in root's home); stdlib is enough
+
+
+@pytest.mark.skipif(not LINUX or os.geteuid() != 0 or not shutil.which("setpriv") or not os.path.exists(SYSTEM_PYTHON),
+                    reason="needs root to become another user, and a system Python")
+def test_without_root_the_sandbox_hides_tgfix_too_and_keeps_the_users_ids():
+    result = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", SYSTEM_PYTHON, "-I",
+                             "-c", AS_A_USER, str(Path(sandbox.__file__).parent.parent), "tgfix-marker-of-the-parent"],
+                            capture_output=True, text=True, timeout=120, cwd="/")
+    assert "tgfix's processes hidden" in result.stdout, result.stdout + result.stderr
+    assert "65534 []" in result.stdout, result.stdout + result.stderr  # its own ids, and no process of tgfix's
+
+
+def test_known_keys_are_redacted_from_test_output(tmp_path, monkeypatch):
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-in-tgfix-env")
+    sandbox.keep_secret("sk-given-by-flag")
+    (tmp_path / "mod.py").write_text("")
+    (tmp_path / "test_keys.py").write_text(
+        "def test_keys():\n    print('sk-ant-in-tgfix-env and sk-given-by-flag')\n"
+        "    assert 'sk-given-by-flag' == 'sk-ant-in-tgfix-env'\n")
+    report, _ = run_tests(TestSpec(tmp_path, ("test_keys.py",)), {"mod.py": ""})
+    [case] = report.failures
+    texts = (case.message, case.traceback, report.output)
+    assert all("sk-" not in text for text in texts) and sandbox.REDACTED in case.message, texts
+
+
 # -----------------------------------------------------------------------------
 # the network
 
@@ -250,15 +330,28 @@ def alive(pid: int) -> bool:
 
 @pytest.mark.skipif(not sandbox.isolation().processes, reason="nothing here can bound the process count")
 def test_fork_bomb_is_bounded_and_every_process_killed(tmp_path):
-    result = run_python(BOMB, tmp_path, Limits(processes=16, wall_seconds=2))
+    marker = f"# bomb {os.getpid()} {time.monotonic()}"  # in every child's command line
+    result = run_python(BOMB + marker, tmp_path, Limits(processes=16, wall_seconds=2))
     assert result.timed_out
     assert "fork refused" in result.output, result.output
-    children = [int(pid) for pid in result.output.split("children:")[1].split()]
+    children = [int(pid) for pid in result.output.split("children:")[1].split()]  # as the sandbox numbers them
     assert 0 < len(children) < 16
     deadline = time.monotonic() + 5
-    while any(alive(pid) for pid in children) and time.monotonic() < deadline:
+    while any(alive(pid) for pid in running(marker)) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not any(alive(pid) for pid in children)
+    assert not any(alive(pid) for pid in running(marker))
+
+
+def running(marker: str) -> list[int]:
+    """The processes, as this machine numbers them, whose command line holds marker."""
+    found = []
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if marker.encode() in Path("/proc", entry, "cmdline").read_bytes():
+                found.append(int(entry))
+        except OSError:
+            continue
+    return found
 
 
 # -----------------------------------------------------------------------------
@@ -348,14 +441,15 @@ def test_tripwire_covers_a_whole_run(busy_project, scripted, private_tmp, monkey
 
 def test_real_ctrl_c_during_a_test_run_stops_it_at_once(project, scripted, private_tmp, monkeypatch, tmp_path):
     started = tmp_path / "candidate-started"
-    slow_fix = FIXED_STATS + (f"\nimport os, pathlib, time\npathlib.Path({str(started)!r}).write_text(str(os.getpid()))"
-                              "\ntime.sleep(60)\n")
+    # It holds a lock on the file while it lives (its pid would be the sandbox's own numbering).
+    slow_fix = FIXED_STATS + (f"\nimport fcntl, time\nheld = open({str(started)!r}, 'w')\n"
+                              "fcntl.flock(held, fcntl.LOCK_EX)\nheld.write('started')\nheld.flush()\ntime.sleep(60)\n")
     scripted += [fenced(slow_fix)]
     interrupted_at = []
 
     def press_ctrl_c():
         deadline = time.monotonic() + 60
-        while not started.exists() and time.monotonic() < deadline:
+        while not (started.exists() and started.read_text()) and time.monotonic() < deadline:
             time.sleep(0.05)
         interrupted_at.append(time.monotonic())
         os.kill(os.getpid(), signal.SIGINT)
@@ -366,7 +460,8 @@ def test_real_ctrl_c_during_a_test_run_stops_it_at_once(project, scripted, priva
     assert result.exit_code == 130, result.output
     assert time.monotonic() - interrupted_at[0] < 10
     assert (project / "stats.py").read_text() == BUGGY_STATS
-    assert not alive(int(started.read_text()))
+    with open(started) as candidate:  # nobody holds its lock any more: the candidate is gone
+        fcntl.flock(candidate, fcntl.LOCK_EX | fcntl.LOCK_NB)
     assert list(private_tmp.iterdir()) == []
 
 

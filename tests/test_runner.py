@@ -1,5 +1,6 @@
 """Forward pass: JUnit parsing and real pytest runs in the sandbox."""
 
+import re
 import textwrap
 
 import pytest
@@ -100,6 +101,24 @@ def test_test_command_runner(tmp_path):
     spec = TestSpec(tmp_path, (), command="python -c 'import mod; assert mod.x == 2'")
     assert not run_tests(spec, {"mod.py": "x = 1\n"})[0].all_passed
     assert run_tests(spec, {"mod.py": "x = 2\n"})[0].all_passed
+
+
+def test_the_test_command_runs_through_the_shell(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "check.py").write_text("import sys; sys.path.insert(0, '..'); import mod; assert mod.x == 2\n")
+    (tmp_path / "mod.py").write_text("x = 1\n")
+    spec = TestSpec(tmp_path, (), command="cd sub && python check.py && echo $((40 + 2))")
+    assert not run_tests(spec, {"mod.py": "x = 1\n"})[0].all_passed
+    passing = run_tests(spec, {"mod.py": "x = 2\n"})[0]
+    assert passing.all_passed and "42" in passing.output
+
+
+@pytest.mark.parametrize("command", ["no-such-command-xyz --check", "make test", "cd nowhere && true", "./tests.sh"])
+def test_a_test_command_that_cannot_start_is_a_setup_error(tmp_path, command):
+    (tmp_path / "tests.sh").write_text("exit 0\n")  # not executable
+    spec = TestSpec(tmp_path, (), command=command)
+    with pytest.raises(TestSetupError, match=f"test command cannot start: {re.escape(command)}: "):
+        run_tests(spec, {"mod.py": "x = 1\n"})
 
 
 def test_no_tests_found_says_what_pytest_said_not_a_coverage_warning(tmp_path):

@@ -9,6 +9,14 @@ them that fails, since such a candidate can no longer be accepted. It also sets 
 
 With TGFIX_ONLY (a JSON list of test ids), only those tests run: a candidate's confirmation.
 
+A test's limit holds whatever the code under test catches: the limit raises TimeoutError in the
+test, the test fails as timed out even if the code caught it, and WATCHDOG_GRACE later a watchdog
+(faulthandler's, a thread outside Python) ends the process, after writing the test's stacks to
+TGFIX_HUNG_FILE, which names the test running; the runner then runs the remaining tests in a new
+process. Once a test has timed out (TGFIX_TIMEOUTS_SPENT carries the seconds over from such an
+earlier process), the tests after it get TGFIX_SHORT_LIMIT, unless passing tests were slower; once
+timeouts have cost TIMEOUT_BUDGET limits in all, the remaining tests count as timed out unrun.
+
 With TGFIX_TRACE (JSON: file, test, out), only that test runs, and the last lines of `file` it
 executed are written to `out` with the file's local variables before each of them (as LDB,
 "Debug like a human", Zhong et al. 2024): what the program computed, not what a model guesses.
@@ -17,6 +25,7 @@ With TGFIX_MODULES (JSON: out, names), the file those modules were imported from
 imported) is written to `out` at the end: tgfix checks that the tests imported its copy of FILE.
 With TGFIX_CONNECTS (a file), every address the tests connect to, or try to, is appended to it:
 what tgfix checks when a test's connection was refused in the sandbox.
+
 Whatever the project's addopts (or PYTEST_ADDOPTS) say, every selected test runs and reports its
 outcome: the options that stop early, run only some tests, only collect or wait in a debugger are
 undone, and xdist's -n (the tests run in one process); every other option (-p, --import-mode,
@@ -27,6 +36,7 @@ Every hook here is idempotent: a conftest naming `tgfix.pytest_plugin` may load 
 
 import ast
 import collections
+import faulthandler
 import json
 import os
 import re
@@ -38,6 +48,11 @@ import pytest
 from _pytest.junitxml import mangle_test_address
 
 TIMEOUT = float(os.environ.get("TGFIX_TEST_TIMEOUT", "0"))
+SHORT_LIMIT = float(os.environ.get("TGFIX_SHORT_LIMIT", "0"))
+HUNG_FILE = os.environ.get("TGFIX_HUNG_FILE")
+CAUGHT = "the code under test caught or blocked the TimeoutError"
+WATCHDOG_GRACE = 0.5  # seconds for a TimeoutError nobody caught to end the test
+TIMEOUT_BUDGET = 1.5  # default limits that timeouts may cost in one run before the remaining tests count as timed out
 
 
 def _read_plan() -> dict:
@@ -94,29 +109,71 @@ def junit_id(nodeid: str) -> str:
     return ".".join(mangle_test_address(nodeid))
 
 
-def _limit(item) -> float:
-    return LIMITS.get(junit_id(item.nodeid), DEFAULT_LIMIT)
-
-
+_timeouts = {"spent": float(os.environ.get("TGFIX_TIMEOUTS_SPENT", "0")), "count": 0}  # in this run
+_slowest_pass = 0.0  # seconds, of the tests that passed so far in this process
 _running_limit = 0.0  # the limit of the test running now, for the message
+_fired_in = None  # the node id of the test whose limit fired
+
+
+def _limit(item) -> tuple[float, str]:
+    """The test's limit in seconds, and why it is that short when it is."""
+    test_id = junit_id(item.nodeid)
+    if test_id in LIMITS or not (_timeouts["spent"] and SHORT_LIMIT and DEFAULT_LIMIT):
+        return LIMITS.get(test_id, DEFAULT_LIMIT), ""
+    short = max(SHORT_LIMIT, 5 * _slowest_pass + 1)  # as runner.validation_plan measures
+    return (short, "the limit once a test has timed out; ") if short < DEFAULT_LIMIT else (DEFAULT_LIMIT, "")
 
 
 def _on_alarm(signum, frame):
+    global _fired_in
     __tracebackhide__ = True
-    raise TimeoutError(f"test exceeded {_running_limit:g} s (infinite loop?)")
+    _fired_in = _running_test
+    raise TimeoutError(_timeout_message())
+
+
+def _timeout_message() -> str:
+    return f"test exceeded {_running_limit:g} s ({_running_why}infinite loop?)"
+
+
+_running_test, _running_why = "", ""
+_hung = open(HUNG_FILE, "wb", buffering=0) if HUNG_FILE else None  # the watchdog writes to it, so it stays open
+
+
+def _arm_watchdog(item, limit: float) -> None:
+    """Name the test in HUNG_FILE, then have faulthandler append the stacks and end the process
+    if the test outlives its limit (it caught or blocked the TimeoutError)."""
+    if _hung is None:
+        return
+    _hung.seek(0)
+    _hung.truncate()
+    _hung.write(json.dumps({"nodeid": item.nodeid, "id": junit_id(item.nodeid), "limit": limit,
+                            "message": _timeout_message()}).encode() + b"\n")
+    faulthandler.dump_traceback_later(limit + WATCHDOG_GRACE, exit=True, file=_hung)
+
+
+def _disarm_watchdog() -> None:
+    if _hung is not None:
+        faulthandler.cancel_dump_traceback_later()
+        _hung.seek(0)
+        _hung.truncate()
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_call(item):
-    global _running_limit
+    global _running_limit, _running_test, _running_why, _fired_in
     coverage = _current_coverage()
     if coverage:
         coverage.switch_context(junit_id(item.nodeid))
-    limit = _limit(item)
+    limit, _running_why = _limit(item)
+    _running_test, _fired_in = item.nodeid, None
+    if _timeouts["spent"] >= TIMEOUT_BUDGET * DEFAULT_LIMIT > 0:
+        raise TimeoutError(f"not run after {_timeouts['count'] or 'earlier'} tests timed out "
+                           f"({_timeouts['spent']:g} s in all): counted as timed out too (infinite loop?)")
     if limit > 0:
         _running_limit = limit
         signal.signal(signal.SIGALRM, _on_alarm)
         signal.setitimer(signal.ITIMER_REAL, limit)
+        _arm_watchdog(item, limit)
     tracer = _LastLines(TRACE["file"]) if TRACE else None
     if tracer:
         sys.settrace(tracer.on_call)
@@ -124,6 +181,7 @@ def pytest_runtest_call(item):
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
+        _disarm_watchdog()
         if coverage:
             coverage.switch_context("")
         if tracer:  # a trace run has no coverage, whose tracer this would replace
@@ -174,7 +232,16 @@ def pytest_collection_modifyitems(items):
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
+    global _slowest_pass
     report = (yield).get_result()
+    if call.when == "call" and _fired_in == item.nodeid:
+        if not (call.excinfo and str(call.excinfo.value) == _timeout_message()):  # the code caught the TimeoutError
+            report.outcome = "failed"
+            report.longrepr = f"TimeoutError: {_timeout_message()}; {CAUGHT}"
+        _timeouts["spent"] += _running_limit
+        _timeouts["count"] += 1
+    elif call.when == "call" and report.passed:
+        _slowest_pass = max(_slowest_pass, report.duration)
     if report.failed and junit_id(item.nodeid) in MUST_PASS:
         item.session.shouldfail = f"tgfix: {junit_id(item.nodeid)} passed before and fails now"
 

@@ -23,7 +23,12 @@ COVERAGE_DATA = ".tgfix-coverage"
 TOOLS = ".tgfix"  # in the copy only (the project's own is never copied): the plugin, the plan
 IMPORTED = "imported.json"  # in TOOLS: where the plugin saw the tests' modules come from
 NOT_RUN = "not run"
-TIMED_OUT = re.compile(r"^TimeoutError: test exceeded [0-9.e+]+ s")  # the plugin's message
+TIMED_OUT = re.compile(r"^TimeoutError: (test exceeded [0-9.e+]+ s|not run after)")  # the plugin's messages
+HUNG_FILE = "hung"  # in TOOLS: the test the plugin's watchdog ended, and its stacks
+# The shell or make saying the command itself cannot run (exit 127, 126 or make's 2): no candidate changes that.
+CANNOT_START = re.compile(r"^.*(: not found|: command not found|: Permission denied|No such file or directory"
+                          r"|can't cd to|No rule to make target|No targets specified and no makefile found).*$",
+                          re.MULTILINE)
 SHORT_LIMIT = 1.0  # seconds for a test that timed out on the current best, unless passing tests are slower
 
 
@@ -173,6 +178,8 @@ def run_tests(spec: TestSpec, files: dict[str, str], *, coverage_of: tuple[str, 
         wanted = only is None or f"command: {spec.command}" in only
         if spec.command and wanted and not any(c.outcome == NOT_RUN for c in cases):  # stopped early: not run too
             result = _run_command(spec, workdir)
+            if before is None:  # the run before any candidate, or an accepted one's
+                _check_started(spec, result)
             cases.append(TestCase("command: " + spec.command, "passed" if result.returncode == 0 else "failed",
                                   message=_tail(result.output, 3), traceback=_tail(result.output, TRACEBACK_LINES),
                                   seconds=result.seconds))
@@ -209,7 +216,7 @@ def _plugin_output(spec: TestSpec, files: dict[str, str], env: Callable[[Path, P
         out = workdir / TOOLS / "out"
         try:
             _run_pytest(spec, python, workdir, tuple(files), (), None, env(workdir, out))
-            return out.read_text()
+            return _read_output(out)
         except (TestSetupError, OSError):
             return ""
 
@@ -253,15 +260,69 @@ def _interpreter(spec: TestSpec) -> interpreter.Interpreter:
 def _run_pytest(spec: TestSpec, python: interpreter.Interpreter, workdir: Path, files: tuple[str, ...],
                 coverage_of: tuple[str, ...], plan: ValidationPlan | None,
                 extra_env: dict[str, str] | None = None, only: list[str] | None = None) -> TestReport:
-    """pytest on the copy at workdir; `files` are the ones tgfix put in place, whose copies the tests must import.
-    With `only` (test ids), just those tests run."""
+    """pytest on the copy at workdir; `files` are the ones tgfix put in place, whose copies the tests must
+    import; with `only` (test ids), just those tests run. A test that caught or blocked its TimeoutError
+    is ended by the plugin's watchdog with the whole process: it counts as timed out, and the other tests
+    run again in a new process without it, unless it had to pass (the run stops there, as at any such
+    failure)."""
+    hung: list[Hung] = []
+    outputs, seconds, timed_out = [], 0.0, False
+    while True:
+        report = _pytest_process(spec, python, workdir, files, coverage_of, plan, extra_env, tuple(hung), only)
+        outputs.append(report.output)
+        seconds += report.seconds
+        timed_out |= report.timed_out
+        ended = None if report.timed_out else _ended_by_watchdog(workdir / TOOLS / HUNG_FILE)
+        if ended is None:
+            cases = report.cases
+            break
+        cases = ()
+        if any(h.nodeid == ended.nodeid for h in hung):  # deselecting it did not take: give up on the rest
+            break
+        hung.append(ended)
+        if plan and ended.case.id in plan.must_pass:
+            break
+    return TestReport(tuple(h.case for h in hung) + cases, "\n".join(outputs), seconds, timed_out, report.note)
+
+
+@dataclass(frozen=True)
+class Hung:
+    """A test the watchdog ended, with the whole process: it caught or blocked the TimeoutError of its limit."""
+
+    nodeid: str
+    case: TestCase
+    limit: float
+
+
+def _ended_by_watchdog(path: Path) -> Hung | None:
+    """The test running when faulthandler ended the process: the plugin's line naming it, then the stacks."""
+    try:
+        named, _, stacks = _read_output(path).partition("\n")
+        test = json.loads(named)
+    except (OSError, ValueError):
+        return None
+    if not stacks.startswith("Timeout ("):  # a crash mid-test, not the watchdog
+        return None
+    message = (f"TimeoutError: {test['message']}; the code under test caught or blocked the TimeoutError, "
+               "so its process was ended")
+    stacks = "\n".join(stacks.splitlines()[:TRACEBACK_LINES])  # the innermost call first
+    return Hung(test["nodeid"], TestCase(test["id"], "failed", message, stacks, test["limit"]), test["limit"])
+
+
+def _pytest_process(spec: TestSpec, python: interpreter.Interpreter, workdir: Path, files: tuple[str, ...],
+                    coverage_of: tuple[str, ...], plan: ValidationPlan | None, extra_env: dict[str, str] | None,
+                    hung: tuple[Hung, ...], only: list[str] | None) -> TestReport:
+    """One pytest process, without the tests that hung in earlier ones."""
     tools = workdir / TOOLS
+    for left_over in (workdir / JUNIT, tools / HUNG_FILE):
+        left_over.unlink(missing_ok=True)
     modules = tuple(filter(None, (module_of(workdir, name) for name in files)))
     first = [str(workdir / m.folder) for m in modules if _installed_from_project(python, m, spec.root)]
     env = {"PYTHONPATH": os.pathsep.join([*dict.fromkeys(first), interpreter.python_path(python, tools)]),
            "TGFIX_TEST_TIMEOUT": str(spec.test_timeout),
            "TGFIX_MODULES": json.dumps({"out": str(tools / IMPORTED), "names": [m.name for m in modules]}),
-           **(extra_env or {})}
+           "TGFIX_HUNG_FILE": str(tools / HUNG_FILE), "TGFIX_SHORT_LIMIT": str(SHORT_LIMIT),
+           "TGFIX_TIMEOUTS_SPENT": str(sum(h.limit for h in hung)), **(extra_env or {})}
     if only is not None:
         env["TGFIX_ONLY"] = json.dumps(only)
     if plan:
@@ -273,14 +334,17 @@ def _run_pytest(spec: TestSpec, python: interpreter.Interpreter, workdir: Path, 
     # The cache stays on (addopts may name its --lf or --sw), in the copy: nothing of the user's is read.
     pytest_args = ["-m", "pytest", *spec.tests, *(["-k", spec.keyword] if spec.keyword is not None else []),
                    "-q", "-o", f"cache_dir={tools / 'pytest-cache'}", "-p", interpreter.PLUGIN,
-                   f"--junitxml={JUNIT}", "-o", "junit_family=xunit1", "--tb=short", "-rN"]
+                   f"--junitxml={JUNIT}", "-o", "junit_family=xunit1", "--tb=short", "-rN",
+                   *(f"--deselect={h.nodeid}" for h in hung)]
     if coverage_of and not note:
-        command = [python.executable, "-m", "coverage", "run", f"--data-file={COVERAGE_DATA}",
+        command = [python.executable, "-m", "coverage", "run", "--append", f"--data-file={COVERAGE_DATA}",
                    f"--include={','.join(str(workdir / name) for name in coverage_of)}", *pytest_args]
     else:
         command = [python.executable, *pytest_args]
     result = sandbox.run(command, workdir, spec.limits, env, spec.access)
     junit = workdir / JUNIT
+    if result.returncode == 5 and hung:  # every test left hung in an earlier process
+        return TestReport((), result.output, result.seconds, False, note)
     gone = only is not None and result.returncode == 5  # every test asked for is gone: an empty report
     if result.returncode in (4, 5) and not gone and not result.timed_out:
         what = "no tests found in" if result.returncode == 5 else "pytest could not run"
@@ -330,10 +394,14 @@ def _imported_elsewhere(module: Module, found: Path, root: Path, python: interpr
 
 
 def _run_command(spec: TestSpec, workdir: Path) -> sandbox.RunResult:
-    try:
-        return sandbox.run(shlex.split(spec.command), workdir, spec.limits, access=spec.access)
-    except FileNotFoundError:
-        raise TestSetupError(f"test command not found: {spec.command}") from None
+    """Through the shell, as make and aider run a test command: `cd tests && pytest` works."""
+    return sandbox.run(["/bin/sh", "-c", spec.command], workdir, spec.limits, access=spec.access)
+
+
+def _check_started(spec: TestSpec, result: sandbox.RunResult) -> None:
+    cannot_start = CANNOT_START.search(result.output) if result.returncode in (2, 126, 127) else None
+    if cannot_start:
+        raise TestSetupError(f"test command cannot start: {spec.command}: {cannot_start[0].strip()}")
 
 
 def parse_junit(xml_text: str | bytes) -> tuple[TestCase, ...]:
@@ -344,9 +412,14 @@ def parse_junit(xml_text: str | bytes) -> tuple[TestCase, ...]:
 def _read_junit(path: Path) -> tuple[TestCase, ...] | None:
     """None when the code under test deleted or garbled the report."""
     try:
-        return parse_junit(path.read_bytes())
+        return parse_junit(_read_output(path))
     except (OSError, ET.ParseError):
         return None
+
+
+def _read_output(path: Path) -> str:
+    """A file the code under test wrote, redacted of every known key as its printed output is."""
+    return sandbox.redact(path.read_text(errors="replace"))
 
 
 def _case(element: ET.Element) -> TestCase:

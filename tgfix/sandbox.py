@@ -4,9 +4,11 @@ The user's tree is only ever read. Each run gets a fresh copy (the code under te
 write or delete anything), an environment of only what every test suite needs (an allowlist,
 and the variables Access names), resource limits, and a wall-clock timeout after which
 everything it started is killed. Where Linux allows it, a run also gets its own network
-namespace (no way out, a private loopback; unless Access keeps the machine's network) and a
-bound on its process count. This guards against accidents (an infinite loop, a fork bomb, a
-test that calls a real service), not against code written to escape.
+namespace (no way out, a private loopback; unless Access keeps the machine's network), its own
+PID namespace with its own /proc (tgfix's environment and command line are out of sight) and a
+bound on its process count. Test output is redacted of every known key. This guards against
+accidents (an infinite loop, a fork bomb, a test that calls a real service, a candidate that
+reads what it finds), not against code written to escape.
 """
 
 from __future__ import annotations
@@ -50,7 +52,10 @@ ALLOWED_ENV = ("PATH", "HOME", "USER", "LOGNAME", "SHELL", "TERM", "COLORTERM", 
                "SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE")
 OUTPUT_LIMIT = 200_000  # characters of stdout/stderr kept
 
-CLONE_NEWNET, CLONE_NEWUSER = 0x40000000, 0x10000000
+CLONE_NEWNET, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNS = 0x40000000, 0x10000000, 0x20000000, 0x00020000
+INIT = str(Path(__file__).with_name("sandbox_init.py"))  # PID 1 of a run in its own PID namespace
+REDACTED = "[redacted]"
+SHORTEST_SECRET = 8  # characters: shorter values of secret-looking variables (a "1", a "true") are not keys
 SIOCGIFFLAGS, SIOCSIFFLAGS, IFF_UP = 0x8913, 0x8914, 0x1
 PIDS_CGROUP = "a pids cgroup"
 NPROC_IN_USER_NAMESPACE = "RLIMIT_NPROC in a user namespace"
@@ -98,6 +103,7 @@ class Isolation:
 
     network: bool   # each run can have its own network namespace
     processes: str  # what bounds the number of processes, "" if nothing
+    hidden: bool = False  # each run has its own PID namespace and /proc: tgfix's processes are out of sight
 
     def cuts_network(self, access: Access) -> bool:
         return self.network and not access.network
@@ -108,7 +114,10 @@ class Isolation:
                    else "network NOT cut (no network namespace here)")
         processes = (f"process count bounded by {self.processes}" if self.processes
                      else "process count NOT bounded (the timeout still kills every run)")
-        return f"sandbox: {network}; {processes}"
+        hidden = ("tgfix's processes hidden (own PID namespace and /proc)" if self.hidden
+                  else "tgfix's processes VISIBLE (no PID namespace here: tests can read tgfix's "
+                       "/proc/<pid>/environ and cmdline; keys are still redacted from their output)")
+        return f"sandbox: {network}; {processes}; {hidden}"
 
 
 @functools.cache
@@ -119,7 +128,9 @@ def isolation() -> Isolation:
         processes = PIDS_CGROUP if _pids_cgroup_works() else ""
     else:  # in its own user namespace, RLIMIT_NPROC counts only the run's processes (Linux >= 5.14)
         processes = NPROC_IN_USER_NAMESPACE if network and _kernel_at_least(5, 14) else ""
-    return Isolation(network, processes)
+    hidden = network and _starts(functools.partial(_enter_namespaces, network=True, own_pids=True),
+                                 in_own_pids=True)
+    return Isolation(network, processes, hidden)
 
 
 def scrubbed_env(extra: dict[str, str] | None = None, access: Access = Access()) -> dict[str, str]:
@@ -127,6 +138,27 @@ def scrubbed_env(extra: dict[str, str] | None = None, access: Access = Access())
     env.update({"PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0"})
     env.update(extra or {})
     return env
+
+
+def known_secrets() -> frozenset[str]:
+    """The keys tgfix knows of: those given to it (keep_secret) and its environment's credentials."""
+    found = {value for name, value in os.environ.items() if SECRET_ENV.search(name)} | _kept
+    return frozenset(value for value in found if len(value) >= SHORTEST_SECRET)
+
+
+_kept: set[str] = set()
+
+
+def keep_secret(value: str) -> None:
+    """A key tgfix got from elsewhere than its environment (--api-key): redact it from test output too."""
+    _kept.add(value)
+
+
+def redact(text: str) -> str:
+    """text from the code under test with every known key replaced, the longest first (one may hold another)."""
+    for secret in sorted(known_secrets(), key=len, reverse=True):
+        text = text.replace(secret, REDACTED)
+    return text
 
 
 def copy_project(root: Path, destination: Path) -> None:
@@ -245,9 +277,12 @@ _running: set[subprocess.Popen] = set()
 
 def run(command: list[str], cwd: Path, limits: Limits = Limits(), env: dict[str, str] | None = None,
         access: Access = Access()) -> RunResult:
-    """Run command confined, in its own process group; when it ends or times out, kill all it started."""
+    """Run command confined, in its own process group; when it ends or times out, kill all it started.
+    The output is redacted of every known key."""
     confined = isolation()
     cut = confined.cuts_network(access)
+    if confined.hidden:
+        command = _under_init(command)
     started = time.monotonic()
     bound = _pids_cgroup(limits.processes) if confined.processes == PIDS_CGROUP else nullcontext()
     with tempfile.TemporaryFile(mode="w+b") as sink, bound as cgroup:
@@ -269,7 +304,7 @@ def run(command: list[str], cwd: Path, limits: Limits = Limits(), env: dict[str,
                 _kill_until_gone(lambda: _namespace_members(namespace, kind))
             _running.discard(process)
         sink.seek(0)
-        output = sink.read(OUTPUT_LIMIT).decode(errors="replace")
+        output = redact(sink.read(OUTPUT_LIMIT).decode(errors="replace"))
     return RunResult(process.returncode, output, time.monotonic() - started, timed_out)
 
 
@@ -308,10 +343,16 @@ def _confine(limits: Limits, confined: Isolation, cgroup: Path | None, cut_netwo
                             (resource.RLIMIT_FSIZE, limits.file_bytes), (resource.RLIMIT_CORE, 0)):
             _set_limit(kind, value)
         if confined.network:  # with the network kept, the user namespace alone: it bounds the process count
-            _enter_namespaces(network=cut_network)
+            _enter_namespaces(network=cut_network, own_pids=confined.hidden)
         if confined.processes == NPROC_IN_USER_NAMESPACE:  # after unshare, or it would cap the user's own count
             _set_limit(resource.RLIMIT_NPROC, limits.processes)
     return apply
+
+
+def _under_init(command: list[str]) -> list[str]:
+    """command run by INIT; the user's own ids go along when a user namespace made INIT root (not as root)."""
+    ids = "-" if os.geteuid() == 0 else f"{os.getuid()}:{os.getgid()}"
+    return [sys.executable, "-I", "-S", INIT, ids, *command]
 
 
 def _set_limit(kind: int, value: int) -> None:
@@ -321,9 +362,10 @@ def _set_limit(kind: int, value: int) -> None:
     resource.setrlimit(kind, (value, value))
 
 
-def _starts(preexec) -> bool:
+def _starts(preexec, in_own_pids: bool = False) -> bool:
+    command = [sys.executable, "-S", "-c", ""]
     try:
-        subprocess.run([sys.executable, "-S", "-c", ""], preexec_fn=preexec, check=True, timeout=30,
+        subprocess.run(_under_init(command) if in_own_pids else command, preexec_fn=preexec, check=True, timeout=30,
                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     except (OSError, subprocess.SubprocessError):
         return False
@@ -334,18 +376,22 @@ def _starts(preexec) -> bool:
 # Linux: network namespace, pids cgroup
 
 
-def _enter_namespaces(network: bool) -> None:
+def _enter_namespaces(network: bool, own_pids: bool = False) -> None:
     """With `network`, a new network namespace with only loopback, brought up so tests can still serve
     to themselves. Unprivileged users get a user namespace (for it, and for RLIMIT_NPROC to count only
-    the run's processes); mapping their own ids keeps them who they are."""
+    the run's processes); mapping their own ids keeps them who they are. With own_pids, also new PID
+    and mount namespaces, for the children of INIT (which mounts their /proc)."""
     uid, gid = os.getuid(), os.getgid()
-    flags = (CLONE_NEWNET if network else 0) | (CLONE_NEWUSER if os.geteuid() != 0 else 0)
+    flags = ((CLONE_NEWNET if network else 0) | (CLONE_NEWPID | CLONE_NEWNS if own_pids else 0)
+             | (CLONE_NEWUSER if os.geteuid() != 0 else 0))
     if not flags:
         return
     if _libc().unshare(flags) != 0:
         raise OSError(ctypes.get_errno(), "unshare failed")
-    if flags & CLONE_NEWUSER:
-        for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
+    if flags & CLONE_NEWUSER:  # INIT must be root in here to mount /proc; it gives the command the user's ids back
+        inside_uid, inside_gid = (0, 0) if own_pids else (uid, gid)
+        for name, text in (("setgroups", "deny"), ("uid_map", f"{inside_uid} {uid} 1"),
+                           ("gid_map", f"{inside_gid} {gid} 1")):
             Path("/proc/self", name).write_text(text)
     if not network:
         return

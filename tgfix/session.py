@@ -190,6 +190,8 @@ def checked_variables(files: list[str], settings: Settings) -> list[Variable]:
 def engines(settings: Settings) -> tuple[LLM, LLM]:
     """The editor and the critic (the same engine unless --gradient-model), sharing one usage."""
     model = settings.model or default_model()
+    if settings.api_key:  # test output never shows it (the environment's keys are known to the sandbox already)
+        sandbox.keep_secret(settings.api_key.get_secret_value())
     cache = DiskCache(local.cache_dir() / "replies", on_warning=console.warning) if settings.cache else None
     usage = Usage(max_calls=settings.max_calls)
     common = dict(temperature=settings.temperature, seed=settings.seed, max_tokens=settings.max_tokens,

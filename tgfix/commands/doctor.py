@@ -1,6 +1,7 @@
 """`tgfix doctor`: which model will be used and why, whether it answers, how fast, where the cache is;
-which Python runs the tests and why. Never exit 0 after printing FAILED or "no": exit 5 when the chosen
-model does not answer, the error's own code when the tests' Python is unusable."""
+which Python runs the tests and why; what the sandbox confines on this machine. Never exit 0 after
+printing FAILED or "no": exit 5 when the chosen model does not answer, the error's own code when the
+tests' Python is unusable."""
 
 from __future__ import annotations
 
