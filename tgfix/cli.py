@@ -92,7 +92,23 @@ def settled(files: tuple[str, ...], flags: dict, command: str, trail) -> Iterato
         raise
 
 
-@click.group(epilog=epilog(SOLVE_EXITS + (Exit.FAILING,)))
+class OneLineErrors(click.Group):
+    """click's usage errors in one line, as every other error: `tgfix: error: ...`, exit 2."""
+
+    def main(self, *args, standalone_mode: bool = True, **kwargs):
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except click.ClickException as error:
+            where = f" (see `{error.ctx.command_path} --help`)" if getattr(error, "ctx", None) else ""
+            console.error(f"{error.format_message()}{where}")
+            sys.exit(int(Exit.USAGE))
+        except click.exceptions.Abort:
+            console.error(_failure(KeyboardInterrupt())[0])
+            sys.exit(int(Exit.INTERRUPTED))
+        sys.exit(code or 0)
+
+
+@click.group(cls=OneLineErrors, epilog=epilog(SOLVE_EXITS + (Exit.FAILING,)))
 @click.version_option(package_name="tgfix")
 def main():
     """tgfix: repair code with textual gradients. Tests are the loss; every step is validated."""

@@ -46,6 +46,7 @@ class Console:
         self.stream = stream or sys.stderr
         self.live = self.stream.isatty() and verbosity >= 0
         self._status = ""
+        self._running = False  # the first test run is done: the loop is under way
         self._since = time.monotonic()
         self._stop = threading.Event()
         self._spinner = threading.Thread(target=self._spin, daemon=True) if self.live else None
@@ -67,11 +68,14 @@ class Console:
             click.echo(text, file=self.stream)
 
     def status(self, text: str) -> None:
+        """Shown by the spinner on a terminal; elsewhere (a log, CI) as a line of its own once the run has
+        started (with -v from the first), so that an error in the setup stays one line."""
         self._status, self._since = text, time.monotonic()
-        if not self.live and self.verbosity >= 1:
+        if not self.live and (self._running or self.verbosity >= 1):
             self.say(f"... {text}")
 
     def started(self, losses: Sequence[Loss]) -> None:
+        self._running = True
         report = losses[0].report
         names = ", ".join(loss.variable.name for loss in losses)
         self.say(f"{names}: tests {report.score} pass at start ({report.seconds:.1f} s)")

@@ -168,6 +168,8 @@ def session(files: list[str], settings: Settings) -> Iterator[Session]:
 def checked_variables(files: list[str], settings: Settings) -> list[Variable]:
     paths = [Path(f) for f in files]
     for path in paths:
+        if path.is_dir():
+            raise UsageError(f"{path} is a directory: pass the source files in it that the tests run")
         if not path.is_file():
             raise UsageError(f"no such file: {path}")
         if path.is_symlink():

@@ -81,7 +81,7 @@ def _repair(suspects: list[Variable], report: TestReport, settings: Settings) ->
     if not run.improved:
         return _unrepaired(final, f"no repair found ({run.stop_reason})", settings)
     console.echo(run.diff(), err=False, nl=False)
-    changed = " ".join(x.name for x in run.variables if x.value != run.originals[x.name])
+    changed = shlex.join(x.name for x in run.variables if x.value != run.originals[x.name])
     console.echo(f"tgfix: {' '.join(console.summary(run).splitlines())} Nothing was staged: review the diff, "
                  f"then `git add {changed}` and commit again.")
     return FAILED

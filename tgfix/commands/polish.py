@@ -14,7 +14,7 @@ from typing import Sequence
 
 from tgfix import prompts
 from tgfix.config import Settings
-from tgfix.errors import Exit, TestsFailing
+from tgfix.errors import Exit, TestSetupError, TestsFailing
 from tgfix.console import Console, seconds
 from tgfix.loop import Iteration, Plan, Reporter, Silent, optimize
 from tgfix.loss import Loss, TestLoss
@@ -132,6 +132,7 @@ def polish(file: str, settings: Settings, bench_cmd: str | None = None, repeat: 
         report = initial[0].report
         tests.check_start(report, s.variables)
         if not report.all_passed:
+            _check_bench(report, bench_cmd)
             raise TestsFailing(f"{len(report.failures)} of {len(report.cases)} tests fail ({report.failures[0].id}): "
                                "polish needs passing tests, run `tgfix solve` first")
         optimizer = TGD(s.variables, s.editor, edit_format=settings.edit_format, candidates=settings.candidates,
@@ -144,6 +145,14 @@ def polish(file: str, settings: Settings, bench_cmd: str | None = None, repeat: 
         outcome = optimize(initial, loss_fn, optimizer, s.critic, plan, reporter)
     exit_code = Exit.PASSED if any(i.step.accepted for i in outcome.iterations) else Exit.NO_IMPROVEMENT
     return Run.of(s, originals, outcome, exit_code)
+
+
+def _check_bench(report: TestReport, bench_cmd: str | None) -> None:
+    """A bench command that fails on the file as it is cannot time anything: the command, not FILE, is wrong."""
+    failed = next((case for case in report.failures if bench_cmd and case.id == f"command: {bench_cmd}"), None)
+    if failed:
+        raise TestSetupError(f"the bench command failed on the unchanged file, so it times nothing: {bench_cmd}: "
+                             f"{failed.message or 'exit status not 0'}")
 
 
 class PolishConsole(Console):
