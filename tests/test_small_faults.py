@@ -17,7 +17,7 @@ def in_project(project, monkeypatch):
 @pytest.mark.parametrize("args, message", [
     (["solve"], "tgfix: error: Missing argument 'FILES...'. (see `tgfix solve --help`)"),
     (["solve", "stats.py", "--max-iters", "zero"], "tgfix: error: Invalid value for '--max-iters'"),
-    (["solve", "stats.py", "--no-such-flag"], "tgfix: error: No such option: --no-such-flag"),
+    (["solve", "stats.py", "--no-such-flag"], "tgfix: error: No such option '--no-such-flag'"),
     (["no-such-command"], "tgfix: error: No such command 'no-such-command'."),
 ])
 def test_click_usage_errors_are_one_line_and_exit_2(args, message, scripted):

@@ -98,6 +98,9 @@ class OneLineErrors(click.Group):
     def main(self, *args, standalone_mode: bool = True, **kwargs):
         try:
             code = super().main(*args, standalone_mode=False, **kwargs)
+        except click.exceptions.NoArgsIsHelpError as error:  # `tgfix` alone: the help, as click shows it
+            error.show()
+            sys.exit(int(Exit.USAGE))
         except click.ClickException as error:
             where = f" (see `{error.ctx.command_path} --help`)" if getattr(error, "ctx", None) else ""
             console.error(f"{error.format_message()}{where}")
@@ -108,7 +111,7 @@ class OneLineErrors(click.Group):
         sys.exit(code or 0)
 
 
-@click.group(cls=OneLineErrors, epilog=epilog(SOLVE_EXITS + (Exit.FAILING,)))
+@click.group(name="tgfix", cls=OneLineErrors, epilog=epilog(SOLVE_EXITS + (Exit.FAILING,)))
 @click.version_option(package_name="tgfix")
 def main():
     """tgfix: repair code with textual gradients. Tests are the loss; every step is validated."""
