@@ -117,3 +117,22 @@ def test_the_short_limit_after_a_timeout_follows_the_passing_tests(tmp_path):
     report, _ = run_tests(spec_with(tmp_path, 4.0), {"mod.py": source})
     outcomes = {c.id.split(".")[-1]: c.outcome for c in report.cases}
     assert outcomes == {"test_slow": "passed", "test_loop": "failed", "test_slow_again": "passed"}
+
+
+QUADRATIC = '''\
+def f():  # the limit fires on the jump back to the inner loop's head, which Python 3.11 gives no line
+    count = 0
+    for i in range(100_000):
+        for j in range(i + 1, 100_000):
+            if i < j:
+                count += 1
+    return count
+'''
+
+
+def test_a_timeout_in_a_nested_loop_is_a_timed_out_test_not_an_internal_error(tmp_path):
+    write_project(tmp_path, QUADRATIC, THREE_TESTS)
+    report, _ = run_tests(spec_with(tmp_path, 0.5), {"mod.py": QUADRATIC})
+    outcomes = {c.id.split(".")[-1]: c.outcome for c in report.cases}
+    assert outcomes == {"test_f": "failed", "test_before": "passed", "test_after": "passed"}, report.output
+    assert next(c for c in report.cases if c.id.endswith("test_f")).timed_out

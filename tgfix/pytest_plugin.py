@@ -127,6 +127,11 @@ def _limit(item) -> tuple[float, str]:
 def _on_alarm(signum, frame):
     global _fired_in
     __tracebackhide__ = True
+    if frame is not None and frame.f_lineno is None:
+        # An instruction without a line (Python 3.11's jump back to a loop's head): raised here, the
+        # traceback crashes pytest's report of the test. One millisecond on, the loop is on a line again.
+        signal.setitimer(signal.ITIMER_REAL, 0.001)
+        return
     _fired_in = _running_test
     raise TimeoutError(_timeout_message())
 
