@@ -43,6 +43,7 @@ import re
 import reprlib
 import signal
 import sys
+import types
 
 import pytest
 from _pytest.junitxml import mangle_test_address
@@ -127,11 +128,6 @@ def _limit(item) -> tuple[float, str]:
 def _on_alarm(signum, frame):
     global _fired_in
     __tracebackhide__ = True
-    if frame is not None and frame.f_lineno is None:
-        # An instruction without a line (Python 3.11's jump back to a loop's head): raised here, the
-        # traceback crashes pytest's report of the test. One millisecond on, the loop is on a line again.
-        signal.setitimer(signal.ITIMER_REAL, 0.001)
-        return
     _fired_in = _running_test
     raise TimeoutError(_timeout_message())
 
@@ -238,6 +234,9 @@ def pytest_collection_modifyitems(items):
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     global _slowest_pass
+    if call.excinfo is not None:
+        call.excinfo = pytest.ExceptionInfo.from_exc_info((call.excinfo.type, call.excinfo.value,
+                                                           _with_lines(call.excinfo.tb)))
     report = (yield).get_result()
     if call.when == "call" and _fired_in == item.nodeid:
         if not (call.excinfo and str(call.excinfo.value) == _timeout_message()):  # the code caught the TimeoutError
@@ -249,6 +248,30 @@ def pytest_runtest_makereport(item, call):
         _slowest_pass = max(_slowest_pass, report.duration)
     if report.failed and junit_id(item.nodeid) in MUST_PASS:
         item.session.shouldfail = f"tgfix: {junit_id(item.nodeid)} passed before and fails now"
+
+
+def _with_lines(tb):
+    """The traceback with a line in every entry. An exception raised at an instruction without a line
+    (the time limit firing on Python 3.11's jump back to a loop's head) has an entry whose tb_lineno is
+    None, which crashes pytest's report of the test: it gets the line of the instruction before."""
+    entries = []
+    while tb is not None:
+        entries.append(tb)
+        tb = tb.tb_next
+    rebuilt = None
+    for entry in reversed(entries):
+        line = entry.tb_lineno if entry.tb_lineno is not None else _line_before(entry.tb_frame.f_code, entry.tb_lasti)
+        rebuilt = types.TracebackType(rebuilt, entry.tb_frame, entry.tb_lasti, line)
+    return rebuilt
+
+
+def _line_before(code, offset: int) -> int:
+    line = code.co_firstlineno
+    for start, _, number in code.co_lines():
+        if start > offset:
+            break
+        line = number if number is not None else line
+    return line
 
 
 _imported = {}  # module name -> the file it was first seen imported from
