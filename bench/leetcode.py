@@ -1,6 +1,7 @@
 """LeetCode-style examples: hidden-test pass rate of zero-shot vs tgfix, and the speed-ups of polish.
 
     python bench/leetcode.py --model local/qwen2.5-coder-1.5b [--calls 4] [--polish-iters 2] [--only two_sum]
+    python bench/leetcode.py --corpus polish --out bench/reports/polish   # polish alone, tgfix's default budget
 
 The shape of the TextGrad paper's code experiment (LeetCode-Hard, test-time training): each
 method sees the problem statement and the starting solution of examples/leetcode/<name>/,
@@ -9,14 +10,20 @@ and is judged on hidden tests (hidden/) that no method ever sees.
 - tgfix: `tgfix solve --problem problem.md --tests tests` (the visible tests), --calls model calls.
 - polish: `tgfix polish --bench-cmd ...` on the slow-but-correct solutions: the speed-up of
   the benchmark's median time, and the hidden tests afterwards (speed must not cost correctness).
+
+`--corpus polish` (bench/polish/, 13 slow-but-correct problems) runs polish alone, at tgfix's
+default budget unless --polish-iters is given; with --out, each problem's row is appended to
+results.jsonl as it finishes and a rerun skips the problems already there (run it on an idle machine).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import sys
 import tempfile
+import time
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +39,8 @@ from tgfix.commands.solve import solve
 from tgfix.runner import TestReport, TestSpec, run_tests
 from tgfix.session import Run, engines
 
-EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples" / "leetcode"
+CORPORA = {"examples": Path(__file__).resolve().parent.parent / "examples" / "leetcode",
+           "polish": Path(__file__).resolve().parent / "polish"}
 FILE = "solution.py"
 UNSEEN = ("hidden", "reference", "example.toml", "__pycache__")  # never copied where a method runs
 TEST_TIMEOUT = 10.0
@@ -55,6 +63,7 @@ class Example:
     path: Path
     start: str              # "buggy": fails its visible tests (for solve); "slow": correct but slow (for polish)
     bench: str | None       # the benchmark command polish times
+    time_limit: float = TEST_TIMEOUT  # seconds each hidden test may run
 
     def source(self, which: str = FILE) -> str:
         return (self.path / which).read_text()
@@ -70,11 +79,11 @@ class Row:
     polished: TestReport | None
 
 
-def examples(only: list[str] | tuple[str, ...] = ()) -> list[Example]:
+def examples(only: list[str] | tuple[str, ...] = (), corpus: str = "examples") -> list[Example]:
     found = []
-    for path in sorted(p for p in EXAMPLES_DIR.iterdir() if (p / "example.toml").is_file()):
+    for path in sorted(p for p in CORPORA[corpus].iterdir() if (p / "example.toml").is_file()):
         meta = tomllib.loads((path / "example.toml").read_text())
-        found.append(Example(path.name, path, meta["start"], meta.get("bench")))
+        found.append(Example(path.name, path, meta["start"], meta.get("bench"), meta.get("time_limit", TEST_TIMEOUT)))
     return [e for e in found if not only or e.name in only]
 
 
@@ -86,7 +95,7 @@ def workspace(example: Example, destination: Path) -> Path:
 
 def hidden(example: Example, source: str) -> TestReport:
     """The hidden tests on `source` as solution.py, in a sandbox copy of the example."""
-    return run_tests(TestSpec(example.path, ("hidden",), test_timeout=TEST_TIMEOUT), {FILE: source})[0]
+    return run_tests(TestSpec(example.path, ("hidden",), test_timeout=example.time_limit), {FILE: source})[0]
 
 
 def zero_shot(example: Example, llm: LLM) -> str:
@@ -124,6 +133,59 @@ def measure(example: Example, args: argparse.Namespace, scratch: Path) -> Row:
                run, polished)
 
 
+def polish_row(example: Example, args: argparse.Namespace, scratch: Path) -> dict:
+    """polish alone on a slow problem: the speed-up, the hidden tests after it, what it cost."""
+    work = workspace(example, scratch / "polish")
+    budget = {"max_iters": args.polish_iters} if args.polish_iters else {}
+    print(f"{example.name}: tgfix polish", file=sys.stderr)
+    started = time.monotonic()
+    run = polish(str(work / FILE), settings(work, args, **budget), example.bench, args.repeat)
+    seconds_taken = time.monotonic() - started
+    before, after = run.initial[0].report.timing.median, run.final[0].report.timing.median
+    after_hidden, start_hidden = hidden(example, (work / FILE).read_text()), hidden(example, example.source())
+    steps = [i.step for i in run.iterations]
+    return {"problem": example.name, "speedup": round(before / max(after, 1e-9), 2),
+            "median_before": before, "median_after": after,
+            "hidden_start": start_hidden.score, "hidden_after": after_hidden.score,
+            "hidden_all_pass": after_hidden.all_passed, "accepted": sum(s.accepted for s in steps),
+            "iterations": len(steps), "calls": run.usage.calls, "seconds": round(seconds_taken, 1),
+            "all_tried_before": sum(bool(s.candidates) and all(not c.new for c in s.candidates) for s in steps),
+            "stop_reason": run.stop_reason}
+
+
+def polish_table(rows: list[dict]) -> str:
+    lines = ["| problem | speed-up | hidden tests after (start) | accepted | iterations | all tried before | calls | s |",
+             "|---|---|---|---|---|---|---|---|"]
+    lines += [f"| {r['problem']} | {r['speedup']:.1f}x | {r['hidden_after']} ({r['hidden_start']}) | {r['accepted']} | "
+              f"{r['iterations']} | {r['all_tried_before']} | {r['calls']} | {r['seconds']:.0f} |" for r in rows]
+    good = sum(r["speedup"] >= 2 and r["hidden_all_pass"] for r in rows)
+    broken = sum(r["accepted"] > 0 and not r["hidden_all_pass"] for r in rows)
+    lines += ["", f"2x or more with every hidden test passing: {good}/{len(rows)}; an accepted change that fails a "
+                  f"hidden test: {broken}; iterations whose proposals were all tried before: "
+                  f"{sum(r['all_tried_before'] for r in rows)}"]
+    return "\n".join(lines)
+
+
+def run_polish_corpus(args: argparse.Namespace) -> None:
+    """Each problem once; with --out, resumable: rows already in results.jsonl are kept."""
+    out = Path(args.out) if args.out else None
+    results = out / "results.jsonl" if out else None
+    done = [json.loads(line) for line in results.read_text().splitlines()] if results and results.exists() else []
+    rows = list(done)
+    for example in examples(args.only, "polish"):
+        if any(r["problem"] == example.name for r in done):
+            continue
+        with tempfile.TemporaryDirectory(prefix="tgfix-polish-") as scratch:
+            row = polish_row(example, args, Path(scratch))
+        rows.append(row)
+        if out:
+            out.mkdir(parents=True, exist_ok=True)
+            with results.open("a") as file:
+                file.write(json.dumps(row) + "\n")
+            (out / "summary.md").write_text(polish_table(rows) + "\n")
+    print(polish_table(rows))
+
+
 def table(rows: list[Row], args: argparse.Namespace) -> str:
     lines = [f"hidden tests passed ({args.model}; tgfix: visible tests, {args.calls} calls)",
              f"{'problem':<26}{'start':>8}{'zero-shot':>11}{'tgfix':>8}"]
@@ -146,12 +208,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", help="litellm model string (default: TGFIX_MODEL, else the embedded model)")
     parser.add_argument("--calls", type=int, default=4, help="tgfix solve's model-call budget per problem")
-    parser.add_argument("--polish-iters", type=int, default=2, help="tgfix polish's iterations per slow problem")
+    parser.add_argument("--corpus", choices=sorted(CORPORA), default="examples",
+                        help="examples/leetcode (solve and polish), or bench/polish (polish alone)")
+    parser.add_argument("--out", help="--corpus polish: the folder of results.jsonl and summary.md (resumable)")
+    parser.add_argument("--polish-iters", type=int, help="tgfix polish's iterations per slow problem "
+                                                         "(default 2 on the examples; tgfix's default on --corpus polish)")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per polish measurement")
     parser.add_argument("--only", action="append", default=[], help="run this example only (repeatable)")
     parser.add_argument("--cache", action="store_true", help="reuse cached model replies")
     args = parser.parse_args(argv)
     args.model = args.model or default_model()
+    if args.corpus == "polish":
+        run_polish_corpus(args)
+        return 0
+    args.polish_iters = args.polish_iters or 2
     with tempfile.TemporaryDirectory(prefix="tgfix-leetcode-") as scratch:
         rows = [measure(example, args, Path(scratch) / example.name) for example in examples(args.only)]
     print(table(rows, args))

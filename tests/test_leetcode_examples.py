@@ -15,7 +15,8 @@ from conftest import cli, fenced
 from tgfix.runner import TestSpec, run_tests
 
 EXAMPLES = examples()
-SLOW = [e for e in EXAMPLES if e.start == "slow"]
+POLISH = examples(corpus="polish")
+SLOW = [e for e in EXAMPLES + POLISH if e.start == "slow"]
 
 
 def run(example, source, *tests):
@@ -27,7 +28,7 @@ def test_buggy_and_slow_examples():
     assert {e.start for e in EXAMPLES} == {"buggy", "slow"}
 
 
-@pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: e.name)
+@pytest.mark.parametrize("example", EXAMPLES + POLISH, ids=lambda e: e.name)
 def test_layout(example):
     for path in ("problem.md", FILE, "conftest.py", "tests/test_visible.py", "hidden/test_hidden.py",
                  "reference/solution.py"):
@@ -35,9 +36,24 @@ def test_layout(example):
     assert (example.bench is not None) == (example.start == "slow")
 
 
-@pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: e.name)
+@pytest.mark.parametrize("example", EXAMPLES + POLISH, ids=lambda e: e.name)
 def test_reference_passes_visible_and_hidden_tests(example):
-    assert run(example, example.source("reference/solution.py"), "tests", "hidden").all_passed
+    report = run_tests(TestSpec(example.path, ("tests", "hidden"), test_timeout=example.time_limit),
+                       {FILE: example.source("reference/solution.py")})[0]
+    assert report.all_passed, report.failures
+
+
+def test_the_polish_corpus_has_a_dozen_slow_problems():
+    assert len(POLISH) >= 12 and {e.start for e in POLISH} == {"slow"}
+
+
+@pytest.mark.parametrize("example", POLISH, ids=lambda e: e.name)
+def test_slow_solution_passes_all_but_the_speed_tests(example):
+    """Correct but slow: the visible tests and the hidden edge cases pass, every test_fast_* runs out of time."""
+    report = run_tests(TestSpec(example.path, ("tests", "hidden"), test_timeout=example.time_limit),
+                       {FILE: example.source()})[0]
+    fast = {case.id for case in report.cases if ".test_fast_" in case.id}
+    assert fast and {case.id for case in report.failures} == fast, report.failures
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: e.name)

@@ -1,0 +1,8 @@
+def count_inversions(nums):
+    """How many index pairs i < j have nums[i] > nums[j]."""
+    count = 0
+    for i in range(len(nums)):
+        for j in range(i + 1, len(nums)):
+            if nums[i] > nums[j]:
+                count += 1
+    return count
