@@ -120,3 +120,35 @@ def test_failing_tests_send_the_user_to_solve(slow_project, scripted):
         "tgfix: error: 1 of 1 tests fail (tests.test_total.test_total): "
         "polish needs passing tests, run `tgfix solve` first"]
     assert scripted.requests == []
+
+
+NESTED = '''\
+def count_pairs(nums, k):
+    count = 0
+    for i in range(len(nums)):
+        for j in range(i + 1, len(nums)):
+            if nums[i] + nums[j] == k:
+                count += 1
+    return count
+'''
+
+
+@pytest.mark.parametrize("bench", [[], ["--bench-cmd", "python bench.py"]], ids=["tests", "bench-cmd"])
+def test_the_critic_and_the_editor_read_where_the_time_goes(tmp_path, monkeypatch, scripted, bench):
+    """A line profile of the timed run (the tests, or the bench command): the inner loop is named."""
+    root = tmp_path / "project"
+    (root / "tests").mkdir(parents=True)
+    (root / "pairs.py").write_text(NESTED)
+    (root / "tests" / "test_pairs.py").write_text(
+        "from pairs import count_pairs\n\n\ndef test_pairs():\n    assert count_pairs(list(range(700)), 699) == 350\n")
+    (root / "bench.py").write_text("from pairs import count_pairs\n\nassert count_pairs(list(range(700)), 699) == 350\n")
+    commit_all(root, "initial")
+    monkeypatch.chdir(root)
+    scripted += ["The nested loop of lines 3-4 is quadratic: count complements in a dict.", fenced(NESTED)]
+    result = cli("polish", "pairs.py", "--tests", "tests", "--repeat", "1", "--max-iters", "1", "--no-cache",
+                 "--model", "openai/scripted", *bench)
+    assert result.exit_code == 3, result.output
+    critique, step = (request["messages"][1]["content"] for request in scripted.requests)
+    for prompt in (critique, step):
+        assert re.search(r"Where the time goes in pairs\.py .*\n  line 4 \(\d+%\): for j in range\(i \+ 1, len\(nums\)\):",
+                         prompt), prompt

@@ -22,6 +22,7 @@ from tgfix import sandbox
 from tgfix.errors import TestSetupError, UsageError
 
 PLUGIN = "tgfix_pytest_plugin"  # the module name tgfix's pytest plugin has in the test subprocess
+LINE_SAMPLER = "tgfix_line_sampler"  # and the line profiler beside it, which the plugin imports
 CONFIGURED = "the python setting (--python, TGFIX_PYTHON or [tool.tgfix] python)"
 OWN = "tgfix's own"
 VIRTUALENVS = (".venv", "venv")
@@ -85,9 +86,11 @@ def installed_at(interpreter: Interpreter, module: str, root: Path) -> str:
 
 
 def python_path(interpreter: Interpreter, folder: Path) -> str:
-    """Fill folder with the plugin (and tgfix's coverage if borrowed); the PYTHONPATH that puts it first."""
+    """Fill folder with the plugin, its line sampler (and tgfix's coverage if borrowed); the PYTHONPATH that
+    puts it first."""
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(Path(__file__).with_name("pytest_plugin.py"), folder / f"{PLUGIN}.py")
+    shutil.copyfile(Path(__file__).with_name("line_sampler.py"), folder / f"{LINE_SAMPLER}.py")
     if interpreter.borrows_coverage:
         (folder / "coverage").symlink_to(Path(coverage.__file__).parent, target_is_directory=True)
     inherited = os.environ.get("PYTHONPATH")

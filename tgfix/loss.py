@@ -22,7 +22,7 @@ from tgfix.config import Settings
 from tgfix.errors import TestSetupError, UsageError
 from tgfix.hidden import hidden_by_sandbox
 from tgfix.localize import SuspiciousLine, rank_lines
-from tgfix.runner import LineCoverage, TestCase, TestReport, TestSpec, run_tests, trace_test
+from tgfix.runner import LineCoverage, TestCase, TestReport, TestSpec, line_profile, run_tests, trace_test
 from tgfix.sandbox import Access, Limits
 from tgfix.variable import Variable, read_text
 
@@ -169,6 +169,10 @@ class TestLoss:
 
     def rerun(self, x: Variable, source: str, tests: frozenset[str]) -> TestReport:
         return run_tests(self.spec(x), {x.name: source}, only=tests)[0]
+
+    def line_profile(self, x: Variable, source: str) -> dict[int, int]:
+        """Where one run of these tests (or this command) spends its time in x: samples per line."""
+        return line_profile(self.spec(x), {x.name: source}, x.name)
 
     def describe(self, loss: Loss, failures: tuple[TestCase, ...] | None = None) -> str:
         failures = loss.report.failures if failures is None else failures

@@ -60,7 +60,11 @@ $lines""")
 
 TIMING = Template("""\
 All $count tests pass. Time of $what: $timing.
-Slowest tests: $slowest""")
+Slowest tests: $slowest$hot""")
+
+HOT_LINES = Template("""
+Where the time goes in $name (share of the time sampled in the file, one run of $what):
+$lines""")
 
 # --- backward: the textual gradient ---------------------------------------------------
 

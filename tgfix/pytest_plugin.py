@@ -1,5 +1,6 @@
 """Loaded into the test subprocess, as `-p tgfix_pytest_plugin` from a folder that holds only this
-file (so it imports nothing of tgfix, and runs in the project's own environment): per-test time
+file and its line sampler (so it imports nothing else of tgfix, and runs in the project's own
+environment): per-test time
 limits, coverage contexts named like the JUnit test ids (so fault localization can join the two),
 test files of plain top-level asserts collected as one test each, and the validation plan.
 
@@ -47,6 +48,11 @@ import types
 
 import pytest
 from _pytest.junitxml import mangle_test_address
+
+try:  # in tgfix's test runs: copied beside this file (it also samples lines under TGFIX_PROFILE)
+    from tgfix_line_sampler import line_of
+except ImportError:  # loaded by a project's own conftest as tgfix.pytest_plugin
+    from tgfix.line_sampler import line_of
 
 TIMEOUT = float(os.environ.get("TGFIX_TEST_TIMEOUT", "0"))
 SHORT_LIMIT = float(os.environ.get("TGFIX_SHORT_LIMIT", "0"))
@@ -260,18 +266,9 @@ def _with_lines(tb):
         tb = tb.tb_next
     rebuilt = None
     for entry in reversed(entries):
-        line = entry.tb_lineno if entry.tb_lineno is not None else _line_before(entry.tb_frame.f_code, entry.tb_lasti)
+        line = entry.tb_lineno if entry.tb_lineno is not None else line_of(entry.tb_frame.f_code, entry.tb_lasti)
         rebuilt = types.TracebackType(rebuilt, entry.tb_frame, entry.tb_lasti, line)
     return rebuilt
-
-
-def _line_before(code, offset: int) -> int:
-    line = code.co_firstlineno
-    for start, _, number in code.co_lines():
-        if start > offset:
-            break
-        line = number if number is not None else line
-    return line
 
 
 _imported = {}  # module name -> the file it was first seen imported from

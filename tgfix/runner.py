@@ -6,6 +6,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import sys
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field, replace
@@ -18,6 +19,18 @@ from tgfix import interpreter, sandbox
 from tgfix.errors import TestSetupError
 
 TRACEBACK_LINES = 25
+SITECUSTOMIZE = f"""\
+import {interpreter.LINE_SAMPLER}  # tgfix: samples the lines of the file polish speeds up (TGFIX_PROFILE)
+import sys
+
+# The sitecustomize this one hides, if the Python has one: imported as it would have been.
+sys.path.remove(__file__.rpartition("/")[0])
+del sys.modules["sitecustomize"]
+try:
+    import sitecustomize
+except ImportError:
+    pass
+"""
 JUNIT = ".tgfix-junit.xml"
 COVERAGE_DATA = ".tgfix-coverage"
 TOOLS = ".tgfix"  # in the copy only (the project's own is never copied): the plugin, the plan
@@ -198,6 +211,43 @@ def trace_test(spec: TestSpec, files: dict[str, str], name: str, test_id: str) -
         return tuple(json.loads(written))
     except ValueError:  # the test was not found, or wrote no trace
         return ()
+
+
+def line_profile(spec: TestSpec, files: dict[str, str], name: str) -> dict[int, int]:
+    """Samples per line of file `name` (line_sampler: one per millisecond of CPU time spent there) in one
+    run of the command, else of the pytest tests, with `files` in place; {} if nothing was sampled."""
+    def env(workdir: Path, out: Path) -> dict[str, str]:
+        return {"TGFIX_PROFILE": json.dumps({"file": str(workdir / name), "out": str(out)})}
+
+    if spec.command:
+        written = _command_output(spec, files, env)
+    else:
+        written = _plugin_output(spec, files, env)
+    try:
+        return {int(line): count for line, count in json.loads(written).items()}
+    except (ValueError, AttributeError):
+        return {}
+
+
+def _command_output(spec: TestSpec, files: dict[str, str], env: Callable[[Path, Path], dict[str, str]]) -> str:
+    """What the line sampler wrote to `out` in a run of the command with `files` in place: every Python
+    process the command starts imports it first, through a `sitecustomize` shim on PYTHONPATH."""
+    with sandbox.Sandbox(spec.root, spec.beside) as workdir:
+        for path, source in files.items():
+            sandbox.write(workdir, path, source)
+        site = workdir / TOOLS / "site"
+        site.mkdir(parents=True)
+        shutil.copyfile(Path(__file__).with_name("line_sampler.py"), site / f"{interpreter.LINE_SAMPLER}.py")
+        (site / "sitecustomize.py").write_text(SITECUSTOMIZE)
+        out = workdir / TOOLS / "out"
+        inherited = os.environ.get("PYTHONPATH")
+        path = os.pathsep.join([str(site), inherited] if inherited else [str(site)])
+        sandbox.run(["/bin/sh", "-c", spec.command], workdir, spec.limits, {"PYTHONPATH": path, **env(workdir, out)},
+                    spec.access)
+        try:
+            return _read_output(out)
+        except OSError:
+            return ""
 
 
 def connections(spec: TestSpec, files: dict[str, str]) -> frozenset[tuple[str, int]]:

@@ -26,6 +26,8 @@ from tgfix.variable import Variable
 REPEAT = 5
 MIN_GAIN = 0.05  # however steady the timings, less than 5 % faster is not worth a commit
 SLOWEST_SHOWN = 3
+HOT_LINES_SHOWN = 5
+MIN_HOT_SHARE = 0.02  # a line with less of the time is no bottleneck worth naming
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,7 @@ class SpeedLoss:
     repeat: int = REPEAT
     critique: prompts.Prompt = prompts.SPEED_CRITIQUE
     measured: dict[str, TimedReport] = field(default_factory=dict)  # by source: a measurement is not repeated
+    profiles: dict[str, dict[int, int]] = field(default_factory=dict)  # by source: samples per line
 
     @property
     def problem(self) -> str:
@@ -101,7 +104,21 @@ class SpeedLoss:
         cases = loss.report.cases
         slowest = sorted(cases, key=lambda case: -case.seconds)[:SLOWEST_SHOWN]
         return prompts.TIMING.substitute(count=len(cases), what=self.timed, timing=loss.report.timing,
-                                         slowest=", ".join(f"{c.id} ({seconds(c.seconds)})" for c in slowest))
+                                         slowest=", ".join(f"{c.id} ({seconds(c.seconds)})" for c in slowest),
+                                         hot=self._hot_lines(loss.variable))
+
+    def _hot_lines(self, x: Variable) -> str:
+        """The lines of x where the timed run spends its time, hottest first (the current best's, profiled
+        once: only the states the model reads are profiled, not every candidate)."""
+        if x.value not in self.profiles:
+            self.profiles[x.value] = (self.bench or self.tests).line_profile(x, x.value)
+        samples = self.profiles[x.value]
+        total = sum(samples.values())
+        hottest = sorted(samples, key=lambda line: -samples[line])[:HOT_LINES_SHOWN]
+        source = x.value.splitlines()
+        shown = [f"  line {line} ({samples[line] / total:.0%}): {source[line - 1].strip()}" for line in hottest
+                 if 0 < line <= len(source) and samples[line] / total >= MIN_HOT_SHARE]
+        return prompts.HOT_LINES.substitute(name=x.name, what=self.timed, lines="\n".join(shown)) if shown else ""
 
     def _measure(self, x: Variable, source: str, before: TestReport | None) -> TimedReport:
         report = self.tests.evaluate(x, source, before)
