@@ -52,3 +52,13 @@ def test_readme_exit_codes_are_the_exit_table():
     readme = (PACKAGE.parent / "README.md").read_text()
     rows = "| code | meaning |\n|---|---|\n" + "".join(f"| {int(e)} | {e.description} |\n" for e in Exit)
     assert rows in readme
+
+
+def test_no_two_tgfix_classes_share_a_name():
+    """A name means one thing: llm.Reply is a model's answer, so the code parsed from it is another name."""
+    defined = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.ClassDef):
+                defined.setdefault(node.name, []).append(module_name(path))
+    assert {name: modules for name, modules in defined.items() if len(modules) > 1} == {}

@@ -35,6 +35,7 @@ from tgfix.hidden import is_project_module, is_third_party
 from tgfix.llm import LLM, BudgetSpent, Reply
 from tgfix.loss import Loss, failure_text
 from tgfix.runner import TestReport
+from tgfix.source import defined_names
 from tgfix.variable import Variable
 
 # auto: function-scoped from here on (bench/reports/embedded-1.5b-large: on the 70+ line cases it
@@ -397,7 +398,7 @@ def _unfit_python(old: str, new: str, report: TestReport) -> str:
     except ValueError as error:  # e.g. a lone surrogate, which cannot be encoded
         return f"invalid source: {error}"
     try:
-        before, after = patch.defined_names(old), patch.defined_names(new)
+        before, after = defined_names(old), defined_names(new)
     except SyntaxError:  # the file does not parse yet: any parsing answer is progress
         return ""
     dropped = sorted(before - after)
