@@ -382,8 +382,7 @@ def _targets(loss: Loss) -> tuple[scope.Target, ...]:
     if not x.is_python or any(case.message == "collection failure" or case.id == "<test run>"
                               for case in loss.report.failures):
         return ()
-    pattern = re.compile(rf"(?:^|[\s/]){re.escape(x.path.name)}:(\d+)", re.MULTILINE)
-    traced = [int(n) for case in loss.report.failures for n in reversed(pattern.findall(case.traceback))]
+    traced = [n for case in loss.report.failures for n in reversed(loss.lines_traced(case))]
     return scope.targets(x.value, traced + [s.number for s in loss.suspicious])
 
 
