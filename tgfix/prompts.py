@@ -8,6 +8,8 @@ only by a fenced code block or diff.
 from dataclasses import dataclass
 from string import Template
 
+MAX_TOKENS = 4096  # the longest answer asked for by default (setting max_tokens): a whole 150-line file fits
+
 
 @dataclass(frozen=True)
 class Prompt:
