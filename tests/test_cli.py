@@ -19,9 +19,7 @@ def solve(*args):
     return cli("solve", *args, "--model", "openai/scripted")
 
 
-@pytest.fixture(autouse=True)
-def in_project(project, monkeypatch):
-    monkeypatch.chdir(project)
+pytestmark = pytest.mark.usefixtures("in_project")
 
 
 def test_repairs_and_commits(project, scripted):

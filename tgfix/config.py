@@ -20,7 +20,7 @@ from tgfix.errors import UsageError
 
 ENV_PREFIX = "TGFIX_"
 OTHER_VARIABLES = {"TGFIX_CACHE_DIR", "TGFIX_TEST_TIMEOUT"}  # read elsewhere, not settings
-TEST_SUITE_VARIABLES = {"TGFIX_REQUIRE_MODEL", "TGFIX_REQUIRE_BROWSER"}  # read by tests/conftest.py (CI sets them)
+TEST_SUITE_VARIABLES = {"TGFIX_REQUIRE_MODEL", "TGFIX_REQUIRE_BROWSER", "TGFIX_REQUIRE_SANDBOX"}  # tests/conftest.py (CI sets them)
 
 
 class Settings(BaseSettings):
