@@ -33,12 +33,11 @@ from tgfix.config import Settings
 from tgfix.commands.solve import solve
 from tgfix.llm import LLM, BudgetSpent, DiskCache, Usage
 from tgfix.loss import Loss, TestLoss
-from tgfix.optimizer import bare_messages
+from tgfix.optimizer import SAMPLING_TEMPERATURE, bare_messages
 from tgfix.runner import TestReport
 from tgfix.session import Run
 from tgfix.variable import Variable
 
-SAMPLING_TEMPERATURE = 0.8
 
 NAIVE_SYSTEM = "You are a Python programmer. You fix bugs so that the tests pass."
 

@@ -1,5 +1,6 @@
 import os
 import signal
+from pathlib import Path
 
 import pytest
 
@@ -36,6 +37,13 @@ def skip_unless_required(reason: str, variable: str) -> None:
     if os.environ.get(variable) == "1":
         pytest.fail(f"{reason}, and {variable}=1", pytrace=False)
     pytest.skip(reason)
+
+
+def require_isolation(available: bool, reason: str) -> None:
+    """A test of the sandbox's isolation where this machine lacks it (no user, PID or network namespaces):
+    skipped, or failed where TGFIX_REQUIRE_SANDBOX=1 (as .ci/run sets), so that CI cannot pass it as a skip."""
+    if not available:
+        skip_unless_required(reason, "TGFIX_REQUIRE_SANDBOX")
 
 
 def cli(*args: str):
@@ -124,6 +132,65 @@ def project(tmp_path):
     (root / "pyproject.toml").write_text('[tool.tgfix]\ntests = "tests"\ncache = false\ngradient = "always"\n')
     commit_all(root, "initial")
     return root
+
+
+@pytest.fixture
+def in_project(project, monkeypatch):
+    """The project, as the working directory (where a user runs tgfix)."""
+    monkeypatch.chdir(project)
+    return project
+
+
+# polish's project: a slow but correct total.py
+SLOW = '''\
+import time
+
+
+def total(xs):
+    time.sleep(0.3)
+    return sum(xs)
+'''
+
+FAST = '''\
+def total(xs):
+    return sum(xs)
+'''
+
+TOTAL_TESTS = '''\
+from total import total
+
+
+def test_total():
+    assert total([1, 2, 3]) == 6
+'''
+
+@pytest.fixture
+def slow_project(tmp_path, monkeypatch):
+    """A git repository with a slow but correct total.py, all committed, as the working directory."""
+    root = tmp_path / "project"
+    (root / "tests").mkdir(parents=True)
+    (root / "total.py").write_text(SLOW)
+    (root / "tests" / "test_total.py").write_text(TOTAL_TESTS)
+    # three calls: 0.9 s of sleep stands out of a loaded machine's interpreter start-up noise
+    (root / "bench.py").write_text("from total import total\n\nfor _ in range(3):\n    assert total(range(10)) == 45\n")
+    (root / "pyproject.toml").write_text('[tool.tgfix]\ntests = "tests"\ncache = false\n')
+    commit_all(root, "initial")
+    monkeypatch.chdir(root)
+    return root
+
+
+# what a folder of pytest alone holds
+PYTEST_AND_ITS_DEPENDENCIES = ("pytest", "_pytest", "pluggy", "iniconfig", "packaging", "pygments", "py.py")
+
+
+@pytest.fixture(scope="session")
+def only_pytest(tmp_path_factory):
+    """A folder with pytest and what it imports, as symlinks into this environment: no coverage."""
+    folder = tmp_path_factory.mktemp("pytest-only")
+    site = Path(pytest.__file__).parent.parent
+    for name in PYTEST_AND_ITS_DEPENDENCIES:
+        (folder / name).symlink_to(site / name)
+    return folder
 
 
 def commit_all(root, message: str):

@@ -1,10 +1,15 @@
 """The benchmark scripts that CI never runs for their numbers still run: scripted replies, small sizes."""
 
+import ast
 import json
 import re
+import subprocess
+import sys
+from pathlib import Path
 
-from bench import corpus, first_prompt, overhead, samples
-from bench.model_speed import repair_prompt
+from bench import corpus
+from bench.probes import PROBES, first_prompt, overhead, samples
+from bench.probes.model_speed import repair_prompt
 from conftest import fenced
 
 CHUNKED, LEAP = corpus.select(["02_chunked", "03_leap_year"])
@@ -65,11 +70,35 @@ def test_model_speed_times_single_shots_prompt(tmp_path):
     assert "The tests are correct. Fix the bug." in user["content"]
 
 
-def test_overhead_solves_its_project(monkeypatch, tmp_path, capsys):
-    monkeypatch.setattr("sys.argv", ["overhead", "--files", "40", "--tests", "20"])
+def test_overhead_solves_its_project_and_leaves_tgfix_as_it_was(monkeypatch, tmp_path, capsys):
     monkeypatch.setattr(overhead.tempfile, "tempdir", str(tmp_path))
-    monkeypatch.setattr(overhead.llm.litellm, "completion", overhead.llm.litellm.completion)  # it scripts the model
-    assert overhead.main() == 0
+    completion, copy_project = overhead.llm.litellm.completion, overhead.sandbox.copy_project
+    assert overhead.main(["--files", "40", "--tests", "20"]) == 0
     out = capsys.readouterr().out
     assert "solve: 3 iterations" in out and "stop: all tests pass" in out
     assert "tgfix overhead:" in out
+    assert (overhead.llm.litellm.completion, overhead.sandbox.copy_project) == (completion, copy_project)
+
+
+def test_every_probe_runs_from_the_one_entry_point():
+    folder = Path(overhead.__file__).parent
+    assert sorted(PROBES) == sorted(p.stem for p in folder.glob("*.py") if p.stem not in ("__init__", "__main__", "rows"))
+    probe = subprocess.run([sys.executable, "-m", "bench.probes", "scope_tokens", "--min-lines", "200"],
+                           capture_output=True, text=True, cwd=folder.parent.parent)
+    assert probe.returncode == 0, probe.stderr
+    assert "fewer completion tokens" in probe.stdout
+    unknown = subprocess.run([sys.executable, "-m", "bench.probes", "no_such_probe"], capture_output=True, text=True,
+                             cwd=folder.parent.parent)
+    assert unknown.returncode == 2 and "python -m bench.probes NAME" in unknown.stderr
+
+
+def test_the_benchmark_imports_the_constants_tgfix_owns():
+    def constants(paths) -> dict[str, str]:
+        return {target.id: path.name for path in paths for node in ast.parse(path.read_text()).body
+                if isinstance(node, ast.Assign) for target in node.targets
+                if isinstance(target, ast.Name) and target.id.isupper()}
+
+    root = Path(overhead.__file__).parent.parent.parent
+    owned = constants((root / "tgfix").rglob("*.py"))
+    declared = constants(p for p in (root / "bench").rglob("*.py") if "cases" not in p.parts)
+    assert {name: (where, owned[name]) for name, where in declared.items() if name in owned} == {}

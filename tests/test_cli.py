@@ -19,9 +19,7 @@ def solve(*args):
     return cli("solve", *args, "--model", "openai/scripted")
 
 
-@pytest.fixture(autouse=True)
-def in_project(project, monkeypatch):
-    monkeypatch.chdir(project)
+pytestmark = pytest.mark.usefixtures("in_project")
 
 
 def test_repairs_and_commits(project, scripted):
@@ -167,3 +165,15 @@ def test_without_patience_the_budgets_end_the_run(project, scripted):
     assert result.exit_code == 0, result.output
     assert len(scripted.requests) == 5 and (project / "stats.py").read_text() == FIXED_STATS
 
+
+
+def test_edit_format_help_says_what_auto_does():
+    from tgfix.optimizer import FUNCTION_MIN_LINES
+
+    text = " ".join(cli("solve", "--help").output.split())
+    assert f"auto: those functions from {FUNCTION_MIN_LINES} lines on when the failures point into them" in text
+    assert "diffs for large files" not in text  # auto never asks for a diff, remote model or not
+
+
+def test_an_engine_made_without_settings_caps_replies_as_the_setting_does():
+    assert LLM("openai/scripted").max_tokens == Settings().max_tokens

@@ -66,7 +66,7 @@ def test_an_unknown_tgfix_variable_is_a_warning(root, monkeypatch, capsys):
     assert capsys.readouterr().err == "tgfix: warning: TGFIX_MODLE names no tgfix setting; ignored\n"
 
 
-@pytest.mark.parametrize("variable", ["TGFIX_REQUIRE_MODEL", "TGFIX_REQUIRE_BROWSER"])
+@pytest.mark.parametrize("variable", ["TGFIX_REQUIRE_MODEL", "TGFIX_REQUIRE_BROWSER", "TGFIX_REQUIRE_SANDBOX"])
 def test_the_test_suites_own_variables_are_no_warning(root, monkeypatch, capsys, variable):
     """CI sets them (.ci/run): a warning would change every exact-output test's output."""
     monkeypatch.setenv(variable, "1")

@@ -21,7 +21,7 @@ import git
 import pytest
 
 from fake_openai import FakeOpenAI
-from conftest import BUGGY_STATS, FIXED_STATS, STATS_TESTS, cli, commit_all, fenced
+from conftest import BUGGY_STATS, FIXED_STATS, STATS_TESTS, cli, commit_all, fenced, require_isolation
 from tgfix import llm, sandbox
 from tgfix import git as tgfix_git
 from tgfix.lock import run_lock
@@ -258,8 +258,8 @@ print("own loopback works")
 """
 
 
-@pytest.mark.skipif(not LINUX or not unshare_available(), reason="no network namespaces on this machine")
 def test_network_is_cut_but_loopback_works(tmp_path):
+    require_isolation(LINUX and unshare_available(), "no network namespaces on this machine")
     assert sandbox.isolation().network
     with socket.create_server(("127.0.0.1", 0)) as listener:
         port = listener.getsockname()[1]
@@ -328,8 +328,8 @@ def alive(pid: int) -> bool:
     return state not in ("Z", "X")
 
 
-@pytest.mark.skipif(not sandbox.isolation().processes, reason="nothing here can bound the process count")
 def test_fork_bomb_is_bounded_and_every_process_killed(tmp_path):
+    require_isolation(sandbox.isolation().processes, "nothing here can bound the process count")
     marker = f"# bomb {os.getpid()} {time.monotonic()}"  # in every child's command line
     result = run_python(BOMB + marker, tmp_path, Limits(processes=16, wall_seconds=2))
     assert result.timed_out

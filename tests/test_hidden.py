@@ -8,8 +8,8 @@ import threading
 
 import pytest
 
-from conftest import cli, commit_all
-from test_interpreter import make_venv, pytest_only  # noqa: F401 (a fixture)
+from conftest import cli, commit_all, require_isolation
+from test_interpreter import make_venv
 from tgfix import config, sandbox
 from tgfix.errors import UsageError
 from tgfix.hidden import hidden_by_sandbox
@@ -154,8 +154,8 @@ def server():
     listener.close()
 
 
-@pytest.mark.skipif(not sandbox.isolation().network, reason="no network namespaces on this machine")
 def test_a_service_on_this_machine_is_exit_6_naming_it_and_works_with_network(tmp_path, server, scripted):
+    require_isolation(sandbox.isolation().network, "no network namespaces on this machine")
     root = project_of(tmp_path / "client", {"client.py": CLIENT, "tests/test_client.py": CLIENT_TESTS,
                                             "port.txt": str(server)})
     result = solve(root, "client.py")
@@ -168,8 +168,8 @@ def test_a_service_on_this_machine_is_exit_6_naming_it_and_works_with_network(tm
     assert scripted.requests == []
 
 
-@pytest.mark.skipif(not sandbox.isolation().network, reason="no network namespaces on this machine")
 def test_a_refused_connection_to_nothing_listening_outside_goes_to_the_model(tmp_path, scripted):
+    require_isolation(sandbox.isolation().network, "no network namespaces on this machine")
     with socket.create_server(("127.0.0.1", 0)) as unused:
         port = unused.getsockname()[1]  # closed again: nothing listens there, inside or outside
     root = project_of(tmp_path / "client", {"client.py": CLIENT, "tests/test_client.py": CLIENT_TESTS,
@@ -180,7 +180,6 @@ def test_a_refused_connection_to_nothing_listening_outside_goes_to_the_model(tmp
     assert len(scripted.requests) == 1
 
 
-@pytest.mark.skipif(not sandbox.isolation().network, reason="no network namespaces on this machine")
 @pytest.mark.parametrize("says", [
     'psycopg.OperationalError: connection to server at "localhost" (127.0.0.1), port {port} failed: '
     'Connection refused',
@@ -189,6 +188,7 @@ def test_a_refused_connection_to_nothing_listening_outside_goes_to_the_model(tmp
     "(Caused by NewConnectionError('[Errno 111] Connection refused'))",
 ], ids=["psycopg", "redis", "urllib3"])
 def test_clients_that_name_the_address_they_were_refused_by(tmp_path, server, says):
+    require_isolation(sandbox.isolation().network, "no network namespaces on this machine")
     refused = TestCase("command: ./check", "failed", message=says.format(port=server))
     hidden = hidden_by_sandbox((refused,), TestSpec(tmp_path, command="./check"), {})
     assert f":{server}, which tgfix's sandbox cuts: pass --network" in hidden
@@ -209,11 +209,11 @@ PRETTY = "import click\n\n\ndef shout(text):\n    return click.style(text.upper(
 PRETTY_TESTS = "from pretty import shout\n\n\ndef test_shout():\n    assert shout('hi') == 'HI'\n"
 
 
-def test_a_module_the_tests_python_lacks_but_tgfixs_has_is_exit_6_naming_it(tmp_path, pytest_only, scripted,
+def test_a_module_the_tests_python_lacks_but_tgfixs_has_is_exit_6_naming_it(tmp_path, only_pytest, scripted,
                                                                              monkeypatch):
     monkeypatch.delenv("VIRTUAL_ENV", raising=False)
     root = project_of(tmp_path / "pretty", {"pretty.py": PRETTY, "tests/test_pretty.py": PRETTY_TESTS})
-    venv = make_venv(tmp_path / "venv-without-click", paths=(pytest_only,))
+    venv = make_venv(tmp_path / "venv-without-click", paths=(only_pytest,))
     result = solve(root, "pretty.py", "--python", str(venv))
     assert result.exit_code == 6, result.output
     message = result.stderr.strip()

@@ -30,9 +30,7 @@ def hook(*args):
     return cli("hook", *args, "--model", "openai/scripted")
 
 
-@pytest.fixture(autouse=True)
-def in_project(project, monkeypatch):
-    monkeypatch.chdir(project)
+pytestmark = pytest.mark.usefixtures("in_project")
 
 
 @pytest.fixture

@@ -6,9 +6,7 @@ import pytest
 from conftest import BUGGY_STATS, FIXED_STATS, STATS_TESTS, cli, fenced
 
 
-@pytest.fixture(autouse=True)
-def in_project(project, monkeypatch):
-    monkeypatch.chdir(project)
+pytestmark = pytest.mark.usefixtures("in_project")
 
 
 def solve(*args):

@@ -25,19 +25,8 @@ from tgfix.errors import TestSetupError, UsageError
 from tgfix.runner import TestSpec, run_tests
 from tgfix.sandbox import files_under
 
-PYTEST_AND_ITS_DEPENDENCIES = ("pytest", "_pytest", "pluggy", "iniconfig", "packaging", "pygments", "py.py")
 ONLY_IN_THE_VENV = "ANSWER = 42\n"
 TESTS = "import projlib\n\ndef test_answer():\n    assert projlib.ANSWER == 42\n"
-
-
-@pytest.fixture(scope="session")
-def pytest_only(tmp_path_factory):
-    """A folder with pytest and what it imports, as symlinks into this environment: no coverage."""
-    folder = tmp_path_factory.mktemp("pytest-only")
-    site = Path(pytest.__file__).parent.parent
-    for name in PYTEST_AND_ITS_DEPENDENCIES:
-        (folder / name).symlink_to(site / name)
-    return folder
 
 
 def make_venv(where: Path, *, paths: tuple[Path, ...] = (), base: str = sys.executable) -> Path:
@@ -62,9 +51,9 @@ def no_active_virtualenv(monkeypatch):
     monkeypatch.delenv("TGFIX_PYTHON", raising=False)
 
 
-def test_tests_pass_with_the_projects_venv_and_fail_with_tgfixs_own(tmp_path, pytest_only):
+def test_tests_pass_with_the_projects_venv_and_fail_with_tgfixs_own(tmp_path, only_pytest):
     spec = project_with_tests(tmp_path)
-    venv_python = make_venv(tmp_path / ".venv", paths=(pytest_only,))
+    venv_python = make_venv(tmp_path / ".venv", paths=(only_pytest,))
     assert not any(".venv" in path.parts for path in files_under(tmp_path))  # never copied into the sandbox
 
     report, _ = run_tests(spec, {"mod.py": ""})
@@ -140,21 +129,21 @@ def stats_project(root: Path) -> TestSpec:
     return TestSpec(root, ("tests",))
 
 
-def test_coverage_of_the_venv_itself(tmp_path, pytest_only):
+def test_coverage_of_the_venv_itself(tmp_path, only_pytest):
     spec = stats_project(tmp_path / "project")
     with_coverage = tmp_path / "with-coverage"
     with_coverage.mkdir()
     (with_coverage / "coverage").symlink_to(Path(coverage.__file__).parent)
-    make_venv(spec.root / ".venv", paths=(pytest_only, with_coverage))
+    make_venv(spec.root / ".venv", paths=(only_pytest, with_coverage))
     chosen = interpreter.choose(spec.root)
     assert chosen.has_coverage and not chosen.borrows_coverage
     report, lines = run_tests(spec, {"stats.py": BUGGY_STATS}, coverage_of=("stats.py",))
     assert lines["stats.py"][8] == {"tests.test_s.test_largest"} and report.note == ""
 
 
-def test_coverage_borrowed_from_tgfix_when_the_python_matches(tmp_path, pytest_only):
+def test_coverage_borrowed_from_tgfix_when_the_python_matches(tmp_path, only_pytest):
     spec = stats_project(tmp_path / "project")
-    make_venv(spec.root / ".venv", paths=(pytest_only,))
+    make_venv(spec.root / ".venv", paths=(only_pytest,))
     chosen = interpreter.choose(spec.root)
     assert not chosen.has_coverage and chosen.borrows_coverage
     report, lines = run_tests(spec, {"stats.py": BUGGY_STATS}, coverage_of=("stats.py",))
@@ -173,9 +162,9 @@ def other_python() -> str:
     pytest.skip("no Python >= 3.10 of another version installed")
 
 
-def test_no_coverage_when_the_python_differs_and_v_says_why(tmp_path, pytest_only):
+def test_no_coverage_when_the_python_differs_and_v_says_why(tmp_path, only_pytest):
     spec = stats_project(tmp_path / "project")
-    make_venv(spec.root / ".venv", paths=(pytest_only,), base=other_python())
+    make_venv(spec.root / ".venv", paths=(only_pytest,), base=other_python())
     report, lines = run_tests(spec, {"stats.py": BUGGY_STATS}, coverage_of=("stats.py",))
     assert report.failures and not lines["stats.py"]
     assert report.note.startswith(f"no fault localization: coverage is not installed for {spec.root / '.venv/bin/python'}")
@@ -189,8 +178,8 @@ def test_no_coverage_when_the_python_differs_and_v_says_why(tmp_path, pytest_onl
     assert report.note not in stream.getvalue()
 
 
-def test_doctor_names_the_interpreter_and_why(tmp_path, pytest_only, monkeypatch):
-    venv_python = make_venv(tmp_path / ".venv", paths=(pytest_only,))
+def test_doctor_names_the_interpreter_and_why(tmp_path, only_pytest, monkeypatch):
+    venv_python = make_venv(tmp_path / ".venv", paths=(only_pytest,))
     monkeypatch.chdir(tmp_path)
     lines, _ = diagnose(config.load({}, tmp_path), probe=False)
     assert f"tests run with: {venv_python} (the project's .venv/); Python {sys.version_info[0]}.{sys.version_info[1]}, " \

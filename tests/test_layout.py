@@ -52,3 +52,30 @@ def test_readme_exit_codes_are_the_exit_table():
     readme = (PACKAGE.parent / "README.md").read_text()
     rows = "| code | meaning |\n|---|---|\n" + "".join(f"| {int(e)} | {e.description} |\n" for e in Exit)
     assert rows in readme
+
+
+def test_no_two_tgfix_classes_share_a_name():
+    """A name means one thing: llm.Reply is a model's answer, so the code parsed from it is another name."""
+    defined = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.ClassDef):
+                defined.setdefault(node.name, []).append(module_name(path))
+    assert {name: modules for name, modules in defined.items() if len(modules) > 1} == {}
+
+
+def test_every_public_function_and_class_of_tgfix_has_a_user():
+    """No dead code: each is called or named by tgfix, its benchmark or its tests (pytest calls its hooks)."""
+    root = PACKAGE.parent
+    paths = [p for folder in ("tgfix", "bench", "tests") for p in (root / folder).rglob("*.py")
+             if "cases" not in p.relative_to(root).parts]
+    defined, used = {}, set()
+    for path in paths:
+        tree = ast.parse(path.read_text())
+        if path.is_relative_to(PACKAGE):
+            defined |= {node.name: module_name(path) for node in tree.body
+                        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+                        and not node.name.startswith(("_", "pytest_")) and not node.decorator_list}
+        used |= {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+        used |= {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
+    assert {name: module for name, module in defined.items() if name not in used} == {}

@@ -34,20 +34,6 @@ def chunks(tmp_path, monkeypatch):
     return paths
 
 
-@pytest.fixture
-def join_count(monkeypatch):
-    calls = []
-    real_join = gguf._join_chunks
-
-    def counting_join(*args):
-        calls.append(args)
-        time.sleep(0.05)  # widen the window in which racing first uses would also join
-        real_join(*args)
-
-    monkeypatch.setattr(gguf, "_join_chunks", counting_join)
-    return calls
-
-
 def models_dir() -> Path:
     return local.cache_dir() / "models"
 
@@ -106,7 +92,7 @@ def test_verified_file_is_reused_without_hashing(chunks, monkeypatch):
 
 
 @pytest.mark.parametrize("corrupt", ["append", "truncate", "stamp"])
-def test_changed_file_is_joined_again(chunks, join_count, corrupt):
+def test_changed_file_is_joined_again(chunks, corrupt):
     path = local.model_file(chunks, SHA, name="tiny")
     if corrupt == "append":
         with open(path, "ab") as out:
@@ -115,11 +101,13 @@ def test_changed_file_is_joined_again(chunks, join_count, corrupt):
         path.write_bytes(JOINED[:5])
     else:
         (path.parent / "tiny.gguf.verified").write_text("{not json")
-    assert local.model_file(chunks, SHA, name="tiny").read_bytes() == JOINED
-    assert len(join_count) == 2
+    joined = local.model_file(chunks, SHA, name="tiny")
+    assert joined.read_bytes() == JOINED
+    stamp = json.loads((path.parent / "tiny.gguf.verified").read_text())
+    assert (stamp["sha256"], stamp["size"], stamp["mtime_ns"]) == (SHA, len(JOINED), joined.stat().st_mtime_ns)
 
 
-def test_new_expected_hash_is_not_satisfied_by_old_stamp(chunks, join_count):
+def test_new_expected_hash_is_not_satisfied_by_old_stamp(chunks):
     local.model_file(chunks, SHA, name="tiny")
     with pytest.raises(local.ModelError, match="checksum mismatch"):
         local.model_file(chunks, "0" * 64, name="tiny")
@@ -135,12 +123,13 @@ def test_leftovers_of_a_killed_join_are_cleaned(chunks):
     assert not list(target_dir.glob("*.tmp"))
 
 
-def test_concurrent_threads_join_once(chunks, join_count):
+def test_concurrent_threads_join_once(chunks):
     results, errors = [], []
 
     def first_use():
         try:
-            results.append(local.model_file(chunks, SHA, name="tiny"))
+            path = local.model_file(chunks, SHA, name="tiny")
+            results.append((path.stat().st_ino, path.stat().st_mtime_ns))  # a second join writes another file
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
@@ -150,8 +139,8 @@ def test_concurrent_threads_join_once(chunks, join_count):
     for thread in threads:
         thread.join()
     assert errors == []
-    assert len(set(results)) == 1 and results[0].read_bytes() == JOINED
-    assert len(join_count) == 1
+    final = models_dir() / "tiny.gguf"
+    assert set(results) == {(final.stat().st_ino, final.stat().st_mtime_ns)} and final.read_bytes() == JOINED
 
 
 def _join_in_child(chunks):

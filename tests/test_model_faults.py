@@ -33,12 +33,6 @@ def fast_sandboxed_pytest(monkeypatch):
         monkeypatch.delenv(name, raising=False)
 
 
-@pytest.fixture
-def in_project(project, monkeypatch):
-    monkeypatch.chdir(project)
-    return project
-
-
 def solve(server: FakeOpenAI, *args: str, model: str = "openai/x"):
     return cli("solve", "stats.py", "--gradient", "never", "--no-localize", "--model", model,
                "--api-base", server.base_url, *args)

@@ -1,5 +1,7 @@
 """The engine as a library: variable, loss, backward, step; the acceptance rule and memory."""
 
+import dataclasses
+
 import pytest
 
 import tgfix as tg
@@ -276,3 +278,52 @@ def test_a_proposal_that_deletes_a_third_party_import_is_rejected_before_tests(p
         assert result.reason == "removes the import of git: keep every import of a third-party module"
     else:
         assert result.accepted  # a standard module's import is the file's own business
+
+
+PACKAGED_CALC = "def scale(v):\n    return v * 2\n\n\ndef offset(v):\n    return v - None\n"
+
+
+@pytest.fixture
+def packaged(tmp_path):
+    """pkg/calc.py, and a helper of the tests with the same file name, tests/calc.py."""
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "calc.py").write_text(PACKAGED_CALC)
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "calc.py").write_text("def twice(v):\n    return v * 2 + None\n")
+    (tmp_path / "tests" / "test_calc.py").write_text(
+        "from pkg.calc import scale\nfrom tests.calc import twice\n\n\ndef test_scale():\n    assert scale(twice(1)) == 4\n")
+    return tg.Variable.from_file(tmp_path / "pkg" / "calc.py", root=tmp_path)
+
+
+def step_prompt(x, loss, scripted, reply):
+    scripted.append(reply)
+    tg.TGD([x], model=tg.LLM("openai/scripted", cache=None), edit_format="function", second_opinion=None).step(loss)
+    return scripted.requests[-1]["messages"][1]["content"]
+
+
+def test_a_commands_python_traceback_points_the_edit_at_the_function(packaged, scripted):
+    loss = tg.TestLoss(command="python -c 'from pkg.calc import offset; offset(1)'")(packaged)
+    assert "in offset" in loss.report.failures[0].traceback  # File ".../pkg/calc.py", line 6, in offset
+    prompt = step_prompt(packaged, loss, scripted, fenced("def offset(v):\n    return v - 1\n"))
+    assert "definitions of only these functions of `pkg/calc.py`: `offset` (lines 5-6)" in prompt
+
+
+def test_a_file_of_the_same_name_elsewhere_in_the_traceback_is_not_the_variable(packaged, scripted):
+    loss = tg.TestLoss(tests=packaged.root / "tests", localize=False)(packaged)
+    assert "tests/calc.py:2: in twice" in loss.report.failures[0].traceback
+    prompt = step_prompt(packaged, loss, scripted, fenced(PACKAGED_CALC.replace("v - None", "v - 1")))
+    assert "the complete corrected `pkg/calc.py`" in prompt  # no definition of it is in the traceback
+
+
+def test_critiques_and_edits_read_the_same_lines_of_a_traceback(packaged):
+    frame = 'Traceback (most recent call last):\n  File "/dev/shm/tgfix-ab12/pkg/calc.py", line {}, in {}\n'
+    failures = report(test_scale="failed", test_offset="failed", test_twice="failed").cases
+    tracebacks = [frame.format(2, "scale"), "tests/test_calc.py:9: in test_offset\n" + frame.format(6, "offset"),
+                  "tests/calc.py:2: in twice\n    return v * 2 + None\nE   TypeError"]
+    cases = tuple(dataclasses.replace(case, message="TypeError: no", traceback=traceback)
+                  for case, traceback in zip(failures, tracebacks))
+    loss = tg.Loss(packaged, TestReport(cases), tg.TestLoss(tests=packaged.root / "tests"))
+    assert [loss.lines_traced(case) for case in cases] == [[2], [6], []]
+    assert [[case.id for case in cluster] for cluster in failure_clusters(loss)] == [
+        ["test_scale"], ["test_offset"], ["test_twice"]]

@@ -8,46 +8,9 @@ import re
 import git
 import pytest
 
-from conftest import cli, commit_all, fenced
-
-SLOW = '''\
-import time
-
-
-def total(xs):
-    time.sleep(0.3)
-    return sum(xs)
-'''
-
-FAST = '''\
-def total(xs):
-    return sum(xs)
-'''
-
-TESTS = '''\
-from total import total
-
-
-def test_total():
-    assert total([1, 2, 3]) == 6
-'''
+from conftest import FAST, SLOW, cli, fenced
 
 CRITIQUE = "The bottleneck is line 5 of total(): it sleeps 0.3 s on every call. Remove the sleep."
-
-
-@pytest.fixture
-def slow_project(tmp_path, monkeypatch):
-    """A git repository with a slow but correct total.py, all committed, as the working directory."""
-    root = tmp_path / "project"
-    (root / "tests").mkdir(parents=True)
-    (root / "total.py").write_text(SLOW)
-    (root / "tests" / "test_total.py").write_text(TESTS)
-    # three calls: 0.9 s of sleep stands out of a loaded machine's interpreter start-up noise
-    (root / "bench.py").write_text("from total import total\n\nfor _ in range(3):\n    assert total(range(10)) == 45\n")
-    (root / "pyproject.toml").write_text('[tool.tgfix]\ntests = "tests"\ncache = false\n')
-    commit_all(root, "initial")
-    monkeypatch.chdir(root)
-    return root
 
 
 def polish(*args):

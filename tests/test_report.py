@@ -9,8 +9,8 @@ from html.parser import HTMLParser
 import pytest
 from PIL import Image
 
-from conftest import BUGGY_STATS, FIXED_STATS, cli, fenced, skip_unless_required
-from test_polish import CRITIQUE as SPEED_CRITIQUE, FAST, polish, slow_project  # noqa: F401 (a fixture)
+from conftest import BUGGY_STATS, FAST, FIXED_STATS, cli, fenced, skip_unless_required
+from test_polish import CRITIQUE as SPEED_CRITIQUE, polish
 from tgfix.curve import LANE, TOP, curve
 from tgfix.report import SCHEMA
 
@@ -126,6 +126,7 @@ def test_polish_report_plots_median_times(slow_project, scripted):
     assert float(last.split(",")[1]) > float(first.split(",")[1])
 
 
+@pytest.mark.browser
 def test_page_renders_in_chromium_with_curve_and_diff_visible(solved, tmp_path):
     browser = chromium()
     source = solved("run.json")

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench.corpus import select
-from bench.scope_tokens import changed_lines
+from bench.probes.scope_tokens import changed_lines
 from tgfix import prompts
 from tgfix.patch import PatchError
 from tgfix.scope import python_lines, splice, targets

@@ -9,9 +9,7 @@ from conftest import BUGGY_STATS, FIXED_STATS, STATS_TESTS, cli, commit_all, fen
 CRITIQUE = "The code fails test_largest because line 8 keeps the smaller value; it must keep the larger one."
 
 
-@pytest.fixture(autouse=True)
-def in_project(project, monkeypatch):
-    monkeypatch.chdir(project)
+pytestmark = pytest.mark.usefixtures("in_project")
 
 
 @pytest.mark.parametrize("args, message", [

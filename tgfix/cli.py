@@ -158,8 +158,8 @@ def run_options(command):
         click.option("--problem", type=click.Path(), help="Problem statement or spec given to the model."),
         click.option("--edit-format", type=click.Choice(config.choices("edit_format")),
                      help="How the model answers: the whole file, a diff, or only the functions the failing tests "
-                          "run (auto: those functions from 100 lines on, else the whole file; diffs for large files "
-                          "with remote models)."),
+                          "run (auto: those functions from 100 lines on when the failures point into them, else the "
+                          "whole file, with any model; a diff only when asked for)."),
         click.option("--memory", type=int, help="Earlier attempts shown to the model (default 5, 0 = none)."),
         click.option("--gradient", type=click.Choice(config.choices("gradient")),
                      help="When to write a critique before a step; never = step straight from the test results "

@@ -15,12 +15,12 @@ from typing import Annotated, Literal
 from pydantic import Field, PrivateAttr, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, EnvSettingsSource, NoDecode, SettingsConfigDict
 
-from tgfix import console
+from tgfix import console, prompts
 from tgfix.errors import UsageError
 
 ENV_PREFIX = "TGFIX_"
 OTHER_VARIABLES = {"TGFIX_CACHE_DIR", "TGFIX_TEST_TIMEOUT"}  # read elsewhere, not settings
-TEST_SUITE_VARIABLES = {"TGFIX_REQUIRE_MODEL", "TGFIX_REQUIRE_BROWSER"}  # read by tests/conftest.py (CI sets them)
+TEST_SUITE_VARIABLES = {"TGFIX_REQUIRE_MODEL", "TGFIX_REQUIRE_BROWSER", "TGFIX_REQUIRE_SANDBOX"}  # tests/conftest.py (CI sets them)
 
 
 class Settings(BaseSettings):
@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     api_key: SecretStr | None = None   # for --api-base servers that check one; never printed or reported
     temperature: float = Field(0.0, ge=0, le=2)
     seed: int = 0
-    max_tokens: int = Field(4096, ge=16)  # a whole 150-line file fits (bench/README.md)
+    max_tokens: int = Field(prompts.MAX_TOKENS, ge=16)
     max_iters: int = Field(12, ge=1)
     candidates: int = Field(1, ge=1, le=16)
     patience: int | None = Field(None, ge=1)  # None: none, the budgets end the run (a small model's fix may be its fifth sample)

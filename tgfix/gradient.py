@@ -7,7 +7,6 @@ The loss function supplies the prompt: a repair critique for tests, a speed one 
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
@@ -62,7 +61,7 @@ def failure_clusters(loss: Loss) -> list[tuple[TestCase, ...] | None]:
 
 def _failure_site(case: TestCase, loss: Loss) -> str:
     """The file's line in the traceback, else the most suspicious line the test ran, else the error type."""
-    sites = re.findall(rf"(?:^|\s){re.escape(loss.variable.name)}:(\d+)", case.traceback, re.MULTILINE)
+    sites = loss.lines_traced(case)
     if sites:
         return f"line {sites[-1]}"
     executed = [s.number for s in loss.suspicious if case.id in loss.coverage.get(s.number, ())]

@@ -17,7 +17,7 @@ from typing import Callable
 import litellm
 import openai
 
-from tgfix import local
+from tgfix import local, prompts
 from tgfix.errors import ModelUnavailable, TgfixError, UsageError
 from tgfix.files import write_atomically
 
@@ -143,7 +143,7 @@ class LLM:
     model: str
     temperature: float = 0.0
     seed: int | None = 0
-    max_tokens: int = 2048
+    max_tokens: int = prompts.MAX_TOKENS
     cache: DiskCache | None = None
     api_base: str | None = None
     usage: Usage = field(default_factory=Usage)

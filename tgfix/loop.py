@@ -37,7 +37,6 @@ class Iteration:
     calls: int
     tokens: int
     cost: float
-    model_seconds: float
 
 
 class Reporter(Protocol):
@@ -151,4 +150,4 @@ def _iterate(number: int, loss: Loss, optimizer: TGD, critic: LLM, critique: boo
     optimizer.zero_grad()
     spent = critic.usage.since(before)
     return Iteration(number, x.name, loss, gradient, step, None, time.monotonic() - started,
-                     spent.calls, spent.prompt_tokens + spent.completion_tokens, spent.cost, spent.seconds)
+                     spent.calls, spent.prompt_tokens + spent.completion_tokens, spent.cost)

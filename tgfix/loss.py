@@ -73,6 +73,10 @@ class Loss:
         problem = self.fn.problem.strip()
         return prompts.PROBLEM.substitute(problem=problem) if problem else ""
 
+    def lines_traced(self, case: TestCase) -> list[int]:
+        """The lines of the variable's file that a failure's traceback passes through, outermost first."""
+        return [line for path, line in traceback_sites(case.traceback) if _is_variable(path, self.variable)]
+
     def excluding(self, flaky: frozenset[str]) -> Loss:
         """This loss with the tests in `flaky` out of the score (and out of what the model reads)."""
         report = self.report.excluding(flaky)
@@ -253,9 +257,10 @@ def flaky_at_start(losses: Sequence[Loss]) -> list[Loss]:
     return [loss.excluding(flaky) for loss in losses]
 
 
-# Where a collection error points: a SyntaxError's `File "...", line N`, else the last frame `path:N: in`.
-SYNTAX_SITE = re.compile(r'File "(?P<path>[^"]+)", line (?P<line>\d+)')
-FRAME_SITE = re.compile(r"^(?P<path>[^\s<][^:\n]*):(?P<line>\d+): in ", re.MULTILINE)
+# Where a traceback points: pytest's entries (`path:N: in name`, and in its long style the last one's
+# `path:N: ErrorName`) and Python's own (`File "path", line N`, a --test-cmd's or a SyntaxError's).
+PYTEST_SITE = re.compile(r"^(?!E )(?P<path>[^\s<][^:\n]*):(?P<line>\d+): (?:in \S|\w+$)", re.MULTILINE)
+PYTHON_SITE = re.compile(r'File "(?P<path>[^"]+)", line (?P<line>\d+)')
 
 
 def broken_tests(report: TestReport, variables: Sequence[Variable]) -> str | None:
@@ -265,15 +270,21 @@ def broken_tests(report: TestReport, variables: Sequence[Variable]) -> str | Non
         if case.outcome != "error" or case.message != "collection failure":
             continue
         error = next((line[1:].strip() for line in reversed(case.traceback.splitlines()) if line.startswith("E ")), "")
-        syntax = re.match(r"(SyntaxError|IndentationError|TabError)\b", error)
-        sites = list((SYNTAX_SITE if syntax else FRAME_SITE).finditer(case.traceback))
+        sites = traceback_sites(case.traceback)
         if not sites:
             continue
-        path = _in_project(sites[-1]["path"])
+        path, line = sites[-1]  # innermost: a SyntaxError's file comes after the frames that imported it
         if any(_is_variable(path, x) or _names_module_of(error, x) for x in variables):
             continue  # the variable's own fault: that is what tgfix repairs
-        return f"{path}:{sites[-1]['line']}: {error}"
+        return f"{path}:{line}: {error}"
     return None
+
+
+def traceback_sites(traceback: str) -> list[tuple[str, int]]:
+    """Where a traceback points, outermost first: (path as the sandbox saw it, relative to the project
+    copy; line number)."""
+    found = sorted([*PYTEST_SITE.finditer(traceback), *PYTHON_SITE.finditer(traceback)], key=lambda m: m.start())
+    return [(_in_project(m["path"]), int(m["line"])) for m in found]
 
 
 def _in_project(path: str) -> str:
@@ -282,9 +293,9 @@ def _in_project(path: str) -> str:
 
 
 def _is_variable(path: str, x: Variable) -> bool:
-    """Whether a path in the copy is x: root/name, or project/name when tests outside the root were copied
-    beside it (sandbox.Sandbox)."""
-    return path == x.name or f"/{path}".endswith(f"/{x.root.name}/{x.name}")
+    """Whether a path in the copy is x: root/name (../name from a command run in a subfolder), or
+    project/name when tests outside the root were copied beside it (sandbox.Sandbox)."""
+    return re.sub(r"^(\.\.?/)+", "", path) == x.name or f"/{path}".endswith(f"/{x.root.name}/{x.name}")
 
 
 def _names_module_of(error: str, x: Variable) -> bool:

@@ -35,6 +35,7 @@ from tgfix.hidden import is_project_module, is_third_party
 from tgfix.llm import LLM, BudgetSpent, Reply
 from tgfix.loss import Loss, failure_text
 from tgfix.runner import TestReport
+from tgfix.source import defined_names
 from tgfix.variable import Variable
 
 # auto: function-scoped from here on (bench/reports/embedded-1.5b-large: on the 70+ line cases it
@@ -381,8 +382,7 @@ def _targets(loss: Loss) -> tuple[scope.Target, ...]:
     if not x.is_python or any(case.message == "collection failure" or case.id == "<test run>"
                               for case in loss.report.failures):
         return ()
-    pattern = re.compile(rf"(?:^|[\s/]){re.escape(x.path.name)}:(\d+)", re.MULTILINE)
-    traced = [int(n) for case in loss.report.failures for n in reversed(pattern.findall(case.traceback))]
+    traced = [n for case in loss.report.failures for n in reversed(loss.lines_traced(case))]
     return scope.targets(x.value, traced + [s.number for s in loss.suspicious])
 
 
@@ -397,7 +397,7 @@ def _unfit_python(old: str, new: str, report: TestReport) -> str:
     except ValueError as error:  # e.g. a lone surrogate, which cannot be encoded
         return f"invalid source: {error}"
     try:
-        before, after = patch.defined_names(old), patch.defined_names(new)
+        before, after = defined_names(old), defined_names(new)
     except SyntaxError:  # the file does not parse yet: any parsing answer is progress
         return ""
     dropped = sorted(before - after)

@@ -9,7 +9,6 @@ then ignoring indentation. Anything that cannot be applied safely raises
 PatchError with a one-line reason that can go straight back to the model.
 """
 
-import ast
 import difflib
 import io
 import re
@@ -19,7 +18,7 @@ from unidiff import PatchSet
 from unidiff.errors import UnidiffParseError
 
 __all__ = ["PatchError", "fence_langs", "fence_lang", "extract_code", "extract_diff", "make_diff", "apply_diff", "touched_paths",
-           "changed_lines", "describe_change"]
+           "changed_lines"]
 
 PYTHON_LANGS = ("python", "py", "python3")
 # The languages a model labels a file's code block with, by the file's suffix (else the suffix itself).
@@ -314,31 +313,3 @@ def changed_lines(diff_text: str) -> list[int]:
     """Line numbers, in the new file, that a true unified diff adds or changes."""
     return [line.target_line_no for patched in PatchSet(io.StringIO(diff_text)) for hunk in patched
             for line in hunk if line.is_added]
-
-
-def describe_change(diff_text: str, new_source: str, verb: str = "edit") -> str:
-    """A few words for a commit subject: the functions a diff touches, e.g. 'edit median(), mean()'."""
-    try:
-        tree = ast.parse(new_source)
-    except SyntaxError:
-        return ""
-    lines = changed_lines(diff_text)
-    functions = [node for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
-    touched = sorted({f.name for f in functions for n in lines if f.lineno <= n <= (f.end_lineno or f.lineno)})
-    return f"{verb} {', '.join(name + '()' for name in touched)}" if touched else ""
-
-
-def defined_names(source: str) -> set[str]:
-    """What a module defines that others may use: its functions, classes, methods (Class.method)
-    and public module-level names."""
-    names = set()
-    for node in ast.parse(source).body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-        if isinstance(node, ast.ClassDef):
-            names |= {f"{node.name}.{item.name}" for item in node.body
-                      if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target] \
-            if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else []
-        names |= {t.id for t in targets if isinstance(t, ast.Name) and not t.id.startswith("_")}
-    return names

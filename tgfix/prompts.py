@@ -8,6 +8,8 @@ only by a fenced code block or diff.
 from dataclasses import dataclass
 from string import Template
 
+MAX_TOKENS = 4096  # the longest answer asked for by default (setting max_tokens): a whole 150-line file fits
+
 
 @dataclass(frozen=True)
 class Prompt:
@@ -122,7 +124,7 @@ $critique
 """)
 
 # One prompt for every repair step: the file, the first failure with the suspicious lines, the
-# critique when one was written, the memory of this run's attempts. bench.first_prompt chose the
+# critique when one was written, the memory of this run's attempts. bench.probes.first_prompt chose the
 # first step's form among six; later steps read it too, for the longer prompt with the role, all
 # failures and constraints made the 1.5B model return the file unchanged more often and solved
 # fewer of the cases a first step misses (bench/reports/step-prompt).

@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from tgfix.patch import PatchError
+from tgfix.source import FUNCTIONS, bound_names
 
 __all__ = ["Target", "targets", "splice"]
 
-FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 # Python ends a line at "\r\n", "\r" or "\n"; ast line numbers count lines that way.
 LINE_END = re.compile(r"(?<=\n)|(?<=\r)(?!\n)")
 INDENTED_REPLY_WRAPPER = "if True:\n"  # parses a reply of bare, indented methods as they are
@@ -89,10 +89,11 @@ def splice(source: str, reply_code: str, allowed: Sequence[Target]) -> str:
     reply = parse_reply(reply_code)
     units = list(definition_units(tree))
     others = [make_target(name, first_line(node), node.end_lineno, lines) for name, node in units]
-    blocks = Assembler(tree, reply, allowed, [t for t in others if t not in allowed]).blocks()
+    replacements = Assembler(tree, reply, allowed, [t for t in others if t not in allowed]).replacements()
     originals = {first_line(node): node for _, node in units}
-    for target in sorted(blocks, key=lambda t: t.start, reverse=True):
-        lines[target.start - 1 : target.end] = [render(target, originals[target.start], blocks[target], reply.lines)]
+    for target in sorted(replacements, key=lambda t: t.start, reverse=True):
+        lines[target.start - 1 : target.end] = [replacement_text(target, originals[target.start], replacements[target],
+                                                                 reply.lines)]
     spliced = "".join(lines)
     parse(spliced, "the file with the reply's definitions")
     return spliced
@@ -130,32 +131,18 @@ def make_target(qualname: str, start: int, end: int, source_lines: list[str]) ->
     return Target(qualname, start, end, "".join(source_lines[start - 1 : end]))
 
 
-def bound_names(body: list[ast.stmt]) -> set[str]:
-    """The names the statements of a module or class body define directly."""
-    names = set()
-    for node in body:
-        if isinstance(node, (*FUNCTIONS, ast.ClassDef)):
-            names.add(node.name)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
-        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-            targets_ = node.targets if isinstance(node, ast.Assign) else [node.target]
-            names.update(n.id for t in targets_ for n in ast.walk(t) if isinstance(n, ast.Name))
-    return names
-
-
 # -----------------------------------------------------------------------------
 # the reply
 
 
 @dataclass(frozen=True)
-class Reply:
+class ReplyCode:
     lines: list[str]        # the parsed text's lines, so that node line numbers index it
     body: list[ast.stmt]
     wrapped: bool           # INDENTED_REPLY_WRAPPER went first, one line above the reply's own
 
 
-def parse_reply(code: str) -> Reply:
+def parse_reply(code: str) -> ReplyCode:
     code_lines = [line for line in python_lines(code) if line.strip() and not line.lstrip().startswith("#")]
     wrapped = bool(code_lines) and code_lines[0][0] in " \t"
     text = INDENTED_REPLY_WRAPPER + code if wrapped else code
@@ -167,11 +154,11 @@ def parse_reply(code: str) -> Reply:
     except ValueError as error:
         raise PatchError(f"reply is not valid Python: {error}") from None
     body = tree.body[0].body + tree.body[1:] if wrapped else tree.body
-    return Reply(python_lines(text), body, wrapped)
+    return ReplyCode(python_lines(text), body, wrapped)
 
 
 @dataclass
-class Block:
+class Replacement:
     """What replaces one target: its new definition with the new functions that go before and after it."""
 
     definition: ast.stmt
@@ -182,15 +169,15 @@ class Block:
 class Assembler:
     """Matches the reply's statements to the allowed targets and sorts out everything else."""
 
-    def __init__(self, tree: ast.Module, reply: Reply, allowed: Sequence[Target], others: Sequence[Target]):
+    def __init__(self, tree: ast.Module, reply: ReplyCode, allowed: Sequence[Target], others: Sequence[Target]):
         self.module = tree.body
         self.classes = {node.name: node.body for node in tree.body if isinstance(node, ast.ClassDef)}
         self.reply = reply
         self.allowed = allowed
         self.others = others  # the file's other definitions: a reply may change them too
-        self.found: dict[Target, Block] = {}
+        self.found: dict[Target, Replacement] = {}
 
-    def blocks(self) -> dict[Target, Block]:
+    def replacements(self) -> dict[Target, Replacement]:
         self.take(self.reply.body, owner=None)
         if not self.found:
             wanted = ", ".join(t.qualname for t in self.allowed)
@@ -206,7 +193,7 @@ class Assembler:
             elif isinstance(node, (*FUNCTIONS, ast.ClassDef)) and (
                     target := self.target_for(node, owner) or self.changed_other(node, anchor, owner)):
                 anchor = target
-                self.found[target] = Block(node, [], [])
+                self.found[target] = Replacement(node, [], [])
                 for helper in pending:
                     self.add_helper(helper, target, owner, self.found[target].before)
                 pending = []
@@ -294,18 +281,18 @@ def decorators(node: ast.stmt) -> list[str]:
 
 
 # -----------------------------------------------------------------------------
-# writing a block in the file's own style
+# writing a replacement in the file's own style
 
 
-def render(target: Target, original: ast.stmt, block: Block, reply_lines: list[str]) -> str:
-    """The block's text at the target's indentation, with the target's line ending, ending as it ends."""
-    if ast.dump(block.definition) == ast.dump(original) and not block.before and not block.after:
+def replacement_text(target: Target, original: ast.stmt, replacement: Replacement, reply_lines: list[str]) -> str:
+    """The replacement's text at the target's indentation, with the target's line ending, ending as it ends."""
+    if ast.dump(replacement.definition) == ast.dump(original) and not replacement.before and not replacement.after:
         return target.text  # unchanged but for formatting or comments: keep its exact bytes
     newline = line_ending(target.text)
     file_indent, file_unit = indentation_of(original, python_lines(target.text), target.start)
     separator = newline * BLANK_LINES_BETWEEN[target.owner is not None]
     parts = [reindented(node, reply_lines, file_indent, file_unit, newline)
-             for node in (*block.before, block.definition, *block.after)]
+             for node in (*replacement.before, replacement.definition, *replacement.after)]
     text = (newline + separator).join(part.rstrip("\r\n") for part in parts)
     return text + newline if target.text.endswith(("\n", "\r")) else text
 

@@ -25,6 +25,7 @@ from tgfix.lock import run_lock
 from tgfix.loop import Iteration, Outcome, Reporter
 from tgfix.llm import LLM, DiskCache, Usage, context_window, default_model
 from tgfix.loss import Loss, TestLoss, read_problem
+from tgfix.source import describe_change
 from tgfix.variable import Variable, project_root
 
 SECRET_FILES = (".env", ".env.*", "*.pem", "*.key", "*.p12", "*.pfx", "id_rsa*", "id_dsa*", "id_ecdsa*", "id_ed25519*",
@@ -55,7 +56,7 @@ class Session:
         write_atomically(x.path, x.encoded(x.value))
         if self.repo is None:
             return None
-        what = patch.describe_change(iteration.step.diff, x.value, verb) or f"{verb} {x.name}"
+        what = describe_change(iteration.step.diff, x.value, verb) or f"{verb} {x.name}"
         body = f"Critique:\n{iteration.gradient}" if iteration.gradient else "The step read the test results."
         return git.commit_file(self.repo, x.path, f"tgfix: {what} ({iteration.step.reason})\n\n{body}\n")
 

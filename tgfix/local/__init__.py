@@ -11,7 +11,7 @@ from tgfix.config import cache_dir
 from tgfix.local.adapter import LOCAL_MODEL, PROVIDER, register
 from tgfix.local.gguf import ModelError, is_installed, model_file
 from tgfix.local import runtime
-from tgfix.local.runtime import MAX_SAMPLES, N_CTX, set_verbose
+from tgfix.local.runtime import MAX_SAMPLES, N_CTX
 from tgfix.local.speed import SpeedProbe, probe
 
 
@@ -23,5 +23,5 @@ def load() -> None:
 
 __all__ = [
     "LOCAL_MODEL", "MAX_SAMPLES", "N_CTX", "PROVIDER", "ModelError", "SpeedProbe",
-    "cache_dir", "is_installed", "load", "model_file", "probe", "register", "set_verbose",
+    "cache_dir", "is_installed", "load", "model_file", "probe", "register",
 ]

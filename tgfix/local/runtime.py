@@ -55,7 +55,6 @@ BATCHED = Layout(slots=MAX_SAMPLES, speculation=None)
 _servers: dict[Layout, Any] = {}
 _load_seconds = 0.0
 _server_lock = threading.Lock()
-_verbose = False
 
 
 class ReplyError(Exception):
@@ -64,12 +63,6 @@ class ReplyError(Exception):
     def __init__(self, code: int, kind: str, message: str):
         super().__init__(message)
         self.code, self.kind, self.message = code, kind, message
-
-
-def set_verbose(flag: bool) -> None:
-    """Let llama.cpp log to stderr. Takes effect when the model loads (once per process)."""
-    global _verbose
-    _verbose = flag
 
 
 def load_seconds() -> float:
@@ -100,7 +93,7 @@ def start_server(path: Path, layout: Layout) -> Any:
         kind = f"COMMON_SPECULATIVE_TYPE_{layout.speculation}"
         params.speculative.types = [getattr(xllamacpp.common_speculative_type, kind)]
     params.cpuparams.n_threads = params.cpuparams_batch.n_threads = _cpu_count()
-    params.verbosity = 3 if _verbose else -1
+    params.verbosity = -1  # llama.cpp logs nothing to stderr
     # A cached prompt prefix changes the logits slightly (other batch shapes), so the same
     # request would answer differently depending on what was asked before it: only sampled
     # requests ask for it (adapter._request).

@@ -6,7 +6,7 @@ removal), and a three-iteration tgfix.solve whose model replies come from litell
 mock_response. For each iteration: wall time, model time, test time (the pytest
 subprocesses) and tgfix's own overhead, the rest.
 
-Run: python -m bench.overhead [--files 5000] [--tests 500]
+Run: python -m bench.probes overhead [--files 5000] [--tests 500]
 Goals: tgfix's overhead under 10% of the test time; sandbox setup under 0.5 s.
 """
 
@@ -15,11 +15,13 @@ from __future__ import annotations
 import argparse
 import resource
 import statistics
-import sys
 import tempfile
 import time
-from dataclasses import astuple, dataclass, replace
+from contextlib import contextmanager
+from dataclasses import astuple, dataclass
 from pathlib import Path
+from typing import Iterator
+from unittest import mock
 
 import git
 
@@ -79,11 +81,11 @@ class Thing{n}:
 CRITIQUE = "The code fails the double and sign tests: double must multiply by 2, sign(0) must be 0."
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=5000)
     parser.add_argument("--tests", type=int, default=500)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="tgfix-overhead-") as scratch:
         root = make_project(Path(scratch) / "project", args.files, args.tests)
         files = [p for p in root.rglob("*") if p.is_file() and ".git" not in p.parts]
@@ -92,8 +94,8 @@ def main() -> int:
         copy, removal = time_sandbox(root)
         print(f"sandbox setup: {copy:.3f} s copy, {removal:.3f} s removal (median of {SANDBOX_REPEATS}); "
               f"goal < {SANDBOX_GOAL} s {'met' if copy < SANDBOX_GOAL else 'NOT met'}")
-        script_model([NO_GAIN, HALF_FIXED, FIXED])
-        report_solve(root)
+        with scripted_model([NO_GAIN, HALF_FIXED, FIXED]) as model_seconds, timed_copies() as copies:
+            report_solve(root, model_seconds, copies)
     return 0
 
 
@@ -133,17 +135,24 @@ def time_sandbox(root: Path) -> tuple[float, float]:
     return statistics.median(copies), statistics.median(removals)
 
 
-def script_model(steps: list[str]) -> None:
-    """Every model call answers at once: a critique for the gradient, else the next file in `steps`."""
-    real = llm.litellm.completion
+@contextmanager
+def scripted_model(steps: list[str]) -> Iterator[list[float]]:
+    """Every model call answers at once: a critique for the gradient, else the next file in `steps`.
+    Yields the seconds each call took; litellm's completion is its own again afterwards."""
+    real, seconds = llm.litellm.completion, []
 
     def completion(**request):
+        started = time.perf_counter()
         critic = request["messages"][0]["content"] == prompts.REPAIR_CRITIQUE.system
         text = CRITIQUE if critic else f"```python\n{steps.pop(0)}```\n"
-        return real(**request, mock_response=text)
+        response = real(**request, mock_response=text)
+        seconds.append(time.perf_counter() - started)
+        return response
 
-    llm.litellm.completion = completion
-    llm.LLM("openai/scripted")([{"role": "system", "content": prompts.REPAIR_CRITIQUE.system}])  # litellm's lazy imports
+    with mock.patch.object(llm.litellm, "completion", completion):
+        llm.LLM("openai/scripted")([{"role": "system", "content": prompts.REPAIR_CRITIQUE.system}])  # litellm's lazy imports
+        seconds.clear()
+        yield seconds
 
 
 @dataclass(frozen=True)
@@ -151,21 +160,22 @@ class Mark:
     """The clocks at one moment of a solve."""
 
     wall: float
-    model: float          # model seconds of the iteration that just ended
+    model: float          # model seconds so far
     cpu: float            # CPU seconds of this process: tgfix, and the (tiny) in-process mock model
     children_cpu: float   # CPU seconds of finished child processes: pytest (and git)
 
     @classmethod
-    def now(cls, model_seconds: float = 0.0) -> "Mark":
+    def now(cls, model_seconds: list[float]) -> "Mark":
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
-        return cls(time.perf_counter(), model_seconds, time.process_time(), children.ru_utime + children.ru_stime)
+        return cls(time.perf_counter(), sum(model_seconds), time.process_time(), children.ru_utime + children.ru_stime)
 
     def __sub__(self, other: "Mark") -> "Mark":
         return Mark(*(a - b for a, b in zip(astuple(self), astuple(other))))
 
 
-def timed_copies() -> list[tuple[float, float]]:
-    """From now on, every sandbox copy appends (when it started, how long it took) to the returned list."""
+@contextmanager
+def timed_copies() -> Iterator[list[tuple[float, float]]]:
+    """Until the block ends, every sandbox copy appends (when it started, how long it took) to the yielded list."""
     copies, real = [], sandbox.copy_project
 
     def copy_project(root: Path, destination: Path) -> None:
@@ -173,19 +183,19 @@ def timed_copies() -> list[tuple[float, float]]:
         real(root, destination)
         copies.append((started, time.perf_counter() - started))
 
-    sandbox.copy_project = copy_project
-    return copies
+    with mock.patch.object(sandbox, "copy_project", copy_project):
+        yield copies
 
 
-def report_solve(root: Path) -> None:
+def report_solve(root: Path, model_seconds: list[float], copies: list[tuple[float, float]]) -> None:
     marks: list[Mark] = []  # at the start and after each iteration
-    copies = timed_copies()
+
     class Clock(Silent):
         def started(self, losses):
-            marks.append(Mark.now())
+            marks.append(Mark.now(model_seconds))
 
         def iteration(self, iteration):
-            marks.append(Mark.now(iteration.model_seconds))
+            marks.append(Mark.now(model_seconds))
 
     settings = Settings(tests=(str(root / "tests"),), model="openai/scripted", max_iters=3, cache=False,
                         second_opinion=False)  # one answer an iteration, as its script has
@@ -194,7 +204,7 @@ def report_solve(root: Path) -> None:
     print("  iteration  wall s  model s  tests s  test runs  tgfix s  tgfix/tests  |  CPU: tgfix s  tests s  ratio")
     rows = []
     for number, (tests, runs, before, after) in enumerate(zip(*iteration_tests(run), marks, marks[1:]), 1):
-        spent = replace(after - before, model=after.model)
+        spent = after - before
         tgfix = spent.wall - spent.model - tests
         rows.append((tests, tgfix, spent.children_cpu, spent.cpu, runs))
         print(f"  {number:9d}  {spent.wall:6.2f}  {spent.model:7.3f}  {tests:7.2f}  {runs:9d}  {tgfix:7.2f}  "
@@ -221,6 +231,3 @@ def iteration_tests(run: Run) -> tuple[list[float], list[int]]:
         runs.append(len(reports))
     return seconds, runs
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -11,9 +11,9 @@ The arms:
 - next@1.1: the step prompt at 1.1 showing the second failing test instead of the first (the
   first again where only one fails): whether another view of the failure breaks a repeat
 - bare@0.8: the plain request (the file, the first failure, "the tests are correct, fix the
-  bug"; bench.first_prompt.BARE) at 0.8, the samples best-of-N draws
+  bug"; bench.probes.first_prompt.BARE) at 0.8, the samples best-of-N draws
 
-Run: python -m bench.samples [--cases GLOB,...] [--arms a,b] [--batches N] [--out DIR]
+Run: python -m bench.probes samples [--cases GLOB,...] [--arms a,b] [--batches N] [--out DIR]
 Rows go to DIR/samples.jsonl, one per case, arm and batch (rows already there are skipped: the
 run resumes); the table to stdout and DIR/samples.md.
 """
@@ -21,7 +21,6 @@ run resumes); the table to stdout and DIR/samples.md.
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, replace
@@ -29,8 +28,8 @@ from functools import partial
 from pathlib import Path
 
 from bench import corpus
-from bench.first_prompt import BARE
-from bench.rows import check_names, resume, show
+from bench.probes.first_prompt import BARE
+from bench.probes.rows import check_names, resume, show
 from tgfix import prompts
 from tgfix.llm import LLM, default_model
 from tgfix.loss import Loss, TestLoss
@@ -134,6 +133,3 @@ def main(argv: list[str] | None = None) -> int:
     mine = [r for r in rows if r["model"] == model and r["arm"] in arms]
     return show(args.out / "samples.md", table(mine, arms))
 
-
-if __name__ == "__main__":
-    sys.exit(main())

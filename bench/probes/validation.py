@@ -6,7 +6,7 @@ existed) against validation that knows the current best (`run_tests(..., before=
 2. A suite of slow tests that all pass on the best; the candidate breaks one of them. The run
    stops at it; the best case is the broken test running first, the worst case running last.
 
-Run: python -m bench.validation [--test-timeout 10] [--slow-tests 8] [--seconds 1]
+Run: python -m bench.probes validation [--test-timeout 10] [--slow-tests 8] [--seconds 1]
 Goals: case 1 at most 20 s (90 s with the default 10 s limit without `before`); case 2 about the
 broken test plus start-up.
 """
@@ -66,16 +66,14 @@ def slow_tests(root: Path, count: int, seconds: float, test_timeout: float) -> N
     print(f"   start-up (one empty test): {start_up:.1f} s")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--test-timeout", type=float, default=10.0)
     parser.add_argument("--slow-tests", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=1.0, help="each slow test's duration")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as work:
         looping_tests(Path(work) / "looping", args.test_timeout)
         slow_tests(Path(work) / "slow", args.slow_tests, args.seconds, args.test_timeout)
+    return 0
 
-
-if __name__ == "__main__":
-    main()

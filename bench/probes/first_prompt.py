@@ -7,7 +7,7 @@ when that step's candidate passes every test. The variants:
 
 - today: tgfix's repair prompt (prompts.REPAIR_STEP, as a first step reads it): the file, the
   first failure and the suspicious lines of coverage-based localization
-- first-only: today's without the suspicious lines (tgfix's first step until bench.first_prompt
+- first-only: today's without the suspicious lines (tgfix's first step until bench.probes.first_prompt
   chose today's; its rows were named "today" then, and today's "first+suspicious")
 - bare: the issue's bare prompt, whole file back
 - several: first-only with up to 8 failures instead of the first
@@ -15,7 +15,7 @@ when that step's candidate passes every test. The variants:
 - long: the later steps' prompt until bench/reports/step-prompt (role, all failures, suspicious
   lines, constraints)
 
-Run: python -m bench.first_prompt [--cases GLOB,...] [--variants a,b] [--out DIR]
+Run: python -m bench.probes first_prompt [--cases GLOB,...] [--variants a,b] [--out DIR]
 Rows go to DIR/first_prompt.jsonl (rows already there are skipped: the run resumes); the
 table to stdout and DIR/first_prompt.md. Greedy decoding makes each row reproducible.
 """
@@ -23,7 +23,6 @@ table to stdout and DIR/first_prompt.md. Greedy decoding makes each row reproduc
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ from pathlib import Path
 from string import Template
 
 from bench import corpus
-from bench.rows import check_names, resume, show
+from bench.probes.rows import check_names, resume, show
 from tgfix import prompts
 from tgfix.llm import LLM, Usage, default_model
 from tgfix.loss import TestLoss
@@ -56,14 +55,9 @@ def _today_with(failures: str) -> prompts.Prompt:
     return prompts.Prompt(prompts.REPAIR_STEP.system, Template(user))
 
 
-BARE = prompts.Prompt(prompts.BARE_REPAIR.system, Template("""\
-```python
-$file
-```
-$problem
-$first_failure
-
-The tests are correct. Fix the bug. Reply with the complete corrected file in one python code block."""))
+# tgfix's plain request (prompts.BARE_REPAIR) with the first failure as the loss shows it
+BARE = prompts.Prompt(prompts.BARE_REPAIR.system,
+                      Template(prompts.BARE_REPAIR.user.template.replace("$failure", "$first_failure")))
 
 LONG = prompts.Prompt(
     system="""\
@@ -162,6 +156,3 @@ def main(argv: list[str] | None = None) -> int:
     mine = [r for r in rows if r["model"] == model and r["max_tokens"] == args.max_tokens and r["variant"] in variants]
     return show(args.out / "first_prompt.md", table(mine, variants))
 
-
-if __name__ == "__main__":
-    sys.exit(main())

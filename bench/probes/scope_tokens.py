@@ -5,7 +5,7 @@ definitions holding the lines the reference fix changes (difflib), as if localiz
 perfect. The reply's size is estimated at 3 characters a token, for the whole file against
 the target definitions, each method with its `class X:` line as FUNCTION_FORMAT asks.
 
-Run: python -m bench.scope_tokens [--min-lines 100]
+Run: python -m bench.probes scope_tokens [--min-lines 100]
 Goal: at least 3x fewer completion tokens on 100+ line files.
 """
 
@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 from bench.corpus import Case, select
 from tgfix.scope import Target, python_lines, targets
+from tgfix.session import CHARS_PER_TOKEN
 
-CHARS_PER_TOKEN = 3
 GOAL = 3.0
 
 
@@ -69,16 +69,14 @@ def table(rows: list[Row]) -> str:
     return "\n".join(out)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--min-lines", type=int, default=100)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     rows = [row for row in map(measure, select([])) if row.lines >= args.min_lines]
     print(table(rows))
     reaching = sum(r.ratio >= GOAL for r in rows)
     print(f"\nmedian ratio {statistics.median(r.ratio for r in rows):.1f}x; "
           f"{reaching} of {len(rows)} cases reach the goal of {GOAL:.0f}x fewer completion tokens")
+    return 0
 
-
-if __name__ == "__main__":
-    main()

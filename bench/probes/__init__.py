@@ -1,0 +1,16 @@
+"""One-off probes of tgfix's parts, apart from the benchmark proper (python -m bench):
+
+    python -m bench.probes NAME [options]      (python -m bench.probes NAME --help)
+
+first_prompt   which first prompt repairs most in one greedy proposal (a model)
+samples        what a later step's samples are worth, by prompt and temperature (a model)
+model_speed    the embedded model's speed: load, prompt and generation rates, K samples together
+prompt_cache   whether a later step's prompt reuses the earlier step's prefix (the embedded model)
+scope_tokens   completion tokens function-scoped edits save (no model)
+validation     what judging a candidate costs, with and without the current best's report (no model)
+overhead       tgfix's own overhead on a 5,000-file project, with scripted replies (no model)
+hook_overhead  what `tgfix hook` adds to pytest when the tests pass (no model)
+"""
+
+PROBES = ("first_prompt", "samples", "model_speed", "prompt_cache", "scope_tokens", "validation", "overhead",
+          "hook_overhead")
