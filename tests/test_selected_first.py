@@ -10,6 +10,7 @@ import git
 import pytest
 
 from conftest import cli, commit_all, fenced
+from tgfix.runner import TestSpec, run_tests
 
 CALC = '''\
 SCALE = 2
@@ -186,3 +187,11 @@ def test_a_test_passing_on_the_selected_run_and_failing_on_the_whole_suite_is_fl
     assert len(runs.read_text()) == 5
     assert (root / "calc.py").read_text() == FLAKY_CALC
     assert len(list(git.Repo(root).iter_commits())) == 1, "the no-op edit was committed"
+
+
+def test_the_selected_tests_run_without_collecting_the_other_test_modules(tmp_path):
+    (tmp_path / "tests" / "unit").mkdir(parents=True)
+    (tmp_path / "tests" / "unit" / "test_wanted.py").write_text("def test_one():\n    pass\n")
+    (tmp_path / "tests" / "test_slow_import.py").write_text("raise SystemExit('imported')\n\n\ndef test_two():\n    pass\n")
+    report, _ = run_tests(TestSpec(tmp_path, ("tests",)), {}, only=frozenset({"tests.unit.test_wanted.test_one"}))
+    assert [(case.id, case.outcome) for case in report.cases] == [("tests.unit.test_wanted.test_one", "passed")]
