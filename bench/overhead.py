@@ -86,6 +86,13 @@ class Thing{n}:
     def describe(self):
         return f"thing {n}: {{self.name}}"
 '''
+WORK = """import pytest
+
+
+@pytest.fixture(autouse=True)
+def some_work():
+    sum(range({work}))  # what a test computes before its assert
+"""
 CRITIQUE = "The code fails the double and sign tests: double must multiply by 2, sign(0) must be 0."
 
 
@@ -93,12 +100,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=5000)
     parser.add_argument("--tests", type=int, default=500)
+    parser.add_argument("--work", type=int, default=0,
+                        help="a sum over range(WORK) in each test, for tests that compute something (0: none)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="tgfix-overhead-") as scratch:
-        root = make_project(Path(scratch) / "project", args.files, args.tests)
+        root = make_project(Path(scratch) / "project", args.files, args.tests, args.work)
         files = [p for p in root.rglob("*") if p.is_file() and ".git" not in p.parts]
         size = sum(p.stat().st_size for p in files)
-        print(f"project: {len(files)} files ({size / 1e6:.1f} MB), {args.tests} tests, in {tempfile.gettempdir()}")
+        work = f", each summing range({args.work})" if args.work else ""
+        print(f"project: {len(files)} files ({size / 1e6:.1f} MB), {args.tests} tests{work}, "
+              f"in {tempfile.gettempdir()}")
         copy, removal = time_sandbox(root)
         print(f"sandbox setup: {copy:.3f} s copy, {removal:.3f} s removal (median of {SANDBOX_REPEATS}); "
               f"goal < {SANDBOX_GOAL} s {'met' if copy < SANDBOX_GOAL else 'NOT met'}")
@@ -108,11 +119,12 @@ def main() -> int:
     return 0
 
 
-def make_project(root: Path, files: int, tests: int) -> Path:
-    """calc.py, conftest.py, tests/ (TESTS_PER_FILE tests a file) and filler modules up to `files` files."""
+def make_project(root: Path, files: int, tests: int, work: int = 0) -> Path:
+    """calc.py, conftest.py, tests/ (TESTS_PER_FILE tests a file) and filler modules up to `files` files;
+    with `work`, every test first sums range(work) (an autouse fixture)."""
     (root / "tests").mkdir(parents=True)
     (root / "calc.py").write_text(CALC)
-    (root / "conftest.py").write_text("# marks the project root\n")
+    (root / "conftest.py").write_text("# marks the project root\n" + (WORK.format(work=work) if work else ""))
     test_files = -(-tests // TESTS_PER_FILE)
     for f in range(test_files):
         numbers = range(f * TESTS_PER_FILE, min(tests, (f + 1) * TESTS_PER_FILE))

@@ -192,6 +192,7 @@ def test_a_test_passing_on_the_selected_run_and_failing_on_the_whole_suite_is_fl
 def test_the_selected_tests_run_without_collecting_the_other_test_modules(tmp_path):
     (tmp_path / "tests" / "unit").mkdir(parents=True)
     (tmp_path / "tests" / "unit" / "test_wanted.py").write_text("def test_one():\n    pass\n")
-    (tmp_path / "tests" / "test_slow_import.py").write_text("raise SystemExit('imported')\n\n\ndef test_two():\n    pass\n")
+    (tmp_path / "tests" / "test_slow_import.py").write_text("raise SystemExit('imported')\n\n\n"
+                                                           "def test_two():\n    pass\n")
     report, _ = run_tests(TestSpec(tmp_path, ("tests",)), {}, only=frozenset({"tests.unit.test_wanted.test_one"}))
     assert [(case.id, case.outcome) for case in report.cases] == [("tests.unit.test_wanted.test_one", "passed")]

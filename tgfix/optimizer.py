@@ -60,7 +60,7 @@ REPLY_TOKENS_PER_CHAR = 2 / 3
 REPLY_SLACK_TOKENS = 256
 REPLY_MIN_TOKENS = 1024
 # Selected tests first from this many tests on, when they are at most SELECTION_MAX_SHARE of them: a
-# selection costs a second pytest process for a candidate that is accepted (bench/reports/overhead.txt).
+# selection costs a second pytest process for a candidate that is accepted (bench/reports/overhead-selection.txt).
 SELECTION_MIN_TESTS = 50
 SELECTION_MAX_SHARE = 0.5
 CODING_DECLARATION = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+")  # PEP 263, as tokenize reads it
@@ -113,7 +113,7 @@ def passing(report: TestReport) -> float:
 
 def improvement(before: TestReport, after: TestReport) -> tuple[bool, str]:
     """The acceptance rule: strictly more tests pass, and none that passed now fails."""
-    broken = sorted(before.passed - after.passed - after.not_run)  # what an early stop or a selection left out did not fail
+    broken = sorted(before.passed - after.passed - after.not_run)  # not run: left out by an early stop or a selection
     if broken:
         return False, f"regression: {', '.join(broken[:3])} now fail{'s' if len(broken) == 1 else ''}"
     if not after.passed - before.passed:
