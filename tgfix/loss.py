@@ -42,9 +42,11 @@ class LossFunction(Protocol):
     def forward(self, variables: Sequence[Variable]) -> list[Loss]:
         """One evaluation of the variables as they are: a Loss for each."""
 
-    def evaluate(self, x: Variable, source: str, before: TestReport | None = None) -> TestReport:
+    def evaluate(self, x: Variable, source: str, before: TestReport | None = None,
+                 only: frozenset[str] | None = None) -> TestReport:
         """Test a candidate source for x without touching x; with `before` (the current best's report),
-        the evaluation may stop once the candidate cannot be accepted."""
+        the evaluation may stop once the candidate cannot be accepted; with `only` too (test ids, asked
+        only of a loss with coverage), just those tests run, and the others are "not run"."""
 
     def rerun(self, x: Variable, source: str, tests: frozenset[str]) -> TestReport:
         """Run only `tests` (ids, as in a report) again with source for x: whether their outcome holds."""
@@ -163,13 +165,15 @@ class TestLoss:
         lines = "\n".join(_trace_line(step, source) for step in steps)
         return prompts.TRACE.substitute(name=x.name, test=first.id, lines=lines) if lines else ""
 
-    def evaluate(self, x: Variable, source: str, before: TestReport | None = None) -> TestReport:
+    def evaluate(self, x: Variable, source: str, before: TestReport | None = None,
+                 only: frozenset[str] | None = None) -> TestReport:
         """Test a candidate source for x without touching x.
 
         With `before`, the current best's report, the run stops once the candidate cannot be
-        accepted (runner.run_tests); the tests it left out are "not run".
+        accepted (runner.run_tests); the tests it left out are "not run", as are, with `only`,
+        the tests outside it.
         """
-        return run_tests(self.spec(x), {x.name: x.encoded(source)}, before=before)[0]
+        return run_tests(self.spec(x), {x.name: x.encoded(source)}, before=before, only=only)[0]
 
     def rerun(self, x: Variable, source: str, tests: frozenset[str]) -> TestReport:
         return run_tests(self.spec(x), {x.name: source}, only=tests)[0]

@@ -14,6 +14,11 @@ in the run is never tested again. A step that brought no new idea (every answer 
 tried before, or the file unchanged) makes the next one sample hotter and without the memory:
 shown its rejected attempt, a small model copies it even at temperature 0.8, sample after sample.
 
+On a large suite (SELECTION_MIN_TESTS tests or more) a candidate runs first only the tests that can
+tell quickly: those that executed the definitions the failures point at or the candidate changes
+(the coverage contexts of the forward pass) and the ones that failed. Only a candidate that would
+be accepted on them runs the whole suite, whose report is its verdict.
+
 A candidate about to be accepted is confirmed first: the tests it newly passes run again on the
 same source, and one that fails there is flaky, out of the score from then on (TestReport.flaky),
 and the candidate is judged again without it: a no-op edit never wins on a test that failed at random.
@@ -23,6 +28,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import difflib
 import hashlib
 import re
 import threading
@@ -54,6 +60,10 @@ OUTCOME_MESSAGE_CHARS = 200  # of a rejected attempt's failure message, in the m
 REPLY_TOKENS_PER_CHAR = 2 / 3
 REPLY_SLACK_TOKENS = 256
 REPLY_MIN_TOKENS = 1024
+# Selected tests first from this many tests on, when they are at most SELECTION_MAX_SHARE of them: a
+# selection costs a second pytest process for a candidate that is accepted (bench/reports/overhead-selection.txt).
+SELECTION_MIN_TESTS = 50
+SELECTION_MAX_SHARE = 0.5
 CODING_DECLARATION = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+")  # PEP 263, as tokenize reads it
 
 
@@ -104,10 +114,12 @@ def passing(report: TestReport) -> float:
 
 def improvement(before: TestReport, after: TestReport) -> tuple[bool, str]:
     """The acceptance rule: strictly more tests pass, and none that passed now fails."""
-    if before.passed - after.passed:
-        broken = sorted(before.passed - after.passed - after.not_run)  # the early stop's "not run" did not fail
+    broken = sorted(before.passed - after.passed - after.not_run)  # not run: left out by an early stop or a selection
+    if broken:
         return False, f"regression: {', '.join(broken[:3])} now fail{'s' if len(broken) == 1 else ''}"
-    if len(after.passed) <= len(before.passed):
+    if not after.passed - before.passed:
+        if after.not_run:  # only the selected tests ran, and they hold every test that failed before
+            return False, f"no gain (none of the {len(before.failures)} failing tests passes now)"
         return False, f"no gain (tests {before.score} -> {after.score})"
     return True, f"tests {before.score} -> {after.score}"
 
@@ -265,6 +277,8 @@ class TGD:
         report, new = self._report(loss, proposal.source)
         report = report.excluding(loss.report.flaky)  # a report from the cache predates what was found since
         accepted, verdict = self.accept(loss.report, report)
+        if report.flaky - loss.report.flaky:  # found by the selected tests' run and the whole suite's
+            verdict = f"{_listed(report.flaky - loss.report.flaky)} failed on a rerun (flaky); {verdict}"
         if accepted and report.passed - loss.report.passed:
             report, accepted, verdict = self._confirm(loss, proposal.source, report, verdict)
         return Candidate(proposal, report, accepted, verdict if new else f"tried before: {verdict}", new)
@@ -288,8 +302,24 @@ class TGD:
     def _report(self, loss: Loss, source: str) -> tuple[TestReport, bool]:
         """The tests' report on source, and whether it was new: a source tried before is not run again
         (the best only gains passing tests, so an early stop's report stays valid)."""
-        return self._claim(self._state(loss.variable, source),
-                           lambda: loss.fn.evaluate(loss.variable, source, before=loss.report))
+        return self._claim(self._state(loss.variable, source), lambda: self._evaluate(loss, source))
+
+    def _evaluate(self, loss: Loss, source: str) -> TestReport:
+        """The selected tests first, if there is a selection: a candidate they do not show acceptable is
+        judged by them alone; one they do runs the whole suite, which gives its verdict (and the seconds
+        of both runs)."""
+        x, selected = loss.variable, _selected_tests(loss, source)
+        if not selected:
+            return loss.fn.evaluate(x, source, before=loss.report)
+        self.on_status(f"testing {len(selected)} selected tests first")
+        first = loss.fn.evaluate(x, source, before=loss.report, only=selected)
+        if not self.accept(loss.report, first)[0]:
+            return first
+        self.on_status("running the whole suite")
+        whole = loss.fn.evaluate(x, source, before=loss.report)
+        # On the same source: a test newly passing on the selected run and failing on the whole suite is flaky.
+        flaky = frozenset(case.id for case in whole.failures) & (first.passed - loss.report.passed)
+        return dataclasses.replace(whole.excluding(flaky), seconds=whole.seconds + first.seconds)
 
     def _state(self, x: Variable, source: str) -> str:
         """What the tests run on with source as x: every file's fingerprint, by name (the same source in
@@ -384,6 +414,28 @@ def _targets(loss: Loss) -> tuple[scope.Target, ...]:
         return ()
     traced = [n for case in loss.report.failures for n in reversed(loss.lines_traced(case))]
     return scope.targets(x.value, traced + [s.number for s in loss.suspicious])
+
+
+def _selected_tests(loss: Loss, source: str) -> frozenset[str] | None:
+    """The tests to run a candidate on first (None: the whole suite at once): those that executed the
+    target definitions or those the candidate changes, and those that failed. Only on a large suite
+    with coverage, and only when they are few enough to pay for a second test run."""
+    before = loss.report
+    failing = frozenset(case.id for case in before.failures)
+    if len(before.scored) < SELECTION_MIN_TESTS or not loss.coverage or any(i.startswith("<") for i in failing):
+        return None
+    changed_lines = _changed_lines(loss.variable.value, source)
+    changed = scope.targets(loss.variable.value, changed_lines, max_targets=len(changed_lines))
+    lines = [line for target in _targets(loss) + changed for line in range(target.start, target.end + 1)]
+    selected = failing.union(*(loss.coverage.get(line, ()) for line in lines)) - before.flaky
+    return selected if len(selected) <= SELECTION_MAX_SHARE * len(before.scored) else None
+
+
+def _changed_lines(old: str, new: str) -> list[int]:
+    """The lines of old (from 1) that new changes, with the line on each side (an insertion changes none)."""
+    matcher = difflib.SequenceMatcher(None, old.splitlines(), new.splitlines(), autojunk=False)
+    return [line for tag, start, end, _, _ in matcher.get_opcodes() if tag != "equal"
+            for line in range(max(start, 1), end + 2)]
 
 
 def _unfit_python(old: str, new: str, report: TestReport) -> str:

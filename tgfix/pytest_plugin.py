@@ -8,7 +8,8 @@ The plan (TGFIX_TEST_PLAN, a JSON file) makes validating a candidate stop once t
 known: the tests that passed on the current best run first, and the run stops at the first of
 them that fails, since such a candidate can no longer be accepted. It also sets per-test limits.
 
-With TGFIX_ONLY (a JSON list of test ids), only those tests run: a candidate's confirmation.
+With TGFIX_ONLY (a JSON list of test ids), only those tests run (a candidate's selected tests, or
+its confirmation), and test modules that hold none of them are not even collected.
 
 A test's limit holds whatever the code under test catches: the limit raises TimeoutError in the
 test, the test fails as timed out even if the code caught it, and WATCHDOG_GRACE later a watchdog
@@ -225,6 +226,19 @@ def _locals(frame) -> dict:
 def _repr(value) -> str:
     """Short, and without memory addresses: the same program state reads the same in every run."""
     return re.sub(r" at 0x[0-9a-fA-F]+", "", _short.repr(value))  # reprlib survives a failing __repr__
+
+
+def pytest_ignore_collect(collection_path, config):
+    """With TGFIX_ONLY, skip the test modules none of whose tests are wanted: importing a large suite's
+    modules costs more than running a few of its tests. Only files under the rootdir, where a module's
+    test ids begin with its path, dotted (junit_id); packages and conftests are always collected."""
+    if ONLY is None or collection_path.suffix != ".py" or collection_path.name in ("__init__.py", "conftest.py"):
+        return None
+    try:
+        module = junit_id(collection_path.relative_to(config.rootpath).as_posix())
+    except ValueError:  # outside the rootdir: its node ids are not its path
+        return None
+    return True if not any(i.startswith(module + ".") for i in ONLY) else None
 
 
 @pytest.hookimpl(trylast=True)  # after pytest's own reordering by fixture scope, which the stable sort keeps

@@ -169,7 +169,8 @@ def run_tests(spec: TestSpec, files: dict[str, str], *, coverage_of: tuple[str, 
     by the early stop are in the report as "not run".
 
     With `only` (test ids, as in a report), just those tests run, in the suite's order; the
-    test command counts as the test "command: CMD".
+    test command counts as the test "command: CMD". With `before` too, the current best's other
+    tests are in the report as "not run".
     """
     pytest_ids = None if only is None else sorted(i for i in only if not i.startswith("command: "))
     run_pytest = bool(spec.tests) and pytest_ids != []
@@ -182,14 +183,15 @@ def run_tests(spec: TestSpec, files: dict[str, str], *, coverage_of: tuple[str, 
         if run_pytest:
             plan = validation_plan(before, spec.test_timeout) if before else None
             report = _run_pytest(spec, python, workdir, tuple(files), coverage_of, plan, only=pytest_ids)
-            cases += _with_not_run(report.cases, before) if before else report.cases
+            cases += report.cases
             output.append(report.output)
             seconds += report.seconds
             timed_out |= report.timed_out
             note = report.note
             lines = {name: _line_coverage(workdir / COVERAGE_DATA, workdir / name) for name in coverage_of}
         wanted = only is None or f"command: {spec.command}" in only
-        if spec.command and wanted and not any(c.outcome == NOT_RUN for c in cases):  # stopped early: not run too
+        stopped = before is not None and _stopped_at(cases, before) is not None
+        if spec.command and wanted and not stopped:  # stopped early: not run too
             result = _run_command(spec, workdir)
             if before is None:  # the run before any candidate, or an accepted one's
                 _check_started(spec, result)
@@ -199,6 +201,8 @@ def run_tests(spec: TestSpec, files: dict[str, str], *, coverage_of: tuple[str, 
             output.append(result.output)
             seconds += result.seconds
             timed_out |= result.timed_out
+    if before:
+        cases = _with_not_run(tuple(cases), before, selected=only is not None)
     return TestReport(tuple(cases), "\n".join(output), seconds, timed_out, note), lines
 
 
@@ -291,14 +295,21 @@ def _at_most(seconds: float, ceiling: float) -> float:
     return min(seconds, ceiling) if ceiling > 0 else seconds
 
 
-def _with_not_run(cases: tuple[TestCase, ...], before: TestReport) -> tuple[TestCase, ...]:
-    """After an early stop, the current best's tests that did not run, so the report stays complete."""
-    stopped_at = next((c.id for c in cases if c.id in before.passed and not c.ok), None)
-    if stopped_at is None:  # nothing that passed before failed: the run went to the end
+def _with_not_run(cases: tuple[TestCase, ...], before: TestReport, selected: bool) -> tuple[TestCase, ...]:
+    """After an early stop or a run of selected tests, the current best's tests that did not run, so the
+    report stays complete."""
+    stopped_at = _stopped_at(cases, before)
+    if stopped_at is None and not selected:  # nothing that passed before failed: the run went to the end
         return cases
     ran = {c.id for c in cases}
-    why = f"not run: the run stopped when {stopped_at}, which passed before, failed"
+    why = (f"not run: the run stopped when {stopped_at}, which passed before, failed" if stopped_at else
+           f"not run: only the {len(ran)} tests selected for the candidate ran first")
     return cases + tuple(TestCase(c.id, NOT_RUN, message=why) for c in before.cases if c.id not in ran)
+
+
+def _stopped_at(cases: list[TestCase] | tuple[TestCase, ...], before: TestReport) -> str | None:
+    """The first test that passed on the current best and fails now: where a validation run stops."""
+    return next((c.id for c in cases if c.id in before.passed and not c.ok), None)
 
 
 def _interpreter(spec: TestSpec) -> interpreter.Interpreter:
