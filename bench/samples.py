@@ -32,7 +32,8 @@ from bench import corpus
 from bench.first_prompt import BARE
 from bench.rows import check_names, resume, show
 from tgfix import prompts
-from tgfix.llm import LLM, default_model
+from tgfix.llm import LLM
+from tgfix.local import default_model
 from tgfix.loss import Loss, TestLoss
 from tgfix.optimizer import TGD, Candidate
 from tgfix.variable import Variable
