@@ -3,7 +3,7 @@
 import json
 import re
 
-from bench import corpus, first_prompt, overhead, samples
+from bench import corpus, first_prompt, overhead, remote_candidates, samples
 from bench.model_speed import repair_prompt
 from conftest import fenced
 
@@ -73,3 +73,10 @@ def test_overhead_solves_its_project(monkeypatch, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "solve: 3 iterations" in out and "stop: all tests pass" in out
     assert "tgfix overhead:" in out
+
+
+def test_remote_candidates_times_both_ways(capsys):
+    remote_candidates.main(["--delay", "0.3", "--ks", "1,4"])
+    rows = [line for line in capsys.readouterr().out.splitlines() if re.match(r"\| \d", line)]
+    assert [row.split(" | ")[0] for row in rows] == ["| 1", "| 4"]
+    assert rows[1].endswith("| 4 |")  # four requests under way at once

@@ -164,7 +164,7 @@ class TGD:
 
     def propose(self, loss: Loss) -> list[Proposal]:
         """This step's candidates: the run's first proposal is greedy, every other one a fresh sample
-        (asked for together: the embedded model generates them in one request, a remote one gets them at once)."""
+        (asked for in one LLM.sample: together, as far as the engine allows)."""
         number, self.proposed = self.proposed, self.proposed + self.candidates
         edit_format = self._format_for(loss)
         messages, max_tokens = self._messages(loss, edit_format), _reply_tokens(loss)
