@@ -33,7 +33,8 @@ from bench.corpus import commit_everything
 from tgfix import patch, prompts
 from tgfix.config import Settings
 from tgfix.console import seconds
-from tgfix.llm import LLM, default_model
+from tgfix.llm import LLM
+from tgfix.local import default_model
 from tgfix.commands.polish import polish
 from tgfix.commands.solve import solve
 from tgfix.runner import TestReport, TestSpec, run_tests

@@ -28,7 +28,7 @@ import git
 from bench import corpus, plots
 from bench.methods import METHODS, NEEDS_SECOND_MODEL, Setup
 from tgfix.config import Settings
-from tgfix.llm import default_model
+from tgfix.local import default_model
 
 DEFAULT_CALLS = Settings.model_fields["max_iters"].default      # tgfix's budgets, unless told otherwise
 DEFAULT_SECONDS = Settings.model_fields["time_budget"].default

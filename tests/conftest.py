@@ -61,6 +61,7 @@ def scripted(monkeypatch):
 
     Append reply texts to the returned list; each model call consumes the next one (a callable
     reply is called with the request and answers with what it returns). Every request (model, messages, temperature, seed...) is recorded in .requests.
+    A remote model's requests are made one at a time here, so replies answer them in the order they are asked.
     """
     from tgfix import llm
 
@@ -75,7 +76,8 @@ def scripted(monkeypatch):
         return real_completion(**request, mock_response=reply(request) if callable(reply) else reply)
 
     monkeypatch.setattr(llm.litellm, "completion", completion)
-    monkeypatch.setattr(llm.local, "load", lambda: None)  # scripted replies need no model in memory
+    monkeypatch.setattr("tgfix.local.load", lambda: None)  # scripted replies need no model in memory
+    monkeypatch.setattr(llm, "REMOTE", llm.Limits(concurrent_requests=1))
     return replies
 
 

@@ -21,9 +21,10 @@ class FakeOpenAI:
     takes the next scripted reply (the last one repeats).
 
     A reply is the text of the answer, or a Raw answer (a status code, a body that may be no
-    chat completion at all, a delay). With status 401 every request is refused as an invalid API
-    key instead; with `delay`, every answer comes that many seconds late. `host` "0.0.0.0" serves
-    on every interface (a server on the LAN).
+    chat completion at all, a delay), or a callable that makes either from the request. With status
+    401 every request is refused as an invalid API key instead; with `delay`, every answer comes
+    that many seconds late. `host` "0.0.0.0" serves on every interface (a server on the LAN).
+    `most_in_flight` is the most requests it was answering at once.
     """
 
     def __init__(self, replies, status: int = 200, delay: float = 0.0, host: str = "127.0.0.1"):
@@ -33,6 +34,9 @@ class FakeOpenAI:
         self.requests = []
         self.keys = []  # the Authorization header of each request
         self.paths = []
+        self.in_flight = 0
+        self.most_in_flight = 0
+        self._lock = threading.Lock()  # the handler runs a thread per request
         self.closing = threading.Event()  # ends the delays of answers still under way
         self.server = ThreadingHTTPServer((host, 0), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -51,10 +55,18 @@ class FakeOpenAI:
         self.server.server_close()
 
     def _next_reply(self, request: dict):
-        self.requests.append(request)
-        return self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
+        with self._lock:
+            self.requests.append(request)
+            return self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
+
+    def _counted(self, change: int) -> None:
+        with self._lock:
+            self.in_flight += change
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
 
     def _raw(self, request: dict, reply) -> Raw:
+        if callable(reply):
+            reply = reply(request)
         if isinstance(reply, Raw):
             return reply
         if self.status == 401:
@@ -71,6 +83,13 @@ class FakeOpenAI:
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
+                fake._counted(+1)
+                try:
+                    self._answer()
+                finally:
+                    fake._counted(-1)
+
+            def _answer(self):
                 request = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 fake.keys.append(self.headers.get("Authorization"))
                 fake.paths.append(self.path)

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from bench import corpus
-from bench.probes import PROBES, first_prompt, overhead, samples
+from bench.probes import PROBES, first_prompt, overhead, remote_candidates, samples
 from bench.probes.model_speed import repair_prompt
 from conftest import fenced
 
@@ -102,3 +102,10 @@ def test_the_benchmark_imports_the_constants_tgfix_owns():
     owned = constants((root / "tgfix").rglob("*.py"))
     declared = constants(p for p in (root / "bench").rglob("*.py") if "cases" not in p.parts)
     assert {name: (where, owned[name]) for name, where in declared.items() if name in owned} == {}
+
+
+def test_remote_candidates_times_both_ways(capsys):
+    remote_candidates.main(["--delay", "0.3", "--ks", "1,4"])
+    rows = [line for line in capsys.readouterr().out.splitlines() if re.match(r"\| \d", line)]
+    assert [row.split(" | ")[0] for row in rows] == ["| 1", "| 4"]
+    assert rows[1].endswith("| 4 |")  # four requests under way at once

@@ -1,15 +1,26 @@
 """Model access: parameters honoured, a cache key stable across processes, cost accounted."""
 
+import os
+import signal
 import subprocess
 import sys
+import threading
 import time
 
 import litellm
 import pytest
 
-from tgfix.llm import LLM, BudgetSpent, DiskCache, Usage
+from fake_openai import FakeOpenAI, Raw
+from tgfix.errors import ModelUnavailable
+from tgfix.llm import LLM, REMOTE, BudgetSpent, DiskCache, Usage
+from tgfix.local import EMBEDDED, LOCAL_MODEL
 
 MESSAGES = [{"role": "user", "content": "hi"}]
+ROUND_TRIP = 1.5  # seconds the fake server takes to answer
+
+
+def by_seed(request):
+    return f"seed {request['seed']}"
 
 
 def test_parameters_reach_litellm(scripted):
@@ -79,3 +90,92 @@ def test_a_call_gets_the_seconds_left_as_its_timeout(scripted):
     scripted.append("hello")
     LLM("openai/scripted", usage=Usage(deadline=time.monotonic() + 30))(MESSAGES)
     assert 25 < scripted.requests[0]["timeout"] <= 30
+
+
+# -----------------------------------------------------------------------------
+# engines know their limits: samples in batches the server allows, a remote model's requests at once
+
+
+def batches(requests) -> list[tuple]:
+    return [(request.get("n"), request["seed"], request["temperature"]) for request in requests]
+
+
+def test_more_samples_than_the_embedded_model_has_slots_go_in_batches(scripted, tmp_path):
+    assert EMBEDDED.limits.samples_per_request == 4
+    scripted += ["four", "one"]
+    engine = LLM(LOCAL_MODEL, cache=DiskCache(tmp_path))
+    replies = engine.sample(MESSAGES, 5, seed=3, temperature=0.8)
+    assert batches(scripted.requests) == [(4, 3, 0.8), (None, 7, 0.8)]  # seeds 3-6 in one request, then 7
+    assert [r.text for r in replies] == ["four"] * 4 + ["one"] and engine.usage.calls == 5
+    again = engine.sample(MESSAGES, 5, seed=3, temperature=0.8)  # no script left: from the cache
+    assert [r.text for r in again] == [r.text for r in replies] and all(r.cached for r in again)
+
+
+def test_the_greedy_answer_comes_first_as_a_call_gives_it(scripted, tmp_path):
+    scripted += ["greedy", "four", "one", "greedy again"]
+    engine = LLM(LOCAL_MODEL, cache=DiskCache(tmp_path))
+    replies = engine.sample(MESSAGES, 6, greedy_first=True, seed=1, temperature=0.8)
+    assert batches(scripted.requests) == [(None, 0, 0.0), (4, 1, 0.8), (None, 5, 0.8)]
+    assert [r.text for r in replies] == ["greedy"] + ["four"] * 4 + ["one"]
+    assert engine(MESSAGES).cached  # the same request as the first: the same greedy answer
+
+
+def test_a_remote_models_samples_are_requested_at_once():
+    with FakeOpenAI([by_seed], delay=ROUND_TRIP) as server:
+        engine = LLM("openai/x", api_base=server.base_url)
+        engine(MESSAGES)  # litellm's first request costs a second or two more
+        started, before = time.monotonic(), engine.usage.snapshot()
+        replies = engine.sample(MESSAGES, 4, seed=10, temperature=0.8)
+        took, spent = time.monotonic() - started, engine.usage.since(before)
+    assert [r.text for r in replies] == ["seed 10", "seed 11", "seed 12", "seed 13"]  # in order, whatever came first
+    assert server.most_in_flight == 4
+    assert took < 2 * ROUND_TRIP, f"4 samples took {took:.1f} s"
+    assert spent.calls == 4
+    assert ROUND_TRIP <= spent.seconds < 2 * ROUND_TRIP  # the time waited, not each request's summed
+
+
+def test_no_more_remote_requests_are_under_way_than_the_cap():
+    with FakeOpenAI([by_seed], delay=ROUND_TRIP / 2) as server:
+        replies = LLM("openai/x", api_base=server.base_url).sample(MESSAGES, 8, seed=0, temperature=0.8)
+    assert [r.text for r in replies] == [f"seed {k}" for k in range(8)]
+    assert server.most_in_flight == REMOTE.concurrent_requests == 4
+
+
+def test_a_request_that_fails_fails_the_sample_and_the_others_still_count():
+    def refuse_one(request):
+        if request["seed"] == 11:
+            return Raw({"error": {"message": "Incorrect API key provided", "code": "invalid_api_key"}}, 401)
+        return Raw({"id": "x", "object": "chat.completion", "created": 0, "model": "x",
+                    "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant",
+                                                                                 "content": "ok"}}],
+                    "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}, delay=ROUND_TRIP)
+
+    with FakeOpenAI([refuse_one]) as server:
+        engine = LLM("openai/x", api_base=server.base_url)
+        with pytest.raises(ModelUnavailable, match=r"refused the key \(401\)"):
+            engine.sample(MESSAGES, 4, seed=10, temperature=0.8)
+    assert len(server.requests) == 4  # a refused key is not asked again
+    assert engine.usage.calls == 3  # the answers under way came, and were paid for
+
+
+def test_the_deadline_ends_every_remote_request_under_way():
+    with FakeOpenAI(["never sent"], delay=100) as server:
+        engine = LLM("openai/x", api_base=server.base_url, usage=Usage(deadline=time.monotonic() + ROUND_TRIP))
+        started = time.monotonic()
+        with pytest.raises(BudgetSpent, match="cut off"):
+            engine.sample(MESSAGES, 4, seed=0, temperature=0.8)
+        took = time.monotonic() - started
+    assert took < ROUND_TRIP + 2
+    assert len(server.requests) == 4 and engine.usage.cut_off == 4 and engine.usage.calls == 0
+    assert engine.usage.seconds < ROUND_TRIP + 2  # waited once, not four times
+
+
+def test_ctrl_c_does_not_wait_for_the_remote_requests_under_way():
+    with FakeOpenAI(["late"], delay=60) as server:
+        engine = LLM("openai/x", api_base=server.base_url)
+        threading.Timer(ROUND_TRIP, os.kill, (os.getpid(), signal.SIGINT)).start()
+        started = time.monotonic()
+        with pytest.raises(KeyboardInterrupt):
+            engine.sample(MESSAGES, 4, seed=0, temperature=0.8)
+        took = time.monotonic() - started
+    assert ROUND_TRIP <= took < ROUND_TRIP + 2

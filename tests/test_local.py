@@ -13,7 +13,7 @@ from pathlib import Path
 import litellm
 import pytest
 
-from conftest import cli, with_ctrl_c
+from conftest import BUGGY_STATS, cli, fenced, with_ctrl_c
 from tgfix import local
 from tgfix.local import gguf, runtime
 
@@ -299,6 +299,38 @@ def test_the_time_budget_cuts_off_the_answer_under_way(project, monkeypatch):
     assert time.perf_counter() - started < 16
     assert server.requests, "no answer was under way when the budget ended"
     assert server.stopped.wait(1.0)
+
+
+class SlotServer:
+    """Answers every request with n copies of `text`, and refuses more than it has slots, as llama.cpp does."""
+
+    def __init__(self, layout, text, requests):
+        self.layout, self.text, self.requests = layout, text, requests
+
+    def handle_chat_completions(self, request, callback):
+        self.requests.append((self.layout, request.get("n"), request["seed"]))
+        n = request.get("n", 1)
+        if n > self.layout.slots:
+            callback({"error": {"code": 400, "type": "invalid_request_error",
+                                "message": "n_cmpl cannot be greater than the number of slots, please increase -np"}})
+            return
+        for index in range(n):
+            for chunk in (token(self.text, index), token("", index, "stop"), usage(100, 50)):
+                callback(chunk)
+
+
+def test_more_candidates_than_slots_are_asked_for_in_batches(project, monkeypatch):
+    """--candidates 5: the step after the first asks for 5 samples, 4 a request on the embedded model."""
+    requests = []
+    monkeypatch.setattr(runtime, "get_server", lambda layout=runtime.SINGLE: SlotServer(layout, fenced(BUGGY_STATS),
+                                                                                        requests))
+    monkeypatch.chdir(project)
+    result = cli("solve", "stats.py", "--model", local.LOCAL_MODEL, "--candidates", "5", "--max-iters", "2",
+                 "--gradient", "never", "--no-second-opinion", "--no-localize")
+    assert result.exit_code == 3, result.output  # every answer the file unchanged: no improvement, no model error
+    single, batched = runtime.SINGLE, runtime.BATCHED
+    assert requests == [(single, None, 0), (batched, 4, 1),  # the greedy answer, then samples 1-4
+                        (batched, 4, 5), (single, None, 9)]  # samples 5-8, then 9
 
 
 def test_failure_in_the_worker_reaches_the_caller():

@@ -1,12 +1,14 @@
 """The engine as a library: variable, loss, backward, step; the acceptance rule and memory."""
 
 import dataclasses
+import time
 
 import pytest
 
 import tgfix as tg
 from tgfix import local
 from conftest import BUGGY_STATS, FIXED_STATS, fenced
+from fake_openai import FakeOpenAI
 from tgfix.gradient import CRITIQUE_TOKENS, failure_clusters
 from tgfix.llm import Usage
 from tgfix.optimizer import bare_messages, improvement
@@ -327,3 +329,17 @@ def test_critiques_and_edits_read_the_same_lines_of_a_traceback(packaged):
     assert [loss.lines_traced(case) for case in cases] == [[2], [6], []]
     assert [[case.id for case in cluster] for cluster in failure_clusters(loss)] == [
         ["test_scale"], ["test_offset"], ["test_twice"]]
+def test_a_steps_candidates_from_a_remote_model_take_one_round_trip(x, loss_fn):
+    """The run's first step: the greedy answer and three samples, asked for at once."""
+    round_trip = 1.5
+    with FakeOpenAI([fenced(BUGGY_STATS)], delay=round_trip) as server:
+        engine = tg.LLM("openai/x", api_base=server.base_url)
+        engine([{"role": "user", "content": "hi"}])  # litellm's first request costs a second or two more
+        optimizer, loss = tg.TGD([x], model=engine, candidates=4), loss_fn(x)
+        started = time.monotonic()
+        proposals = optimizer.propose(loss)
+        took = time.monotonic() - started
+    assert len(proposals) == 4 and server.most_in_flight == 4
+    assert took < 2 * round_trip, f"4 candidates took {took:.1f} s: about {took / round_trip:.1f} round trips"
+    assert sorted((r["temperature"], r["seed"]) for r in server.requests[1:]) == [(0.0, 0), (0.8, 1), (0.8, 2),
+                                                                                  (0.8, 3)]

@@ -1,6 +1,7 @@
 """tgfix: TextGrad for code repair. A file is the variable, its failing tests are the loss.
 
     import tgfix as tg
+    import tgfix.local  # the embedded model, as local/qwen2.5-coder-1.5b
     x = tg.Variable.from_file("solution.py", role="solution to the problem in problem.md")
     loss_fn = tg.TestLoss(tests="tests/")
     engine = tg.LLM("local/qwen2.5-coder-1.5b")

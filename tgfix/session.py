@@ -23,7 +23,7 @@ from tgfix.errors import Exit, TgfixError, UsageError
 from tgfix.files import unwritable, write_atomically
 from tgfix.lock import run_lock
 from tgfix.loop import Iteration, Outcome, Reporter
-from tgfix.llm import LLM, DiskCache, Usage, context_window, default_model
+from tgfix.llm import LLM, DiskCache, Usage, context_window
 from tgfix.loss import Loss, TestLoss, read_problem
 from tgfix.source import describe_change
 from tgfix.variable import Variable, project_root
@@ -192,7 +192,7 @@ def checked_variables(files: list[str], settings: Settings) -> list[Variable]:
 
 def engines(settings: Settings) -> tuple[LLM, LLM]:
     """The editor and the critic (the same engine unless --gradient-model), sharing one usage."""
-    model = settings.model or default_model()
+    model = settings.model or local.default_model()
     if settings.api_key:  # test output never shows it (the environment's keys are known to the sandbox already)
         sandbox.keep_secret(settings.api_key.get_secret_value())
     cache = DiskCache(local.cache_dir() / "replies", on_warning=console.warning) if settings.cache else None

@@ -10,7 +10,8 @@ scope_tokens   completion tokens function-scoped edits save (no model)
 validation     what judging a candidate costs, with and without the current best's report (no model)
 overhead       tgfix's own overhead on a 5,000-file project, with scripted replies (no model)
 hook_overhead  what `tgfix hook` adds to pytest when the tests pass (no model)
+remote_candidates  a step's K candidates from a remote model, one after another and at once (fake server)
 """
 
 PROBES = ("first_prompt", "samples", "model_speed", "prompt_cache", "scope_tokens", "validation", "overhead",
-          "hook_overhead")
+          "hook_overhead", "remote_candidates")

@@ -33,7 +33,8 @@ from string import Template
 from bench import corpus
 from bench.probes.rows import check_names, resume, show
 from tgfix import prompts
-from tgfix.llm import LLM, Usage, default_model
+from tgfix.llm import LLM, Usage
+from tgfix.local import default_model
 from tgfix.loss import TestLoss
 from tgfix.optimizer import TGD
 from tgfix.variable import Variable

@@ -31,7 +31,8 @@ from bench import corpus
 from bench.probes.first_prompt import BARE
 from bench.probes.rows import check_names, resume, show
 from tgfix import prompts
-from tgfix.llm import LLM, default_model
+from tgfix.llm import LLM
+from tgfix.local import default_model
 from tgfix.loss import Loss, TestLoss
 from tgfix.optimizer import TGD, Candidate
 from tgfix.variable import Variable

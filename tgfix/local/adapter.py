@@ -1,4 +1,5 @@
-"""The litellm adapter: ``LocalLLM`` puts the in-process runtime behind litellm as the ``local/`` provider."""
+"""The litellm adapter: ``LocalLLM`` puts the in-process runtime behind litellm as the ``local/`` provider,
+and ``EMBEDDED`` tells the LLM what that provider allows (a tgfix.llm.Backend)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import litellm
 from litellm.llms.custom_llm import CustomLLM, CustomLLMError
 from litellm.types.utils import Choices, Message, ModelResponse, Usage
 
+from tgfix.errors import UsageError
+from tgfix.llm import Limits
 from tgfix.local import runtime
 
 PROVIDER = "local"
@@ -94,3 +97,21 @@ def register() -> None:
             }
         }
     )
+
+
+class Embedded:
+    """The embedded model as the LLM's backend."""
+
+    provider = PROVIDER
+    # llama.cpp refuses more completions of one prompt than its server has slots ("n_cmpl cannot be greater
+    # than the number of slots"). One request at a time: each generation already uses every core.
+    limits = Limits(samples_per_request=runtime.BATCHED.slots, concurrent_requests=1)
+    context_window = runtime.N_CTX
+
+    def check(self, model: str) -> None:
+        if model != LOCAL_MODEL:
+            raise UsageError(f"unknown local model {model}: the embedded model is {LOCAL_MODEL}")
+        register()
+
+
+EMBEDDED = Embedded()
