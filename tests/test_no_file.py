@@ -296,3 +296,19 @@ def test_a_traceback_into_an_installed_package_does_not_choose_it(tmp_path, monk
     assert "strictcheck" not in result.stderr
     assert [f["file"] for f in json.loads(result.stdout)["localized"]] == ["shop/cart.py"]
     assert (root / "shop" / "cart.py").read_text() == fixed_cart
+
+
+def test_the_sources_tgfix_may_choose_from(shop):
+    """Not tests, not what git ignores, not virtualenvs or installed packages, not symlinks."""
+    from tgfix.config import Settings
+    from tgfix.session import project_sources
+
+    for path in ("build/lib/shop/pricing.py", "vendor/site-packages/six.py", "env/lib/mod.py"):
+        (shop / path).parent.mkdir(parents=True, exist_ok=True)
+        (shop / path).write_text("x = 1\n")
+    (shop / "env" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (shop / "tests" / "helpers.py").write_text("x = 1\n")
+    (shop / "linked.py").symlink_to(shop / "shop" / "labels.py")
+    found = project_sources(shop, Settings(tests=("tests",)))
+    assert sorted(path.relative_to(shop).as_posix() for path in found) == [
+        "shop/__init__.py", "shop/cart.py", "shop/labels.py", "shop/pricing.py"]

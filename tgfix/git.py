@@ -55,8 +55,9 @@ def ignored(repo: git.Repo, paths: list[Path]) -> set[Path]:
     """Those of paths that git ignores, in one call."""
     if not paths:
         return set()
-    listed = repo.git.check_ignore("-z", "--", *(str(path.resolve()) for path in paths), with_exceptions=False)
-    found = {Path(name) for name in listed.split("\0") if name}  # status 1 (none ignored): nothing listed
+    listed = repo.git.check_ignore("--", *(str(path.resolve()) for path in paths), with_exceptions=False,
+                                   strip_newline_in_stdout=False)
+    found = {Path(name) for name in listed.splitlines() if name}  # status 1 (none ignored): nothing listed
     return {path for path in paths if path.resolve() in found}
 
 
