@@ -227,7 +227,7 @@ def test_without_files_and_no_failing_test_nothing_to_repair(shop, scripted):
     assert scripted.requests == []
     summary = json.loads(result.stdout)
     assert summary["files"] == [] and summary["tests"]["end"] == {"passed": 7, "total": 7}
-    assert "tests 7/7 -> 7/7: all tests pass." in result.stderr
+    assert "tests 7/7 -> 7/7: all tests pass.\n0 iterations, 0 accepted and committed; 0 model calls" in result.stderr
 
 
 def test_without_files_a_test_command_is_a_usage_error(shop, scripted):

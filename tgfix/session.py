@@ -82,10 +82,10 @@ class Run:
     localized: tuple[SuspiciousFile, ...] = ()  # without FILES: the files the failing tests pointed at, chosen first
 
     @classmethod
-    def passing(cls, first: Loss, model: str, started: datetime) -> "Run":
+    def passing(cls, first: Loss, settings: Settings, model: str, started: datetime) -> "Run":
         """Nothing to repair: no test failed in the run that would have chosen the files (solve without FILES)."""
-        return cls((), {}, (first,), (), (first,), "all tests pass", Usage(), False, Exit.PASSED, False, model,
-                   started, datetime.now(timezone.utc))
+        return cls((), {}, (first,), (), (first,), "all tests pass", Usage(), settings.commit and not settings.dry_run,
+                   Exit.PASSED, not settings.dry_run, model, started, datetime.now(timezone.utc))
 
     @classmethod
     def of(cls, session: Session, originals: dict[str, str], outcome: Outcome, exit_code: Exit) -> "Run":

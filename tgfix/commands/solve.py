@@ -68,7 +68,7 @@ def solve_localized(settings: Settings, reporter: Reporter = Silent(), trail: Tr
     ranking = localize_files(loss_fn.spec_at(root), {path.relative_to(root).as_posix(): path.read_bytes()
                                                       for path in sources})
     if not ranking.report.failures:
-        return Run.passing(Loss(None, ranking.report, loss_fn), model, began)
+        return Run.passing(Loss(None, ranking.report, loss_fn), settings, model, began)
     chosen = ranking.files[:settings.max_files]
     if not chosen:
         loss_fn.check_start(ranking.report, [], root)
