@@ -29,7 +29,8 @@ def test_rank_files_by_where_tracebacks_end_and_ochiai():
     failures = (failed("tests.test_a.test_one", "tests/test_a.py:3: in test_one\n    run()\n"
                                                 "pkg/a.py:5: in run\n    check(x)\n" + installed),
                 failed("tests.test_a.test_two", "tests/test_a.py:8: in test_two\n    assert run() == 2\n"))
-    coverage = {"pkg/a.py": {5: frozenset({"tests.test_a.test_one", "tests.test_a.test_two"}),
+    both = frozenset({"tests.test_a.test_one", "tests.test_a.test_two"})
+    coverage = {"pkg/a.py": {4: both, 5: both,  # alike in Ochiai: line 5, where a traceback passes, is shown
                              6: frozenset({"tests.test_a.test_one", "tests.test_a.test_ok"})},
                 "pkg/b.py": {2: frozenset({"tests.test_a.test_two", "tests.test_a.test_ok"})}}
     ranked = rank_files(failures, coverage, frozenset({"pkg/a.py", "pkg/b.py", "pkg/c.py"}))

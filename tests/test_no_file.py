@@ -246,7 +246,7 @@ def test_the_next_file_when_the_first_is_not_the_bug(checked_shop, scripted):
     assert result.exit_code == 0, result.output
     assert ("repairing shop/checks.py (score 0.66: 1 of 2 failing tests' tracebacks end here, Ochiai 0.82 (line 5))"
             in result.stderr)
-    assert "next, if tests still fail: shop/cart.py (score 0.50: Ochiai 1.00 (line 8))" in result.stderr
+    assert "next, if tests still fail: shop/cart.py (score 0.50: Ochiai 1.00 (line 11))" in result.stderr
     assert "tests 1/3 pass: repairing shop/cart.py next" in result.stderr
     assert "shop/checks.py" in scripted.requests[0]["messages"][-1]["content"]
     assert "shop/cart.py" in scripted.requests[1]["messages"][-1]["content"]
@@ -291,7 +291,7 @@ def test_a_traceback_into_an_installed_package_does_not_choose_it(tmp_path, monk
     scripted += [fenced(fixed_cart)]
     result = solve("--tests", "tests", "--python", str(venv_with_strictcheck), "--json")
     assert result.exit_code == 0, result.output
-    assert ("repairing shop/cart.py (score 0.75: 1 of 2 failing tests' tracebacks end here, Ochiai 1.00 (line 8))"
+    assert ("repairing shop/cart.py (score 0.75: 1 of 2 failing tests' tracebacks end here, Ochiai 1.00 (line 11))"
             in result.stderr)
     assert "strictcheck" not in result.stderr
     assert [f["file"] for f in json.loads(result.stdout)["localized"]] == ["shop/cart.py"]

@@ -52,7 +52,7 @@ class SuspiciousFile:
     tracebacks: int  # failing tests whose traceback ends here
     failing: int     # failing tests in all
     ochiai: float
-    line: int        # the line of that Ochiai score (0: no line)
+    line: int        # the line of that Ochiai score (0: none); of lines alike, one a traceback passes through
 
     @property
     def evidence(self) -> str:
@@ -86,24 +86,28 @@ def rank_files(failures: tuple[TestCase, ...], coverage: dict[str, LineCoverage]
     failing = frozenset(case.id for case in failures)
     if not failing:
         return ()
-    ends = [_last_source_frame(case.traceback, sources) for case in failures]
+    frames = [_source_frames(case.traceback, sources) for case in failures]
+    ends = [found[-1][0] for found in frames if found]
+    in_tracebacks = {frame for found in frames for frame in found}
     ranked = []
     for name in sorted(sources):
-        lines = [(ochiai(tests, failing), number) for number, tests in coverage.get(name, {}).items()]
-        top, line = max(lines, key=lambda scored: (scored[0], -scored[1]), default=(0.0, 0))
+        # Of lines alike in Ochiai, one a traceback passes through is the better pointer, then the first.
+        lines = [(ochiai(tests, failing), (name, number) in in_tracebacks, -number)
+                 for number, tests in coverage.get(name, {}).items()]
+        top, _, minus_line = max(lines, default=(0.0, False, 0))
         tracebacks = ends.count(name)
         score = (tracebacks / len(failing) + top) / 2
         if score > 0:
-            ranked.append(SuspiciousFile(name, round(score, 2), tracebacks, len(failing), round(top, 2), line))
+            ranked.append(SuspiciousFile(name, round(score, 2), tracebacks, len(failing), round(top, 2), -minus_line))
     return tuple(sorted(ranked, key=lambda f: (-f.score, -f.tracebacks)))
 
 
-def _last_source_frame(traceback: str, sources: frozenset[str]) -> str | None:
-    """The source file of the innermost frame of the traceback that is one of `sources`: frames in the
+def _source_frames(traceback: str, sources: frozenset[str]) -> list[tuple[str, int]]:
+    """The (file, line) of each frame of the traceback in one of `sources`, outermost first: frames in the
     tests, in installed packages or in the standard library are passed over."""
     sites = sorted([*SYNTAX_SITE.finditer(traceback), *FRAME_SITE.finditer(traceback)], key=lambda site: site.start())
-    found = [path for path in (in_project(site["path"]) for site in sites) if path in sources]
-    return found[-1] if found else None
+    found = [(in_project(site["path"]), int(site["line"])) for site in sites]
+    return [(path, line) for path, line in found if path in sources]
 
 
 def in_project(path: str) -> str:
