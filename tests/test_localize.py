@@ -1,5 +1,5 @@
 from tgfix.localize import ochiai, rank_files, rank_lines
-from tgfix.runner import TestCase
+from tgfix.runner import ARGUMENT_MAX, TestCase, _include
 
 SOURCE = "a = 1\nb = 2\nc = 3\n"
 
@@ -44,3 +44,10 @@ def test_rank_files_reads_the_sandbox_path_of_a_syntax_error():
     failure = failed("tests.test_a", 'E     File "/dev/shm/tgfix-x1y2/pkg/a.py", line 4\nE       def f(:\n')
     ranked = rank_files((failure,), {}, frozenset({"pkg/a.py"}))
     assert [(f.name, f.score, f.evidence) for f in ranked] == [("pkg/a.py", 0.5, "1 of 1 failing tests' tracebacks end here")]
+
+
+def test_coverage_of_more_files_than_one_argument_holds_names_their_folders(tmp_path):
+    names = tuple(f"pkg{n % 3}/module_{n:05}.py" for n in range(3000))
+    assert len(",".join(str(tmp_path / name) for name in names)) > ARGUMENT_MAX
+    assert _include(tmp_path, names) == ",".join(str(tmp_path / f"pkg{n}" / "*.py") for n in range(3))
+    assert _include(tmp_path, names[:2]) == ",".join(str(tmp_path / name) for name in names[:2])
