@@ -1,5 +1,6 @@
 """End to end with the real embedded model: the README's first command, on a copy of the bundled example."""
 
+import json
 import shutil
 import signal
 import subprocess
@@ -40,6 +41,16 @@ def test_embedded_model_repairs_the_quickstart_example(quickstart, monkeypatch):
     assert pristine_tests_pass(quickstart)
     log = git.Repo(quickstart).git.log("--format=%s")
     assert log.startswith("tgfix: ") and "-> 4/4" in log.splitlines()[0]
+
+
+@pytest.mark.model
+def test_embedded_model_repairs_the_file_it_chooses_without_files(quickstart, monkeypatch):
+    monkeypatch.chdir(quickstart)
+    result = cli("solve", "--no-cache", "--json")
+    assert result.exit_code == 0, result.output
+    assert "repairing textstats.py (score " in result.stderr
+    assert json.loads(result.stdout)["files"] == ["textstats.py"]
+    assert pristine_tests_pass(quickstart)
 
 
 @pytest.mark.model

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.usefixtures("in_project")
 
 
 @pytest.mark.parametrize("args, message", [
-    (["solve"], "tgfix: error: Missing argument 'FILES...'. (see `tgfix solve --help`)"),
+    (["polish"], "tgfix: error: Missing argument 'FILE'. (see `tgfix polish --help`)"),  # solve localizes without
     (["solve", "stats.py", "--max-iters", "zero"], "tgfix: error: Invalid value for '--max-iters'"),
     (["solve", "stats.py", "--no-such-flag"], "tgfix: error: No such option '--no-such-flag'"),
     (["no-such-command"], "tgfix: error: No such command 'no-such-command'."),

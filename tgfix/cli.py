@@ -231,13 +231,16 @@ def settings_from(files: tuple[str, ...], flags: dict) -> config.Settings:
 
 
 @main.command(epilog=epilog(SOLVE_EXITS))
-@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.argument("files", nargs=-1, type=click.Path())
 @run_options
+@click.option("--max-files", type=int, help="Without FILES: repair at most this many of the files the failing "
+                                            "tests point at, in turn while tests fail (default 2).")
 @commit_options
 @report_options
 @friendly_errors
 def solve(files, **flags):
-    """Repair FILES until their tests pass, committing every improvement."""
+    """Repair FILES until their tests pass, committing every improvement. Without FILES, the files the
+    failing tests point at (their tracebacks, and coverage: Ochiai), most suspicious first."""
     from tgfix.commands.solve import solve as run_solve
     from tgfix.session import Trail
 

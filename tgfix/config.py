@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     seed: int = 0
     max_tokens: int = Field(prompts.MAX_TOKENS, ge=16)
     max_iters: int = Field(12, ge=1)
+    max_files: int = Field(2, ge=1)  # solve without FILES: the files the failing tests point at, repaired in turn
     candidates: int = Field(1, ge=1, le=16)
     patience: int | None = Field(None, ge=1)  # None: none, the budgets end the run (a small model's fix may be its fifth sample)
     max_cost: float | None = Field(None, gt=0)

@@ -137,7 +137,9 @@ def summary_data(run: Run) -> dict:
             "accepted": sum(i.step.accepted for i in run.iterations),
             "written": run.written, "committed": run.committed, "diff": run.diff(),
             "model_calls": usage.calls, "cut_off_calls": usage.cut_off, "prompt_tokens": usage.prompt_tokens,
-            "completion_tokens": usage.completion_tokens, "cost": usage.cost, "model_seconds": round(usage.seconds, 3)}
+            "completion_tokens": usage.completion_tokens, "cost": usage.cost, "model_seconds": round(usage.seconds, 3),
+            **({"localized": [{"file": f.name, "score": f.score, "evidence": f.evidence} for f in run.localized]}
+               if run.localized else {})}
 
 
 def failure_data(run: Run | None, files: Sequence[str], exit_code: int, message: str) -> dict:
@@ -167,7 +169,7 @@ def summary(run: Run) -> str:
 def _iterations(run: Run) -> str:
     """The iterations the budget counts, and with several FILEs the steps they made (one a file)."""
     count = plural(run.iteration_count, "iteration")
-    if len(run.variables) == 1:
+    if len(run.variables) <= 1:
         return count
     return f"{count} ({plural(len(run.iterations), 'step')} over {len(run.variables)} files)"
 

@@ -51,6 +51,16 @@ def is_ignored(repo: git.Repo, path: Path) -> bool:
     return True
 
 
+def ignored(repo: git.Repo, paths: list[Path]) -> set[Path]:
+    """Those of paths that git ignores, in one call."""
+    if not paths:
+        return set()
+    listed = repo.git.check_ignore("--", *(str(path.resolve()) for path in paths), with_exceptions=False,
+                                   strip_newline_in_stdout=False)
+    found = {Path(name) for name in listed.splitlines() if name}  # status 1 (none ignored): nothing listed
+    return {path for path in paths if path.resolve() in found}
+
+
 def commit_file(repo: git.Repo, file: Path, message: str) -> str:
     """Commit FILE's working-tree content alone; other staged changes stay staged, hooks are skipped."""
     relative = _relative(repo, file)

@@ -113,6 +113,13 @@ class Usage:
         return Usage(**{f.name: getattr(self, f.name) - getattr(earlier, f.name)
                         for f in dataclasses.fields(self) if f.compare})
 
+    def plus(self, other: "Usage") -> "Usage":
+        """This usage and other's together (two runs'), with the prompts of both."""
+        total = Usage(**{f.name: getattr(self, f.name) + getattr(other, f.name)
+                         for f in dataclasses.fields(self) if f.compare})
+        total.prompts.update({**self.prompts, **other.prompts})
+        return total
+
 
     def cut(self, seconds: float) -> None:
         """A request ended by the deadline before its answer came: its time was the model's all the same."""

@@ -44,6 +44,8 @@ class Reporter(Protocol):
 
     def status(self, text: str) -> None: ...
 
+    def say(self, text: str) -> None: ...
+
     def started(self, losses: Sequence[Loss]) -> None: ...
 
     def iteration(self, iteration: Iteration) -> None: ...
@@ -51,6 +53,9 @@ class Reporter(Protocol):
 
 class Silent:
     def status(self, text: str) -> None:
+        pass
+
+    def say(self, text: str) -> None:
         pass
 
     def started(self, losses: Sequence[Loss]) -> None:

@@ -21,7 +21,7 @@ from tgfix import prompts
 from tgfix.config import Settings
 from tgfix.errors import TestSetupError, UsageError
 from tgfix.hidden import hidden_by_sandbox
-from tgfix.localize import SuspiciousLine, rank_lines
+from tgfix.localize import FileRanking, SuspiciousLine, rank_lines, traceback_sites
 from tgfix.runner import LineCoverage, TestCase, TestReport, TestSpec, line_profile, run_tests, trace_test
 from tgfix.sandbox import Access, Limits
 from tgfix.variable import Variable, read_text
@@ -57,7 +57,7 @@ class LossFunction(Protocol):
 
 @dataclass(frozen=True)
 class Loss:
-    variable: Variable
+    variable: Variable | None  # None: no file to repair (solve without FILES, every test passing)
     report: TestReport
     fn: LossFunction
     suspicious: tuple[SuspiciousLine, ...] = ()
@@ -130,23 +130,30 @@ class TestLoss:
         return [path for path, _ in self.selectors]
 
     def spec(self, x: Variable) -> TestSpec:
+        return self.spec_at(x.root)
+
+    def spec_at(self, root: Path) -> TestSpec:
         """Test paths relative to the root, also those outside it (../tests): the sandbox copies them beside
         the project's copy, where the same relative path reaches them."""
         for path in self.paths:
-            if x.root.is_relative_to(path) and path != x.root:
-                raise UsageError(f"the tests path {path} holds the whole project {x.root}: pass its test folder")
-        relative = tuple(Path(os.path.relpath(path, x.root)).as_posix() + node for path, node in self.selectors)
-        outside = tuple(dict.fromkeys(_copied_folder(path) for path in self.paths if not path.is_relative_to(x.root)))
-        return TestSpec(x.root, relative, self.command, self.test_timeout, self.limits, self.python,
+            if root.is_relative_to(path) and path != root:
+                raise UsageError(f"the tests path {path} holds the whole project {root}: pass its test folder")
+        relative = tuple(Path(os.path.relpath(path, root)).as_posix() + node for path, node in self.selectors)
+        outside = tuple(dict.fromkeys(_copied_folder(path) for path in self.paths if not path.is_relative_to(root)))
+        return TestSpec(root, relative, self.command, self.test_timeout, self.limits, self.python,
                         access=self.access, keyword=self.keyword, beside=outside)
 
     def __call__(self, x: Variable) -> Loss:
         return self.forward([x])[0]
 
-    def forward(self, variables: Sequence[Variable]) -> list[Loss]:
-        """One test run with every variable's current value, with coverage of each when localizing."""
+    def forward(self, variables: Sequence[Variable], done: FileRanking | None = None) -> list[Loss]:
+        """One test run with every variable's current value, with coverage of each when localizing; with
+        `done`, that run of the variables as they are (the one that chose them) stands for it."""
         files = {x.name: x.encoded(x.value) for x in variables}
-        report, coverage = run_tests(self.spec(variables[0]), files, coverage_of=tuple(files) if self.localize else ())
+        if done:
+            report, coverage = done.report, done.coverage if self.localize else {}
+        else:
+            report, coverage = run_tests(self.spec(variables[0]), files, coverage_of=tuple(files) if self.localize else ())
         failing = frozenset(f.id for f in report.failures)
         losses = []
         for x in variables:
@@ -191,10 +198,12 @@ class TestLoss:
         return prompts.LOSS.substitute(score=loss.report.score, failures=shown,
                                        suspicious=prompts.SUSPICIOUS.substitute(lines=lines) if lines else "") + loss.trace
 
-    def check_start(self, report: TestReport, variables: Sequence[Variable]) -> None:
+    def check_start(self, report: TestReport, variables: Sequence[Variable], root: Path | None = None) -> None:
         """Stop before any model call when the first run shows that the tests cannot judge the variables:
-        the sandbox hides what they need (a variable, the network, a module), or a test file is broken."""
-        hidden = hidden_by_sandbox(report.failures, self.spec(variables[0]), {x.name: x.value for x in variables})
+        the sandbox hides what they need (a variable, the network, a module), or a test file is broken.
+        Without variables (none chosen yet), `root` is the project's."""
+        spec = self.spec_at(variables[0].root if variables else root)
+        hidden = hidden_by_sandbox(report.failures, spec, {x.name: x.value for x in variables})
         if hidden:
             raise TestSetupError(hidden)
         broken = broken_tests(report, variables)
@@ -261,12 +270,6 @@ def flaky_at_start(losses: Sequence[Loss]) -> list[Loss]:
     return [loss.excluding(flaky) for loss in losses]
 
 
-# Where a traceback points: pytest's entries (`path:N: in name`, and in its long style the last one's
-# `path:N: ErrorName`) and Python's own (`File "path", line N`, a --test-cmd's or a SyntaxError's).
-PYTEST_SITE = re.compile(r"^(?!E )(?P<path>[^\s<][^:\n]*):(?P<line>\d+): (?:in \S|\w+$)", re.MULTILINE)
-PYTHON_SITE = re.compile(r'File "(?P<path>[^"]+)", line (?P<line>\d+)')
-
-
 def broken_tests(report: TestReport, variables: Sequence[Variable]) -> str | None:
     """Why the tests cannot judge the variables (a test module that does not import for reasons of its
     own: a syntax error in it, a missing module that is not a variable), or None."""
@@ -282,18 +285,6 @@ def broken_tests(report: TestReport, variables: Sequence[Variable]) -> str | Non
             continue  # the variable's own fault: that is what tgfix repairs
         return f"{path}:{line}: {error}"
     return None
-
-
-def traceback_sites(traceback: str) -> list[tuple[str, int]]:
-    """Where a traceback points, outermost first: (path as the sandbox saw it, relative to the project
-    copy; line number)."""
-    found = sorted([*PYTEST_SITE.finditer(traceback), *PYTHON_SITE.finditer(traceback)], key=lambda m: m.start())
-    return [(_in_project(m["path"]), int(m["line"])) for m in found]
-
-
-def _in_project(path: str) -> str:
-    """A path as the sandbox saw it, relative to the project copy."""
-    return re.sub(r"^.*?/tgfix-[^/]+/", "", path)
 
 
 def _is_variable(path: str, x: Variable) -> bool:

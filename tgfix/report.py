@@ -40,9 +40,9 @@ def trajectory(run: Run, settings: Settings, command: str) -> dict:
         "schema": SCHEMA, "tgfix": __version__, "command": command, "model": run.model,
         "started": _timestamp(run.started), "finished": _timestamp(run.finished),
         "settings": settings.model_dump(mode="json", exclude={"api_key"}),
-        "initial": {loss.variable.name: _loss(loss) for loss in run.initial},
+        "initial": {_name(loss): _loss(loss) for loss in run.initial},
         "iterations": [_iteration(i) for i in run.iterations],
-        "final": {loss.variable.name: _loss(loss) for loss in run.final},
+        "final": {_name(loss): _loss(loss) for loss in run.final},
         "stop_reason": run.stop_reason,
         "flaky": sorted(run.final[0].report.flaky),
         "exit_code": int(run.exit_code),
@@ -70,6 +70,10 @@ def _candidate(candidate: Candidate) -> dict:
         "tests": _report(candidate.report) if candidate.report else None,
         "reply": dataclasses.asdict(reply) if reply else None,
     }
+
+
+def _name(loss: Loss) -> str:
+    return loss.variable.name if loss.variable else ""  # no file: solve without FILES found nothing failing
 
 
 def _loss(loss: Loss) -> dict:

@@ -42,6 +42,7 @@ HUNG_FILE = "hung"  # in TOOLS: the test the plugin's watchdog ended, and its st
 CANNOT_START = re.compile(r"^.*(: not found|: command not found|: Permission denied|No such file or directory"
                           r"|can't cd to|No rule to make target|No targets specified and no makefile found).*$",
                           re.MULTILINE)
+ARGUMENT_MAX = 100_000  # characters: Linux takes at most 128 KiB in one argument of a command
 SHORT_LIMIT = 1.0  # seconds for a test that timed out on the current best, unless passing tests are slower
 
 
@@ -399,7 +400,7 @@ def _pytest_process(spec: TestSpec, python: interpreter.Interpreter, workdir: Pa
                    *(f"--deselect={h.nodeid}" for h in hung)]
     if coverage_of and not note:
         command = [python.executable, "-m", "coverage", "run", "--append", f"--data-file={COVERAGE_DATA}",
-                   f"--include={','.join(str(workdir / name) for name in coverage_of)}", *pytest_args]
+                   f"--include={_include(workdir, coverage_of)}", *pytest_args]
     else:
         command = [python.executable, *pytest_args]
     result = sandbox.run(command, workdir, spec.limits, env, spec.access)
@@ -418,6 +419,15 @@ def _pytest_process(spec: TestSpec, python: interpreter.Interpreter, workdir: Pa
             else f"pytest exited {result.returncode} without a readable report"
         cases = (TestCase("<test run>", "error", message=why, traceback=_tail(result.output, TRACEBACK_LINES)),)
     return TestReport(cases, result.output, result.seconds, result.timed_out, note)
+
+
+def _include(workdir: Path, names: tuple[str, ...]) -> str:
+    """coverage's --include for these files of the copy: the files, or where they are too many for one
+    argument (solve without FILES on a large project), every *.py of their folders."""
+    files = ",".join(str(workdir / name) for name in names)
+    if len(files) < ARGUMENT_MAX:
+        return files
+    return ",".join(sorted({str(workdir / Path(name).parent / "*.py") for name in names}))
 
 
 def _installed_from_project(python: interpreter.Interpreter, module: Module, root: Path) -> bool:

@@ -24,12 +24,14 @@ from tgfix.files import unwritable, write_atomically
 from tgfix.lock import run_lock
 from tgfix.loop import Iteration, Outcome, Reporter
 from tgfix.llm import LLM, DiskCache, Usage, context_window
+from tgfix.localize import SuspiciousFile
 from tgfix.loss import Loss, TestLoss, read_problem
 from tgfix.source import describe_change
 from tgfix.variable import Variable, project_root
 
 SECRET_FILES = (".env", ".env.*", "*.pem", "*.key", "*.p12", "*.pfx", "id_rsa*", "id_dsa*", "id_ecdsa*", "id_ed25519*",
                 ".netrc", ".pypirc", ".npmrc", ".htpasswd", ".git-credentials", "credentials", "credentials.json")
+INSTALLED = {"site-packages", "dist-packages"}  # folders of installed packages (pip install --target)
 CHARS_PER_TOKEN = 3  # a cautious estimate for code
 UNKNOWN_CONTEXT_WARNING = 8_000  # tokens: more than many small models read
 
@@ -78,6 +80,13 @@ class Run:
     model: str = ""
     started: datetime | None = None
     finished: datetime | None = None
+    localized: tuple[SuspiciousFile, ...] = ()  # without FILES: the files the failing tests pointed at, chosen first
+
+    @classmethod
+    def passing(cls, first: Loss, settings: Settings, model: str, started: datetime) -> "Run":
+        """Nothing to repair: no test failed in the run that would have chosen the files (solve without FILES)."""
+        return cls((), {}, (first,), (), (first,), "all tests pass", Usage(), settings.commit and not settings.dry_run,
+                   Exit.PASSED, not settings.dry_run, model, started, datetime.now(timezone.utc))
 
     @classmethod
     def of(cls, session: Session, originals: dict[str, str], outcome: Outcome, exit_code: Exit) -> "Run":
@@ -105,6 +114,14 @@ class Run:
 
     def diff(self) -> str:
         return "".join(patch.make_diff(self.originals[x.name], x.value, x.name) for x in self.variables)
+
+    def then(self, later: "Run") -> "Run":
+        """This run and `later`, on other files from where this one left them, as one run (solve without
+        FILES repairing its next file); its exit code is later's until the caller settles it."""
+        offset = max((i.number for i in self.iterations), default=0)
+        return replace(later, variables=self.variables + later.variables, originals={**self.originals, **later.originals},
+                       initial=self.initial, usage=self.usage.plus(later.usage), started=self.started,
+                       iterations=self.iterations + tuple(replace(i, number=i.number + offset) for i in later.iterations))
 
 
 @dataclass
@@ -205,12 +222,29 @@ def engines(settings: Settings) -> tuple[LLM, LLM]:
     return editor, critic
 
 
+def project_sources(root: Path, settings: Settings) -> list[Path]:
+    """The files tgfix may choose to repair when none is named: the project's Python files under root that
+    it would accept as FILE (not tests, not symlinks, no secrets, nothing git ignores), outside virtualenvs
+    and installed packages."""
+    tests = TestLoss(tests=settings.tests)
+    found = [path for path in sandbox.files_under(root)
+             if path.suffix == ".py" and not path.is_symlink() and not _looks_secret(path)
+             and not INSTALLED.intersection(path.relative_to(root).parts) and not tests.is_test(path, root)]
+    repo = git.open_repo(root)
+    ignored = git.ignored(repo, found) if repo else set()
+    return [path for path in found if path not in ignored]
+
+
 def _check_shareable(path: Path, repo) -> None:
     """Only what the user would commit goes to the model: no secrets, nothing git ignores."""
-    if any(fnmatch.fnmatch(path.name, pattern) for pattern in SECRET_FILES):
+    if _looks_secret(path):
         raise UsageError(f"{path} looks like a secret: tgfix does not send it to the model")
     if repo and git.is_ignored(repo, path):
         raise UsageError(f"{path} is ignored by git: tgfix does not send ignored files to the model")
+
+
+def _looks_secret(path: Path) -> bool:
+    return any(fnmatch.fnmatch(path.name, pattern) for pattern in SECRET_FILES)
 
 
 def _check_writable(variables: list[Variable]) -> None:

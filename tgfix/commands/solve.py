@@ -1,29 +1,40 @@
-"""`tgfix solve`: repair FILES until their tests pass, committing every improvement."""
+"""`tgfix solve`: repair FILES (or, without FILES, the files the failing tests point at) until their tests
+pass, committing every improvement."""
 
 from __future__ import annotations
 
 import time
+from dataclasses import replace
+from datetime import datetime, timezone
+from pathlib import Path
 
 from tgfix import prompts
 from tgfix.config import Settings
-from tgfix.errors import Exit, TestSetupError
+from tgfix.errors import Exit, TestSetupError, UsageError
 from tgfix.llm import LLM
+from tgfix.local import default_model
+from tgfix.localize import FileRanking, localize_files
 from tgfix.loop import Plan, Reporter, Silent, optimize
-from tgfix.loss import TestLoss, flaky_at_start
+from tgfix.loss import Loss, TestLoss, flaky_at_start
 from tgfix.optimizer import TGD
-from tgfix.session import Run, Trail, session
+from tgfix.session import Run, Trail, project_sources, session
+from tgfix.variable import project_root
 
 
 def solve(files: list[str], settings: Settings, reporter: Reporter = Silent(),
-          trail: Trail | None = None) -> Run:
-    """The run; with a trail, what it did so far is there when it ends in an error."""
-    started = time.monotonic()
+          trail: Trail | None = None, started: float | None = None, done: FileRanking | None = None) -> Run:
+    """The run; with a trail, what it did so far is there when it ends in an error. Without files, the
+    files the failing tests point at (solve_localized). `started`: when the time budget began; `done`:
+    the test run of the files as they are that chose them, which stands for the first one."""
+    if not files:
+        return solve_localized(settings, reporter, trail)
+    started = time.monotonic() if started is None else started
     with session(files, settings) as s:
         reporter = trail.follow(s, reporter) if trail else reporter
         originals = {x.name: x.value for x in s.variables}
         loss_fn = TestLoss.from_settings(settings)
         reporter.status("running the tests")
-        initial = loss_fn.forward(s.variables)
+        initial = loss_fn.forward(s.variables, done)
         loss_fn.check_start(initial[0].report, s.variables)
         if not initial[0].passed:
             reporter.status("running the failing tests again")
@@ -40,6 +51,53 @@ def solve(files: list[str], settings: Settings, reporter: Reporter = Silent(),
                     time_budget=settings.time_budget, started=started)
         outcome = optimize(initial, loss_fn, optimizer, s.critic, plan, reporter)
     return Run.of(s, originals, outcome, _exit_code(outcome))
+
+
+def solve_localized(settings: Settings, reporter: Reporter = Silent(), trail: Trail | None = None) -> Run:
+    """solve without FILES: run the tests once with coverage of every source file of the project, then
+    repair the file the failing tests point at most (localize.rank_files); while tests still fail and
+    the time and cost budgets last, the next, up to --max-files. Each file gets the iteration budget,
+    all share the time and cost budgets. With no failing test there is nothing to repair."""
+    started, began = time.monotonic(), datetime.now(timezone.utc)
+    if settings.test_cmd:
+        raise UsageError("name the FILES to repair: with --test-cmd tgfix has no coverage to choose them by")
+    model = settings.model or default_model()  # before the tests run, as with FILES: no model, no run
+    loss_fn = TestLoss.from_settings(settings)
+    root = project_root(Path.cwd() / "x")
+    sources = project_sources(root, settings)
+    reporter.status("running the tests to find the files to repair")
+    ranking = localize_files(loss_fn.spec_at(root), {path.relative_to(root).as_posix(): path.read_bytes()
+                                                      for path in sources})
+    if not ranking.report.failures:
+        return Run.passing(Loss(None, ranking.report, loss_fn), settings, model, began)
+    chosen = ranking.files[:settings.max_files]
+    if not chosen:
+        loss_fn.check_start(ranking.report, [], root)
+        why = f"; {ranking.report.note}" if ranking.report.note else ""
+        raise UsageError(f"tests {ranking.report.score} pass, and the failing tests point at no source file of "
+                         f"the project (their tracebacks end in tests or installed packages, and they run no code "
+                         f"of {root}{why}): name the FILES to repair")
+    for rank, file in enumerate(chosen, 1):
+        reporter.say(f"{'repairing' if rank == 1 else 'next, if tests still fail:'} {file.name} "
+                     f"(score {file.score:.2f}: {file.evidence})")
+    run = solve([str(root / chosen[0].name)], settings, reporter, trail, started, ranking)
+    for file in chosen[1:]:
+        left = None if run.final[0].passed else _budget_left(settings, run, started)
+        if left is None:
+            break
+        reporter.say(f"tests {run.final[0].report.score} pass: repairing {file.name} next")
+        run = run.then(solve([str(root / file.name)], left, reporter, trail, started))
+    return replace(run, localized=chosen, exit_code=_exit_code(run))
+
+
+def _budget_left(settings: Settings, run: Run, started: float) -> Settings | None:
+    """The settings for the next file's run, with the cost left; None once the time or cost budget is spent."""
+    if settings.time_budget and time.monotonic() >= started + settings.time_budget:
+        return None
+    if settings.max_cost is None:
+        return settings
+    left = settings.max_cost - run.usage.cost
+    return settings.model_copy(update={"max_cost": left}) if left > 0 else None
 
 
 def schedule(settings: Settings, critic: LLM) -> str:
