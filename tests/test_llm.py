@@ -7,7 +7,8 @@ import time
 import litellm
 import pytest
 
-from tgfix.llm import LLM, BudgetSpent, DiskCache, Usage
+from tgfix.budget import Budget, BudgetSpent
+from tgfix.llm import LLM, DiskCache
 
 MESSAGES = [{"role": "user", "content": "hi"}]
 
@@ -57,7 +58,7 @@ def test_embedded_model_samples_several_answers_in_one_request(tmp_path):
 
 def test_no_call_is_made_past_the_deadline(scripted):
     scripted.append("hello")
-    engine = LLM("openai/scripted", usage=Usage(deadline=time.monotonic() - 1))
+    engine = LLM("openai/scripted", budget=Budget(deadline=time.monotonic() - 1))
     with pytest.raises(BudgetSpent, match="time budget spent"):
         engine(MESSAGES)
     assert scripted.requests == []
@@ -69,7 +70,7 @@ def test_an_answer_cut_off_at_the_deadline_counts_as_model_time(scripted):
         raise litellm.Timeout(message="cut off", model="scripted", llm_provider="openai")
 
     scripted.append(slow_then_cut_off)
-    engine = LLM("openai/scripted", usage=Usage(deadline=time.monotonic() + 0.2))
+    engine = LLM("openai/scripted", budget=Budget(deadline=time.monotonic() + 0.2))
     with pytest.raises(BudgetSpent, match="cut off"):
         engine(MESSAGES)
     assert engine.usage.seconds >= 0.3 and engine.usage.calls == 0
@@ -77,5 +78,5 @@ def test_an_answer_cut_off_at_the_deadline_counts_as_model_time(scripted):
 
 def test_a_call_gets_the_seconds_left_as_its_timeout(scripted):
     scripted.append("hello")
-    LLM("openai/scripted", usage=Usage(deadline=time.monotonic() + 30))(MESSAGES)
+    LLM("openai/scripted", budget=Budget(deadline=time.monotonic() + 30))(MESSAGES)
     assert 25 < scripted.requests[0]["timeout"] <= 30

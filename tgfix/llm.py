@@ -18,7 +18,8 @@ import litellm
 import openai
 
 from tgfix import local
-from tgfix.errors import ModelUnavailable, TgfixError, UsageError
+from tgfix.budget import Budget, BudgetSpent
+from tgfix.errors import ModelUnavailable, UsageError
 from tgfix.files import write_atomically
 
 PLACEHOLDER_KEY = "sk-no-key-needed"
@@ -46,7 +47,8 @@ class Reply:
 
 @dataclass
 class Usage:
-    """What the model calls of one run cost, in running totals; the engines of a run share one."""
+    """What the model calls of one run cost, in running totals, and the prompts sent (for the report);
+    the engines of a run share one."""
 
     calls: int = 0
     cached_calls: int = 0
@@ -55,8 +57,6 @@ class Usage:
     cost: float = 0.0
     seconds: float = 0.0
     cut_off: int = 0  # requests ended by the deadline before their answer came: their time is in seconds
-    max_calls: int | None = field(default=None, compare=False)  # a hard cap: the next call raises BudgetSpent
-    deadline: float | None = field(default=None, compare=False)  # time.monotonic(): calls end there, mid-answer too
     prompts: dict[str, list[dict]] = field(default_factory=dict, repr=False, compare=False)  # sha256 -> messages
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
@@ -76,18 +76,6 @@ class Usage:
         """What was spent after `earlier` (a snapshot of this usage)."""
         return Usage(**{f.name: getattr(self, f.name) - getattr(earlier, f.name)
                         for f in dataclasses.fields(self) if f.compare})
-
-
-    def seconds_left(self) -> float | None:
-        return None if self.deadline is None else self.deadline - time.monotonic()
-
-    @property
-    def out_of_time(self) -> bool:
-        return self.deadline is not None and time.monotonic() >= self.deadline
-
-
-class BudgetSpent(TgfixError):
-    """The usage's max_calls are used up, or its deadline passed: no further model call is made."""
 
 
 class DiskCache:
@@ -147,6 +135,7 @@ class LLM:
     cache: DiskCache | None = None
     api_base: str | None = None
     usage: Usage = field(default_factory=Usage)
+    budget: Budget = Budget()  # what its calls may spend: the run's, shared with the loop
     api_key: str | None = field(default=None, repr=False)  # never printed, reported or in the cache key
 
     def __post_init__(self):
@@ -179,12 +168,7 @@ class LLM:
         """n answers to one prompt. Where the model generates them together (the embedded model's
         slots) this is one request; elsewhere n requests with seeds seed, seed+1, ... Each answer counts
         as a call: fewer come back when the call budget has less left."""
-        if self.usage.max_calls is not None:
-            n = min(n, self.usage.max_calls - self.usage.calls)
-            if n <= 0:
-                raise BudgetSpent(f"call budget ({self.usage.max_calls}) spent")
-        if self.usage.out_of_time:
-            raise BudgetSpent("time budget spent")
+        n = self.budget.answers(n, self.usage.calls)
         request = {
             "model": self.model,
             "messages": messages,
@@ -251,19 +235,19 @@ class LLM:
         """litellm's answer. Retries are ours, not litellm's: each attempt, and each wait before one,
         gets only the time left before the deadline, so the time budget holds, retries included."""
         for attempt in range(RETRIES + 1):
-            left = self.usage.seconds_left()
+            left = self.budget.seconds_left()
             if left is not None and left <= 0:
                 raise BudgetSpent("time budget spent: the model was not answering")
             try:
                 return litellm.completion(**request, api_base=self.api_base, api_key=self._key(), num_retries=0,
                                           **({"timeout": left} if left is not None else {}))
             except (openai.OpenAIError, local.ModelError) as error:  # every litellm API error
-                if isinstance(error, openai.APITimeoutError) and self.usage.out_of_time:
+                if isinstance(error, openai.APITimeoutError) and self.budget.out_of_time:
                     raise BudgetSpent("time budget spent: the answer under way was cut off") from error
                 if attempt == RETRIES or self.is_local or not _transient(error):  # a local error is no hiccup
                     raise ModelUnavailable(f"model {self.model} unavailable: {self._explain(error)}") from error
             wait = RETRY_WAIT * 2 ** attempt
-            time.sleep(wait if left is None else max(0.0, min(wait, self.usage.seconds_left())))
+            time.sleep(wait if left is None else max(0.0, min(wait, self.budget.seconds_left())))
 
     def _url(self) -> str:
         """Where the request went, as the user can check it."""

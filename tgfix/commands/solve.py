@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
-import time
-
 from tgfix import prompts
+from tgfix.budget import Budget
+from tgfix.commands.configured import configured_tests
 from tgfix.config import Settings
 from tgfix.errors import Exit, TestSetupError
 from tgfix.llm import LLM
 from tgfix.loop import Plan, Reporter, Silent, optimize
-from tgfix.loss import TestLoss, flaky_at_start
+from tgfix.loss import flaky_at_start
 from tgfix.optimizer import TGD
-from tgfix.session import Run, Trail, session
+from tgfix.session import Run, Trail, run_budget, session
 
 
 def solve(files: list[str], settings: Settings, reporter: Reporter = Silent(),
-          trail: Trail | None = None) -> Run:
-    """The run; with a trail, what it did so far is there when it ends in an error."""
-    started = time.monotonic()
-    with session(files, settings) as s:
+          trail: Trail | None = None, budget: Budget | None = None) -> Run:
+    """The run; with a trail, what it did so far is there when it ends in an error. The budget is the
+    settings' from now unless given (the benchmark's adds a call cap)."""
+    budget = budget or run_budget(settings)
+    with session(files, settings, budget) as s:
         reporter = trail.follow(s, reporter) if trail else reporter
         originals = {x.name: x.value for x in s.variables}
-        loss_fn = TestLoss.from_settings(settings)
+        loss_fn = configured_tests(settings)
         reporter.status("running the tests")
         initial = loss_fn.forward(s.variables)
         loss_fn.check_start(initial[0].report, s.variables)
@@ -36,8 +37,7 @@ def solve(files: list[str], settings: Settings, reporter: Reporter = Silent(),
                         second_opinion=prompts.BARE_REPAIR if settings.second_opinion else None)
         gradient = schedule(settings, s.critic)
         plan = Plan(settings.max_iters, settings.patience, critiques=lambda n: critiques(gradient, n),
-                    on_accept=s.save, max_cost=settings.max_cost,
-                    time_budget=settings.time_budget, started=started)
+                    on_accept=s.save, budget=budget, prepare=s.prepare)
         outcome = optimize(initial, loss_fn, optimizer, s.critic, plan, reporter)
     return Run.of(s, originals, outcome, _exit_code(outcome))
 
