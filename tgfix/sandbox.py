@@ -281,15 +281,13 @@ class Processes:
         self._running: set[subprocess.Popen] = set()
         self._lock = threading.Lock()
 
-    @contextmanager
-    def holding(self, process: subprocess.Popen):
+    def add(self, process: subprocess.Popen) -> None:
         with self._lock:
             self._running.add(process)
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._running.discard(process)
+
+    def discard(self, process: subprocess.Popen) -> None:
+        with self._lock:
+            self._running.discard(process)
 
     def stop(self) -> None:
         with self._lock:
@@ -314,17 +312,20 @@ def run(command: list[str], cwd: Path, limits: Limits = Limits(), env: dict[str,
                                    preexec_fn=_confine(limits, confined, cgroup, cut))
         kind = "net" if cut else "user" if confined.processes == NPROC_IN_USER_NAMESPACE else None
         namespace = _own_namespace(process.pid, kind) if kind else None
-        with processes.holding(process) if processes else nullcontext():
-            try:
-                process.wait(timeout=limits.wall_seconds)
-                timed_out = False
-            except subprocess.TimeoutExpired:
-                timed_out = True
-            finally:
-                _kill_group(process.pid)
-                process.wait()
-                if namespace:  # also what left the process group with setsid()
-                    _kill_until_gone(lambda: _namespace_members(namespace, kind))
+        if processes:
+            processes.add(process)
+        try:
+            process.wait(timeout=limits.wall_seconds)
+            timed_out = False
+        except subprocess.TimeoutExpired:
+            timed_out = True
+        finally:
+            _kill_group(process.pid)
+            process.wait()
+            if namespace:  # also what left the process group with setsid()
+                _kill_until_gone(lambda: _namespace_members(namespace, kind))
+            if processes:
+                processes.discard(process)
         sink.seek(0)
         output = redact(sink.read(OUTPUT_LIMIT).decode(errors="replace"))
     return RunResult(process.returncode, output, time.monotonic() - started, timed_out)

@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 from tgfix import console, git, local, patch, sandbox
+from tgfix.budget import Budget
 from tgfix.config import Settings
 from tgfix.errors import Exit, TgfixError, UsageError
 from tgfix.files import unwritable, write_atomically
-from tgfix.budget import Budget
 from tgfix.lock import run_lock
 from tgfix.loop import Iteration, Outcome, Reporter
 from tgfix.llm import LLM, DiskCache, Usage, context_window, default_model
