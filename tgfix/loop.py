@@ -70,7 +70,7 @@ class Plan:
     on_accept: Callable[[Variable, Iteration], str | None]  # save the variable; the commit, if any
     done: Callable[[Loss], bool] = lambda loss: loss.passed
     wanted: str = "improvement"            # what patience waits for, in the stop reason
-    budget: Budget = Budget()
+    budget: Budget = Budget()              # the deadline and the caps; the command gave the engines the same
     prepare: Callable[[Reporter], None] = lambda reporter: None  # once the start is reported (load a model)
 
 
