@@ -31,6 +31,7 @@ from string import Template
 
 from bench.corpus import commit_everything
 from tgfix import patch, prompts
+from tgfix.budget import Budget
 from tgfix.config import Settings
 from tgfix.console import seconds
 from tgfix.llm import LLM
@@ -38,7 +39,7 @@ from tgfix.local import default_model
 from tgfix.commands.polish import polish
 from tgfix.commands.solve import solve
 from tgfix.runner import TestReport, TestSpec, run_tests
-from tgfix.session import Run, engines
+from tgfix.session import Run, engines, run_budget
 
 CORPORA = {"examples": Path(__file__).resolve().parent.parent / "examples" / "leetcode",
            "polish": Path(__file__).resolve().parent / "polish"}
@@ -119,10 +120,11 @@ def settings(work: Path, args: argparse.Namespace, **budget) -> Settings:
 def measure(example: Example, args: argparse.Namespace, scratch: Path) -> Row:
     work = workspace(example, scratch / "solve")
     print(f"{example.name}: zero-shot", file=sys.stderr)
-    editor, _ = engines(settings(work, args, max_calls=1))
+    editor, _ = engines(settings(work, args), Budget(max_calls=1))
     zero = zero_shot(example, editor)
     print(f"{example.name}: tgfix solve", file=sys.stderr)
-    solve([str(work / FILE)], settings(work, args, max_iters=args.calls, max_calls=args.calls))
+    solved = settings(work, args, max_iters=args.calls)
+    solve([str(work / FILE)], solved, budget=run_budget(solved, max_calls=args.calls))
     repaired = (work / FILE).read_text()
     run = polished = None
     if example.bench:

@@ -2,7 +2,7 @@
 
 A method repairs `case.file` inside `work` (a fresh git copy of the case) in place and
 returns a Trace; the runner judges the file it leaves. Every method's model calls go
-through a Usage with max_calls, so no method can make more than `setup.calls` calls.
+with a Budget whose max_calls is `setup.calls`, so no method can make more than that many calls.
 
 - single-shot: one greedy call with the bare prompt (the file, the first failure, "the tests
   are correct, fix the bug"), whole file back.
@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import ast
 import itertools
-import time
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -31,11 +30,12 @@ from bench.corpus import Case
 from tgfix import local, patch, prompts
 from tgfix.config import Settings
 from tgfix.commands.solve import solve
-from tgfix.llm import LLM, BudgetSpent, DiskCache, Usage
+from tgfix.budget import Budget, BudgetSpent
+from tgfix.llm import LLM, DiskCache, Usage
 from tgfix.loss import Loss, TestLoss
 from tgfix.optimizer import SAMPLING_TEMPERATURE, bare_messages
 from tgfix.runner import TestReport
-from tgfix.session import Run
+from tgfix.session import Run, run_budget
 from tgfix.variable import Variable
 
 
@@ -80,10 +80,9 @@ def single_shot(work: Path, case: Case, setup: Setup) -> Trace:
 
 def best_of_n(work: Path, case: Case, setup: Setup) -> Trace:
     """Sample the bare prompt on the original file until a sample passes or a budget ends; keep the best."""
-    usage = _budget(setup)
     x = Variable.from_file(work / case.file, root=work)
     loss_fn = TestLoss(tests=str(work / case.tests), problem=_problem(work, case), localize=False)
-    llm = LLM(setup.model, max_tokens=setup.max_tokens, cache=_cache(setup), usage=usage)
+    llm = LLM(setup.model, max_tokens=setup.max_tokens, cache=_cache(setup), budget=_budget(setup))
     loss = loss_fn(x)
     messages = bare_messages(loss)
     best, curve, test_seconds, stop_reason = loss.report, [len(loss.report.passed)], loss.report.seconds, "all tests pass"
@@ -112,15 +111,15 @@ def _verdict(old: str, source: str | None, report: TestReport | None) -> str:
     return "unusable reply" if source is None else "no change" if source == old else f"tests {report.score}"
 
 
-def _budget(setup: Setup) -> Usage:
+def _budget(setup: Setup) -> Budget:
     """The calls and the wall-clock seconds of a method's run, from now; a call under way ends at the deadline."""
-    return Usage(max_calls=setup.calls, deadline=time.monotonic() + setup.seconds if setup.seconds else None)
+    return Budget.from_now(setup.seconds, max_calls=setup.calls)
 
 
 def naive_retry(work: Path, case: Case, setup: Setup) -> Trace:
     x = Variable.from_file(work / case.file, root=work)
     loss_fn = TestLoss(tests=str(work / case.tests), problem=_problem(work, case), localize=False)
-    llm = LLM(setup.model, max_tokens=setup.max_tokens, cache=_cache(setup), usage=_budget(setup))
+    llm = LLM(setup.model, max_tokens=setup.max_tokens, cache=_cache(setup), budget=_budget(setup))
     loss = loss_fn(x)
     curve, test_seconds, stop_reason = [len(loss.report.passed)], loss.report.seconds, "all tests pass"
     verdicts = []
@@ -159,10 +158,10 @@ def _source(reply: str) -> str | None:
 def tgfix(work: Path, case: Case, setup: Setup, **changes) -> Trace:
     """tgfix.solve with default settings but `changes`; max_iters never binds before the call budget."""
     settings = Settings(tests=(str(work / case.tests),), model=setup.model, max_iters=setup.calls,
-                        max_calls=setup.calls, max_tokens=setup.max_tokens, cache=setup.cache,
+                        max_tokens=setup.max_tokens, cache=setup.cache,
                         problem=str(work / case.problem) if case.problem else None, time_budget=setup.seconds,
                         **changes)
-    run = solve([str(work / case.file)], settings)
+    run = solve([str(work / case.file)], settings, budget=run_budget(settings, max_calls=setup.calls))
     (initial,) = run.initial
     curve = (len(initial.report.passed), *(len(i.step.after.passed) for i in run.iterations))
     verdicts = tuple(c.verdict for i in run.iterations for c in i.step.candidates)

@@ -77,7 +77,7 @@ def scripted(monkeypatch):
 
     monkeypatch.setattr(llm.litellm, "completion", completion)
     monkeypatch.setattr("tgfix.local.load", lambda: None)  # scripted replies need no model in memory
-    monkeypatch.setattr(llm, "REMOTE", llm.Limits(concurrent_requests=1))
+    monkeypatch.setattr(llm, "REMOTE", llm.Capacity(concurrent_requests=1))
     return replies
 
 

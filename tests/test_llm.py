@@ -11,8 +11,9 @@ import litellm
 import pytest
 
 from fake_openai import FakeOpenAI, Raw
+from tgfix.budget import Budget, BudgetSpent
 from tgfix.errors import ModelUnavailable
-from tgfix.llm import LLM, REMOTE, BudgetSpent, DiskCache, Usage
+from tgfix.llm import LLM, REMOTE, DiskCache, Usage
 from tgfix.local import EMBEDDED, LOCAL_MODEL
 
 MESSAGES = [{"role": "user", "content": "hi"}]
@@ -68,7 +69,7 @@ def test_embedded_model_samples_several_answers_in_one_request(tmp_path):
 
 def test_no_call_is_made_past_the_deadline(scripted):
     scripted.append("hello")
-    engine = LLM("openai/scripted", usage=Usage(deadline=time.monotonic() - 1))
+    engine = LLM("openai/scripted", budget=Budget(deadline=time.monotonic() - 1))
     with pytest.raises(BudgetSpent, match="time budget spent"):
         engine(MESSAGES)
     assert scripted.requests == []
@@ -80,7 +81,7 @@ def test_an_answer_cut_off_at_the_deadline_counts_as_model_time(scripted):
         raise litellm.Timeout(message="cut off", model="scripted", llm_provider="openai")
 
     scripted.append(slow_then_cut_off)
-    engine = LLM("openai/scripted", usage=Usage(deadline=time.monotonic() + 0.2))
+    engine = LLM("openai/scripted", budget=Budget(deadline=time.monotonic() + 0.2))
     with pytest.raises(BudgetSpent, match="cut off"):
         engine(MESSAGES)
     assert engine.usage.seconds >= 0.3 and engine.usage.calls == 0
@@ -88,7 +89,7 @@ def test_an_answer_cut_off_at_the_deadline_counts_as_model_time(scripted):
 
 def test_a_call_gets_the_seconds_left_as_its_timeout(scripted):
     scripted.append("hello")
-    LLM("openai/scripted", usage=Usage(deadline=time.monotonic() + 30))(MESSAGES)
+    LLM("openai/scripted", budget=Budget(deadline=time.monotonic() + 30))(MESSAGES)
     assert 25 < scripted.requests[0]["timeout"] <= 30
 
 
@@ -101,7 +102,7 @@ def batches(requests) -> list[tuple]:
 
 
 def test_more_samples_than_the_embedded_model_has_slots_go_in_batches(scripted, tmp_path):
-    assert EMBEDDED.limits.samples_per_request == 4
+    assert EMBEDDED.capacity.samples_per_request == 4
     scripted += ["four", "one"]
     engine = LLM(LOCAL_MODEL, cache=DiskCache(tmp_path))
     replies = engine.sample(MESSAGES, 5, seed=3, temperature=0.8)

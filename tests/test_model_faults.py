@@ -17,8 +17,9 @@ import pytest
 
 from conftest import FIXED_STATS, cli, fenced
 from fake_openai import FakeOpenAI, Raw
+from tgfix.budget import Budget, BudgetSpent
 from tgfix.errors import ModelUnavailable, UsageError
-from tgfix.llm import LLM, PLACEHOLDER_KEY, BudgetSpent, DiskCache, Usage
+from tgfix.llm import LLM, PLACEHOLDER_KEY, DiskCache
 
 MESSAGES = [{"role": "user", "content": "hi"}]
 COMPLETION = {"id": "x", "object": "chat.completion", "created": 0, "model": "x",
@@ -83,7 +84,7 @@ def test_the_time_budget_holds_against_a_hung_server(in_project):
 
 def test_retries_after_server_errors_get_only_the_time_left():
     with FakeOpenAI([Raw({"error": {"message": "overloaded"}}, 503, delay=1)]) as server:
-        engine = LLM("openai/x", api_base=server.base_url, usage=Usage(deadline=time.monotonic() + 2.5))
+        engine = LLM("openai/x", api_base=server.base_url, budget=Budget(deadline=time.monotonic() + 2.5))
         started = time.monotonic()
         with pytest.raises(BudgetSpent):
             engine(MESSAGES)

@@ -10,7 +10,7 @@ from tgfix import local
 from conftest import BUGGY_STATS, FIXED_STATS, fenced
 from fake_openai import FakeOpenAI
 from tgfix.gradient import CRITIQUE_TOKENS, failure_clusters
-from tgfix.llm import Usage
+from tgfix.budget import Budget
 from tgfix.optimizer import bare_messages, improvement
 from tgfix.runner import TestCase, TestReport
 
@@ -159,7 +159,7 @@ def test_the_second_opinions_fix_is_kept_and_a_first_fix_needs_none(x, loss_fn, 
 def test_a_budget_spent_before_the_second_opinion_keeps_the_first_answer(x, loss_fn, scripted):
     half = FIXED_STATS.replace("best = xs[0]", "best = 0")
     scripted += [fenced(half)]
-    engine = tg.LLM("openai/scripted", cache=None, usage=Usage(max_calls=1))
+    engine = tg.LLM("openai/scripted", cache=None, budget=Budget(max_calls=1))
     result = tg.TGD([x], model=engine).step(loss_fn(x))
     assert result.accepted and x.value == half and len(result.candidates) == 1
 

@@ -21,7 +21,7 @@ import os
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # before litellm loads: no price-list download
 
 _EXPORTS = {
-    "backward": "tgfix.gradient", "LLM": "tgfix.llm", "Usage": "tgfix.llm",
+    "backward": "tgfix.gradient", "Budget": "tgfix.budget", "LLM": "tgfix.llm", "Usage": "tgfix.llm",
     "Loss": "tgfix.loss", "LossFunction": "tgfix.loss", "TestLoss": "tgfix.loss",
     "TGD": "tgfix.optimizer", "StepResult": "tgfix.optimizer",
     "TestReport": "tgfix.runner", "Variable": "tgfix.variable",

@@ -42,7 +42,6 @@ class Settings(BaseSettings):
     patience: int | None = Field(None, ge=1)  # None: none, the budgets end the run (a small model's fix may be its fifth sample)
     max_cost: float | None = Field(None, gt=0)
     time_budget: float | None = Field(240.0, gt=0)  # seconds of wall clock for the whole loop: the benchmark's budget
-    max_calls: int | None = Field(None, ge=1)  # a hard cap on model calls (benchmarks compare methods at equal calls)
     test_timeout: float = Field(10.0, gt=0)
     problem: str | None = None
     role: str | None = None

@@ -18,7 +18,8 @@ import litellm
 import openai
 
 from tgfix import prompts
-from tgfix.errors import ModelUnavailable, TgfixError, UsageError
+from tgfix.budget import Budget, BudgetSpent
+from tgfix.errors import ModelUnavailable, UsageError
 from tgfix.files import write_atomically
 
 PLACEHOLDER_KEY = "sk-no-key-needed"
@@ -32,7 +33,7 @@ litellm.telemetry = False
 
 
 @dataclass(frozen=True)
-class Limits:
+class Capacity:
     """What a model's server allows: the LLM asks it for nothing more."""
 
     samples_per_request: int = 1  # completions of one prompt generated together (litellm's n); more are split
@@ -41,14 +42,14 @@ class Limits:
 
 # A remote provider answers a step's requests in parallel, one sample each (servers that honour n are few):
 # K candidates cost ceil(K / 4) round trips instead of K, and a rate limit sees no burst larger than 4.
-REMOTE = Limits(samples_per_request=1, concurrent_requests=4)
+REMOTE = Capacity(samples_per_request=1, concurrent_requests=4)
 
 
 class Backend(Protocol):
     """A model served in this process behind litellm, such as the embedded one (tgfix.local registers it)."""
 
     provider: str  # it serves the model strings "provider/NAME"
-    limits: Limits
+    capacity: Capacity
     context_window: int  # tokens one request reads at most
 
     def check(self, model: str) -> None:
@@ -82,7 +83,8 @@ class Reply:
 
 @dataclass
 class Usage:
-    """What the model calls of one run cost, in running totals; the engines of a run share one."""
+    """What the model calls of one run cost, in running totals, and the prompts sent (for the report);
+    the engines of a run share one."""
 
     calls: int = 0
     cached_calls: int = 0
@@ -91,8 +93,6 @@ class Usage:
     cost: float = 0.0
     seconds: float = 0.0
     cut_off: int = 0  # requests ended by the deadline before their answer came: their time is in seconds
-    max_calls: int | None = field(default=None, compare=False)  # a hard cap: the next call raises BudgetSpent
-    deadline: float | None = field(default=None, compare=False)  # time.monotonic(): calls end there, mid-answer too
     prompts: dict[str, list[dict]] = field(default_factory=dict, repr=False, compare=False)  # sha256 -> messages
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
@@ -127,13 +127,6 @@ class Usage:
             self.seconds += seconds
             self.cut_off += 1
 
-    def seconds_left(self) -> float | None:
-        return None if self.deadline is None else self.deadline - time.monotonic()
-
-    @property
-    def out_of_time(self) -> bool:
-        return self.deadline is not None and time.monotonic() >= self.deadline
-
 
 class _Waiting:
     """The seconds a caller waits while one or more of its requests are under way, charged to the requests
@@ -161,10 +154,6 @@ class _Waiting:
         if self._under_way:
             self._unbilled += now - self._since
         self._since, self._under_way = now, self._under_way + change
-
-
-class BudgetSpent(TgfixError):
-    """The usage's max_calls are used up, or its deadline passed: no further model call is made."""
 
 
 class DiskCache:
@@ -224,6 +213,7 @@ class LLM:
     cache: DiskCache | None = None
     api_base: str | None = None
     usage: Usage = field(default_factory=Usage)
+    budget: Budget = Budget()  # what its calls may spend: the run's, shared with the loop
     api_key: str | None = field(default=None, repr=False)  # never printed, reported or in the cache key
 
     def __post_init__(self):
@@ -251,8 +241,8 @@ class LLM:
         return self.backend is not None
 
     @property
-    def limits(self) -> Limits:
-        return self.backend.limits if self.backend else REMOTE
+    def capacity(self) -> Capacity:
+        return self.backend.capacity if self.backend else REMOTE
 
     def __call__(self, messages: list[dict], *, seed: int | None = None, temperature: float | None = None,
                  max_tokens: int | None = None) -> Reply:
@@ -262,14 +252,9 @@ class LLM:
                max_tokens: int | None = None, greedy_first: bool = False) -> list[Reply]:
         """n answers to one prompt, in order: with greedy_first, first the engine's own (as a call gives it),
         then samples with seeds seed, seed+1, ... Each request asks for as many samples as the server
-        generates together, and up to as many requests as it serves at once are under way (Limits). Each
+        generates together, and up to as many requests as it serves at once are under way (Capacity). Each
         answer counts as a call: fewer come back when the call budget has less left."""
-        if self.usage.max_calls is not None:
-            n = min(n, self.usage.max_calls - self.usage.calls)
-            if n <= 0:
-                raise BudgetSpent(f"call budget ({self.usage.max_calls}) spent")
-        if self.usage.out_of_time:
-            raise BudgetSpent("time budget spent")
+        n = self.budget.answers(n, self.usage.calls)
         own = self._request(messages, max_tokens)
         sampled = {**own, **({"seed": seed} if seed is not None else {}),
                    **({"temperature": temperature} if temperature is not None else {})}
@@ -288,13 +273,13 @@ class LLM:
 
     def _batches(self, request: dict, n: int) -> list[dict]:
         """The requests for n samples, each for as many as the server generates together."""
-        size = self.limits.samples_per_request
+        size = self.capacity.samples_per_request
         return [_batch(request, start, min(size, n - start)) for start in range(0, n, size)]
 
     def _each(self, requests: list[dict]) -> list[list[Reply]]:
-        """The replies to each request, in order, with up to limits.concurrent_requests under way at once."""
+        """The replies to each request, in order, with up to capacity.concurrent_requests under way at once."""
         waiting = _Waiting()
-        workers = min(len(requests), self.limits.concurrent_requests)
+        workers = min(len(requests), self.capacity.concurrent_requests)
         if workers <= 1:
             return [self._replies(request, waiting) for request in requests]
         pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tgfix-model")
@@ -370,19 +355,19 @@ class LLM:
         """litellm's answer. Retries are ours, not litellm's: each attempt, and each wait before one,
         gets only the time left before the deadline, so the time budget holds, retries included."""
         for attempt in range(RETRIES + 1):
-            left = self.usage.seconds_left()
+            left = self.budget.seconds_left()
             if left is not None and left <= 0:
                 raise BudgetSpent("time budget spent: the model was not answering")
             try:
                 return litellm.completion(**request, api_base=self.api_base, api_key=self._key(), num_retries=0,
                                           **({"timeout": left} if left is not None else {}))
             except openai.OpenAIError as error:  # every litellm API error, an in-process backend's too
-                if isinstance(error, openai.APITimeoutError) and self.usage.out_of_time:
+                if isinstance(error, openai.APITimeoutError) and self.budget.out_of_time:
                     raise BudgetSpent("time budget spent: the answer under way was cut off") from error
                 if attempt == RETRIES or self.is_local or not _transient(error):  # a local error is no hiccup
                     raise ModelUnavailable(f"model {self.model} unavailable: {self._explain(error)}") from error
             wait = RETRY_WAIT * 2 ** attempt
-            time.sleep(wait if left is None else max(0.0, min(wait, self.usage.seconds_left())))
+            time.sleep(wait if left is None else max(0.0, min(wait, self.budget.seconds_left())))
 
     def _url(self) -> str:
         """Where the request went, as the user can check it."""

@@ -8,18 +8,19 @@
         losses without the tests found flaky so far (TestReport.flaky)
 
 A Plan is what a command configures: when to critique, when the goal is reached, what to
-do with an accepted step, and the budget. The loop prints nothing: it tells a Reporter.
+do with an accepted step, what to prepare before the first step, and the budget (the same
+Budget the command gave the engines). The loop prints nothing: it tells a Reporter.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Callable, Protocol, Sequence
 
-from tgfix import local
+from tgfix.budget import Budget, BudgetSpent
 from tgfix.gradient import backward
-from tgfix.llm import LLM, BudgetSpent, Usage
+from tgfix.llm import LLM, Usage
 from tgfix.loss import Loss, LossFunction
 from tgfix.optimizer import TGD, StepResult
 from tgfix.variable import Variable
@@ -73,9 +74,8 @@ class Plan:
     on_accept: Callable[[Variable, Iteration], str | None]  # save the variable; the commit, if any
     done: Callable[[Loss], bool] = lambda loss: loss.passed
     wanted: str = "improvement"            # what patience waits for, in the stop reason
-    max_cost: float | None = None
-    time_budget: float | None = None       # seconds of wall clock, counted from `started`
-    started: float = field(default_factory=time.monotonic)  # when the command began (time.monotonic)
+    budget: Budget = Budget()              # the deadline and the caps; the command gave the engines the same
+    prepare: Callable[[Reporter], None] = lambda reporter: None  # once the start is reported (load a model)
 
 
 @dataclass(frozen=True)
@@ -92,20 +92,17 @@ def optimize(initial: Sequence[Loss], loss_fn: LossFunction, optimizer: TGD, cri
     losses, iterations, idle, stop = list(initial), [], 0, ""
     flaky = frozenset().union(*(loss.report.flaky for loss in initial))  # excluded from the score from then on
     variables = [loss.variable for loss in losses]
-    deadline = plan.started + plan.time_budget if plan.time_budget else None
-    critic.usage.deadline = deadline  # the engines' shared usage: a call under way ends at the deadline
+    budget = plan.budget
     reporter.started(losses)
-    if optimizer.engine.is_local or critic.is_local:
-        reporter.status("loading the embedded model")
-        local.load()
+    plan.prepare(reporter)
     for number in range(1, plan.max_iters + 1):
         accepted = new_ideas = False
         try:
             for index, x in enumerate(variables):
                 if plan.done(losses[index]):
                     break
-                if deadline and time.monotonic() >= deadline:
-                    stop = f"time budget ({plan.time_budget:g} s) spent"
+                if budget.out_of_time:
+                    stop = budget.time_spent
                     break
                 iteration = _iterate(number, losses[index], optimizer, critic, plan.critiques(number), reporter)
                 new_ideas |= iteration.step.new_ideas > 0
@@ -122,7 +119,7 @@ def optimize(initial: Sequence[Loss], loss_fn: LossFunction, optimizer: TGD, cri
                     stop = "every test is flaky: nothing left to judge a change by"
                     break
         except BudgetSpent as spent:
-            stop = f"time budget ({plan.time_budget:g} s) spent" if critic.usage.out_of_time else str(spent)
+            stop = budget.time_spent if budget.out_of_time else str(spent)
             break
         if stop or all(plan.done(loss) for loss in losses):
             break
@@ -137,8 +134,9 @@ def optimize(initial: Sequence[Loss], loss_fn: LossFunction, optimizer: TGD, cri
 
 def _budget_spent(usage: Usage, idle: int, plan: Plan) -> str:
     """Why the loop must stop now (cost spent, patience lost), or "" to go on."""
-    if plan.max_cost is not None and usage.cost >= plan.max_cost:
-        return f"cost budget ${plan.max_cost:g} spent"
+    max_cost = plan.budget.max_cost
+    if max_cost is not None and usage.cost >= max_cost:
+        return f"cost budget ${max_cost:g} spent"
     if plan.patience is not None and idle >= plan.patience:
         return f"no {plan.wanted} and no new idea in {idle} iteration{'s' if idle != 1 else ''} (patience)"
     return ""

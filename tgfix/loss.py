@@ -18,12 +18,11 @@ import pytest
 from _pytest.config.findpaths import locate_config
 
 from tgfix import prompts
-from tgfix.config import Settings
 from tgfix.errors import TestSetupError, UsageError
 from tgfix.hidden import hidden_by_sandbox
 from tgfix.localize import FileRanking, SuspiciousLine, rank_lines, traceback_sites
 from tgfix.runner import LineCoverage, TestCase, TestReport, TestSpec, line_profile, run_tests, trace_test
-from tgfix.sandbox import Access, Limits
+from tgfix.sandbox import Access, Limits, Processes
 from tgfix.variable import Variable, read_text
 
 MAX_FAILURES_SHOWN = 8
@@ -53,6 +52,9 @@ class LossFunction(Protocol):
 
     def describe(self, loss: Loss, failures: tuple[TestCase, ...] | None) -> str:
         """The loss in words, for the model."""
+
+    def stop(self) -> None:
+        """End the evaluations under way in other threads now (after Ctrl-C): they return or raise soon."""
 
 
 @dataclass(frozen=True)
@@ -101,22 +103,7 @@ class TestLoss:
     python: str | None = None  # the interpreter for the tests; None: the project's virtualenv, else tgfix's own
     trace: bool = False  # show the model the variables along the last lines the first failing test ran
     access: Access = field(default_factory=Access)  # variables passed beyond the allowlist, the network kept
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> "TestLoss":
-        """The project's tests as configured (flags, env, pyproject); one-line errors when there are none."""
-        if not settings.tests and not settings.test_cmd:
-            raise UsageError("no tests: pass --tests PATH or --test-cmd CMD (or set them in [tool.tgfix])")
-        for selector in settings.tests:
-            path, _ = split_node_id(selector)
-            if not Path(path).exists():
-                raise UsageError(f"no such tests path: {path}")
-        if settings.tests_k is not None and not settings.tests:
-            raise UsageError("--tests-k selects among pytest tests: pass --tests PATH too")
-        return cls(tests=settings.tests, keyword=settings.tests_k, command=settings.test_cmd,
-                   test_timeout=settings.test_timeout, limits=Limits(), problem=read_problem(settings.problem),
-                   localize=settings.localize, python=settings.python, trace=settings.trace,
-                   access=Access(settings.pass_env, settings.network))
+    processes: Processes = field(default_factory=Processes, compare=False, repr=False)  # its test runs under way
 
     @property
     def selectors(self) -> list[tuple[Path, str]]:
@@ -141,7 +128,7 @@ class TestLoss:
         relative = tuple(Path(os.path.relpath(path, root)).as_posix() + node for path, node in self.selectors)
         outside = tuple(dict.fromkeys(_copied_folder(path) for path in self.paths if not path.is_relative_to(root)))
         return TestSpec(root, relative, self.command, self.test_timeout, self.limits, self.python,
-                        access=self.access, keyword=self.keyword, beside=outside)
+                        access=self.access, keyword=self.keyword, beside=outside, processes=self.processes)
 
     def __call__(self, x: Variable) -> Loss:
         return self.forward([x])[0]
@@ -188,6 +175,9 @@ class TestLoss:
     def line_profile(self, x: Variable, source: str) -> dict[int, int]:
         """Where one run of these tests (or this command) spends its time in x: samples per line."""
         return line_profile(self.spec(x), {x.name: source}, x.name)
+
+    def stop(self) -> None:
+        self.processes.stop()
 
     def describe(self, loss: Loss, failures: tuple[TestCase, ...] | None = None) -> str:
         failures = loss.report.failures if failures is None else failures

@@ -36,9 +36,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Callable
 
-from tgfix import patch, prompts, sandbox, scope
+from tgfix import patch, prompts, scope
 from tgfix.hidden import is_project_module, is_third_party
-from tgfix.llm import LLM, BudgetSpent, Reply
+from tgfix.budget import BudgetSpent
+from tgfix.llm import LLM, Reply
 from tgfix.loss import Loss, failure_text
 from tgfix.runner import TestReport
 from tgfix.source import defined_names
@@ -203,7 +204,7 @@ class TGD:
             try:
                 return list(pool.map(lambda p: self._validate(loss, p), proposals))
             except KeyboardInterrupt:
-                sandbox.stop_all()  # or leaving the pool would wait for every test run to end
+                loss.fn.stop()  # or leaving the pool would wait for every test run to end
                 raise
 
     def _proposal(self, loss: Loss, edit_format: str, reply: Reply, number: int) -> Proposal:

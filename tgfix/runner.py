@@ -121,6 +121,7 @@ class TestSpec:
     access: sandbox.Access = sandbox.Access()  # variables passed beyond the allowlist, the network kept
     keyword: str | None = None   # pytest -k: only the tests whose names match
     beside: tuple[Path, ...] = ()  # test folders outside root, copied beside its copy (sandbox.Sandbox)
+    processes: sandbox.Processes | None = field(default=None, compare=False)  # where the runs under way are held
 
 
 @dataclass(frozen=True)
@@ -403,7 +404,7 @@ def _pytest_process(spec: TestSpec, python: interpreter.Interpreter, workdir: Pa
                    f"--include={_include(workdir, coverage_of)}", *pytest_args]
     else:
         command = [python.executable, *pytest_args]
-    result = sandbox.run(command, workdir, spec.limits, env, spec.access)
+    result = sandbox.run(command, workdir, spec.limits, env, spec.access, spec.processes)
     junit = workdir / JUNIT
     if result.returncode == 5 and hung:  # every test left hung in an earlier process
         return TestReport((), result.output, result.seconds, False, note)
@@ -466,7 +467,8 @@ def _imported_elsewhere(module: Module, found: Path, root: Path, python: interpr
 
 def _run_command(spec: TestSpec, workdir: Path) -> sandbox.RunResult:
     """Through the shell, as make and aider run a test command: `cd tests && pytest` works."""
-    return sandbox.run(["/bin/sh", "-c", spec.command], workdir, spec.limits, access=spec.access)
+    return sandbox.run(["/bin/sh", "-c", spec.command], workdir, spec.limits, access=spec.access,
+                       processes=spec.processes)
 
 
 def _check_started(spec: TestSpec, result: sandbox.RunResult) -> None:

@@ -29,6 +29,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
@@ -272,13 +273,33 @@ def write(workdir: Path, relative: str, content: str | bytes) -> None:
 # running
 
 
-_running: set[subprocess.Popen] = set()
+class Processes:
+    """The runs under way of one owner (a loss function's test runs), which stop() ends: those of other
+    threads after Ctrl-C, whose owners then clean up."""
+
+    def __init__(self) -> None:
+        self._running: set[subprocess.Popen] = set()
+        self._lock = threading.Lock()
+
+    def add(self, process: subprocess.Popen) -> None:
+        with self._lock:
+            self._running.add(process)
+
+    def discard(self, process: subprocess.Popen) -> None:
+        with self._lock:
+            self._running.discard(process)
+
+    def stop(self) -> None:
+        with self._lock:
+            running = list(self._running)
+        for process in running:
+            _kill_group(process.pid)
 
 
 def run(command: list[str], cwd: Path, limits: Limits = Limits(), env: dict[str, str] | None = None,
-        access: Access = Access()) -> RunResult:
+        access: Access = Access(), processes: Processes | None = None) -> RunResult:
     """Run command confined, in its own process group; when it ends or times out, kill all it started.
-    The output is redacted of every known key."""
+    The output is redacted of every known key. With `processes`, the run is among them while it lasts."""
     confined = isolation()
     cut = confined.cuts_network(access)
     if confined.hidden:
@@ -291,7 +312,8 @@ def run(command: list[str], cwd: Path, limits: Limits = Limits(), env: dict[str,
                                    preexec_fn=_confine(limits, confined, cgroup, cut))
         kind = "net" if cut else "user" if confined.processes == NPROC_IN_USER_NAMESPACE else None
         namespace = _own_namespace(process.pid, kind) if kind else None
-        _running.add(process)
+        if processes:
+            processes.add(process)
         try:
             process.wait(timeout=limits.wall_seconds)
             timed_out = False
@@ -302,16 +324,11 @@ def run(command: list[str], cwd: Path, limits: Limits = Limits(), env: dict[str,
             process.wait()
             if namespace:  # also what left the process group with setsid()
                 _kill_until_gone(lambda: _namespace_members(namespace, kind))
-            _running.discard(process)
+            if processes:
+                processes.discard(process)
         sink.seek(0)
         output = redact(sink.read(OUTPUT_LIMIT).decode(errors="replace"))
     return RunResult(process.returncode, output, time.monotonic() - started, timed_out)
-
-
-def stop_all() -> None:
-    """Kill every run still going, e.g. in other threads after Ctrl-C; their owners clean up."""
-    for process in list(_running):
-        _kill_group(process.pid)
 
 
 def _kill_group(pgid: int) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 from tgfix import console, git, local, patch, sandbox
+from tgfix.budget import Budget
 from tgfix.config import Settings
 from tgfix.errors import Exit, TgfixError, UsageError
 from tgfix.files import unwritable, write_atomically
@@ -49,6 +50,12 @@ class Session:
     def usage(self) -> Usage:
         """Shared by the editor and the critic: the whole run's model calls."""
         return self.editor.usage
+
+    def prepare(self, reporter: Reporter) -> None:
+        """Before the first step: the embedded model in memory, if an engine is it, not in the middle of a request."""
+        if self.editor.is_local or self.critic.is_local:
+            reporter.status("loading the embedded model")
+            local.load()
 
     def save(self, x: Variable, iteration: Iteration, verb: str = "edit") -> str | None:
         """Write the accepted value to FILE, and commit it alone unless --no-commit; the commit's sha.
@@ -162,12 +169,18 @@ class Trail:
                       exit_code)
 
 
+def run_budget(settings: Settings, max_calls: int | None = None) -> Budget:
+    """What a run of these settings may spend, from now: --time-budget, --max-cost, and a call cap
+    (the benchmark's: it compares methods at equal calls)."""
+    return Budget.from_now(settings.time_budget, max_calls=max_calls, max_cost=settings.max_cost)
+
+
 @contextmanager
-def session(files: list[str], settings: Settings) -> Iterator[Session]:
+def session(files: list[str], settings: Settings, budget: Budget) -> Iterator[Session]:
     variables = checked_variables(files, settings)
     if not settings.dry_run:
         _check_writable(variables)
-    editor, critic = engines(settings)
+    editor, critic = engines(settings, budget)
     if editor.cache:
         editor.cache.check_writable()
     _check_fits(variables, editor, critic)
@@ -207,15 +220,14 @@ def checked_variables(files: list[str], settings: Settings) -> list[Variable]:
     return [Variable.from_file(path, role=role, root=root) for path in paths]
 
 
-def engines(settings: Settings) -> tuple[LLM, LLM]:
-    """The editor and the critic (the same engine unless --gradient-model), sharing one usage."""
+def engines(settings: Settings, budget: Budget) -> tuple[LLM, LLM]:
+    """The editor and the critic (the same engine unless --gradient-model), sharing one usage and the budget."""
     model = settings.model or local.default_model()
     if settings.api_key:  # test output never shows it (the environment's keys are known to the sandbox already)
         sandbox.keep_secret(settings.api_key.get_secret_value())
     cache = DiskCache(local.cache_dir() / "replies", on_warning=console.warning) if settings.cache else None
-    usage = Usage(max_calls=settings.max_calls)
     common = dict(temperature=settings.temperature, seed=settings.seed, max_tokens=settings.max_tokens,
-                  cache=cache, api_base=settings.api_base, usage=usage,
+                  cache=cache, api_base=settings.api_base, usage=Usage(), budget=budget,
                   api_key=settings.api_key.get_secret_value() if settings.api_key else None)
     editor = LLM(model, **common)
     critic = LLM(settings.gradient_model, **common) if settings.gradient_model else editor

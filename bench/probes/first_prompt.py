@@ -33,6 +33,7 @@ from string import Template
 from bench import corpus
 from bench.probes.rows import check_names, resume, show
 from tgfix import prompts
+from tgfix.budget import Budget
 from tgfix.llm import LLM, Usage
 from tgfix.local import default_model
 from tgfix.loss import TestLoss
@@ -101,7 +102,7 @@ def run_one(case: corpus.Case, name: str, model: str, max_tokens: int) -> dict:
         x = Variable.from_file(work / case.file, root=work)
         problem = (work / case.problem).read_text() if case.problem else ""
         loss = TestLoss(tests=str(work / case.tests), problem=problem, localize=variant.localize)(x)
-        engine = LLM(model, max_tokens=max_tokens, usage=Usage(max_calls=CALLS))
+        engine = LLM(model, max_tokens=max_tokens, budget=Budget(max_calls=CALLS))
         optimizer = TGD([x], engine, edit_format=variant.edit_format, prompt=variant.prompt, second_opinion=None)
         started = time.monotonic()
         step = optimizer.step(loss)

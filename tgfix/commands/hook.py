@@ -19,6 +19,7 @@ from importlib import resources
 from pathlib import Path
 
 from tgfix import console
+from tgfix.commands.configured import configured_tests
 from tgfix.config import Settings
 from tgfix.errors import Exit, ModelUnavailable, TgfixError
 from tgfix.loss import MAX_FAILURES_SHOWN, TestLoss
@@ -32,7 +33,7 @@ HOOK_PYTHON = "tgfix_python=''"  # in the shipped script: which Python's tgfix r
 
 def run_hook(files: list[str], settings: Settings) -> Exit:
     """The hook's exit code for FILES (the staged files pre-commit or the git hook passes)."""
-    loss_fn = TestLoss.from_settings(settings)
+    loss_fn = configured_tests(settings)
     root = project_root(Path(files[0]).resolve())
     staged = [Variable.from_file(f, root=root) for f in files if Path(f).resolve().is_relative_to(root)]
     sources = [x for x in staged if x.is_python and not loss_fn.is_test(x.path, root)]

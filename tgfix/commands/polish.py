@@ -7,12 +7,12 @@ the noise of the measurement. The loop, the session and the optimizer are solve'
 
 from __future__ import annotations
 
-import time
 import statistics
 from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 from tgfix import prompts
+from tgfix.commands.configured import configured_tests
 from tgfix.config import Settings
 from tgfix.errors import Exit, TestSetupError, TestsFailing
 from tgfix.console import Console, seconds
@@ -20,7 +20,7 @@ from tgfix.loop import Iteration, Plan, Reporter, Silent, optimize
 from tgfix.loss import Loss, TestLoss
 from tgfix.optimizer import TGD
 from tgfix.runner import TestCase, TestReport
-from tgfix.session import Run, Trail, session
+from tgfix.session import Run, Trail, run_budget, session
 from tgfix.variable import Variable
 
 REPEAT = 5
@@ -100,6 +100,9 @@ class SpeedLoss:
         """Never needed by faster(), which accepts no new pass: the timing repeats rerun every test."""
         return self.tests.rerun(x, source, tests)
 
+    def stop(self) -> None:
+        self.tests.stop()  # the bench command's runs too: its TestLoss is a copy of tests, holding the same processes
+
     def describe(self, loss: Loss, failures: tuple[TestCase, ...] | None = None) -> str:
         cases = loss.report.cases
         slowest = sorted(cases, key=lambda case: -case.seconds)[:SLOWEST_SHOWN]
@@ -138,11 +141,11 @@ def polish(file: str, settings: Settings, bench_cmd: str | None = None, repeat: 
            reporter: Reporter = Silent(), trail: Trail | None = None) -> Run:
     """Speed FILE up while its tests keep passing, committing every speed-up beyond the noise; with a
     trail, what it did so far is there when it ends in an error."""
-    started = time.monotonic()
-    with session([file], settings) as s:
+    budget = run_budget(settings)
+    with session([file], settings, budget) as s:
         reporter = trail.follow(s, reporter) if trail else reporter
         originals = {x.name: x.value for x in s.variables}
-        tests = TestLoss.from_settings(settings)
+        tests = configured_tests(settings)
         loss_fn = SpeedLoss(tests, replace(tests, tests=(), command=bench_cmd) if bench_cmd else None, repeat)
         reporter.status(f"testing, then timing {loss_fn.timed} ({repeat} runs)")
         initial = loss_fn.forward(s.variables)
@@ -157,8 +160,7 @@ def polish(file: str, settings: Settings, bench_cmd: str | None = None, repeat: 
                         prompt=prompts.SPEED_STEP, second_opinion=None, on_status=reporter.status)
         plan = Plan(settings.max_iters, settings.patience, critiques=lambda n: True,  # no failures to step from
                     on_accept=lambda x, it: s.save(x, it, verb="speed up"), done=lambda loss: False,
-                    wanted="speed-up beyond the noise", max_cost=settings.max_cost,
-                    time_budget=settings.time_budget, started=started)
+                    wanted="speed-up beyond the noise", budget=budget, prepare=s.prepare)
         outcome = optimize(initial, loss_fn, optimizer, s.critic, plan, reporter)
     exit_code = Exit.PASSED if any(i.step.accepted for i in outcome.iterations) else Exit.NO_IMPROVEMENT
     return Run.of(s, originals, outcome, exit_code)

@@ -3,36 +3,38 @@ pass, committing every improvement."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 from tgfix import prompts
+from tgfix.budget import Budget
+from tgfix.commands.configured import configured_tests
 from tgfix.config import Settings
 from tgfix.errors import Exit, TestSetupError, UsageError
 from tgfix.llm import LLM
 from tgfix.local import default_model
 from tgfix.localize import FileRanking, localize_files
 from tgfix.loop import Plan, Reporter, Silent, optimize
-from tgfix.loss import Loss, TestLoss, flaky_at_start
+from tgfix.loss import Loss, flaky_at_start
 from tgfix.optimizer import TGD
-from tgfix.session import Run, Trail, project_sources, session
+from tgfix.session import Run, Trail, project_sources, run_budget, session
 from tgfix.variable import project_root
 
 
-def solve(files: list[str], settings: Settings, reporter: Reporter = Silent(),
-          trail: Trail | None = None, started: float | None = None, done: FileRanking | None = None) -> Run:
+def solve(files: list[str], settings: Settings, reporter: Reporter = Silent(), trail: Trail | None = None,
+          budget: Budget | None = None, done: FileRanking | None = None) -> Run:
     """The run; with a trail, what it did so far is there when it ends in an error. Without files, the
-    files the failing tests point at (solve_localized). `started`: when the time budget began; `done`:
-    the test run of the files as they are that chose them, which stands for the first one."""
+    files the failing tests point at (solve_localized). The budget is the settings' from now unless
+    given (the benchmark's adds a call cap; a next file gets what is left); `done`: the test run of the
+    files as they are that chose them, which stands for the first one."""
+    budget = budget or run_budget(settings)
     if not files:
-        return solve_localized(settings, reporter, trail)
-    started = time.monotonic() if started is None else started
-    with session(files, settings) as s:
+        return solve_localized(settings, reporter, trail, budget)
+    with session(files, settings, budget) as s:
         reporter = trail.follow(s, reporter) if trail else reporter
         originals = {x.name: x.value for x in s.variables}
-        loss_fn = TestLoss.from_settings(settings)
+        loss_fn = configured_tests(settings)
         reporter.status("running the tests")
         initial = loss_fn.forward(s.variables, done)
         loss_fn.check_start(initial[0].report, s.variables)
@@ -47,22 +49,21 @@ def solve(files: list[str], settings: Settings, reporter: Reporter = Silent(),
                         second_opinion=prompts.BARE_REPAIR if settings.second_opinion else None)
         gradient = schedule(settings, s.critic)
         plan = Plan(settings.max_iters, settings.patience, critiques=lambda n: critiques(gradient, n),
-                    on_accept=s.save, max_cost=settings.max_cost,
-                    time_budget=settings.time_budget, started=started)
+                    on_accept=s.save, budget=budget, prepare=s.prepare)
         outcome = optimize(initial, loss_fn, optimizer, s.critic, plan, reporter)
     return Run.of(s, originals, outcome, _exit_code(outcome))
 
 
-def solve_localized(settings: Settings, reporter: Reporter = Silent(), trail: Trail | None = None) -> Run:
+def solve_localized(settings: Settings, reporter: Reporter, trail: Trail | None, budget: Budget) -> Run:
     """solve without FILES: run the tests once with coverage of every source file of the project, then
     repair the file the failing tests point at most (localize.rank_files); while tests still fail and
     the time and cost budgets last, the next, up to --max-files. Each file gets the iteration budget,
     all share the time and cost budgets. With no failing test there is nothing to repair."""
-    started, began = time.monotonic(), datetime.now(timezone.utc)
+    began = datetime.now(timezone.utc)
     if settings.test_cmd:
         raise UsageError("name the FILES to repair: with --test-cmd tgfix has no coverage to choose them by")
     model = settings.model or default_model()  # before the tests run, as with FILES: no model, no run
-    loss_fn = TestLoss.from_settings(settings)
+    loss_fn = configured_tests(settings)
     root = project_root(Path.cwd() / "x")
     sources = project_sources(root, settings)
     reporter.status("running the tests to find the files to repair")
@@ -80,24 +81,23 @@ def solve_localized(settings: Settings, reporter: Reporter = Silent(), trail: Tr
     for rank, file in enumerate(chosen, 1):
         reporter.say(f"{'repairing' if rank == 1 else 'next, if tests still fail:'} {file.name} "
                      f"(score {file.score:.2f}: {file.evidence})")
-    run = solve([str(root / chosen[0].name)], settings, reporter, trail, started, ranking)
+    run = solve([str(root / chosen[0].name)], settings, reporter, trail, budget, ranking)
     for file in chosen[1:]:
-        left = None if run.final[0].passed else _budget_left(settings, run, started)
+        left = None if run.final[0].passed else _budget_left(budget, run)
         if left is None:
             break
         reporter.say(f"tests {run.final[0].report.score} pass: repairing {file.name} next")
-        run = run.then(solve([str(root / file.name)], left, reporter, trail, started))
+        run = run.then(solve([str(root / file.name)], settings, reporter, trail, left))
     return replace(run, localized=chosen, exit_code=_exit_code(run))
 
 
-def _budget_left(settings: Settings, run: Run, started: float) -> Settings | None:
-    """The settings for the next file's run, with the cost left; None once the time or cost budget is spent."""
-    if settings.time_budget and time.monotonic() >= started + settings.time_budget:
+def _budget_left(budget: Budget, run: Run) -> Budget | None:
+    """The next file's budget: the same deadline, the calls and cost left; None once one is spent."""
+    calls = None if budget.max_calls is None else budget.max_calls - run.usage.calls
+    cost = None if budget.max_cost is None else budget.max_cost - run.usage.cost
+    if budget.out_of_time or (calls is not None and calls <= 0) or (cost is not None and cost <= 0):
         return None
-    if settings.max_cost is None:
-        return settings
-    left = settings.max_cost - run.usage.cost
-    return settings.model_copy(update={"max_cost": left}) if left > 0 else None
+    return replace(budget, max_calls=calls, max_cost=cost)
 
 
 def schedule(settings: Settings, critic: LLM) -> str:

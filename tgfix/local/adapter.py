@@ -12,7 +12,7 @@ from litellm.llms.custom_llm import CustomLLM, CustomLLMError
 from litellm.types.utils import Choices, Message, ModelResponse, Usage
 
 from tgfix.errors import UsageError
-from tgfix.llm import Limits
+from tgfix.llm import Capacity
 from tgfix.local import runtime
 
 PROVIDER = "local"
@@ -105,7 +105,7 @@ class Embedded:
     provider = PROVIDER
     # llama.cpp refuses more completions of one prompt than its server has slots ("n_cmpl cannot be greater
     # than the number of slots"). One request at a time: each generation already uses every core.
-    limits = Limits(samples_per_request=runtime.BATCHED.slots, concurrent_requests=1)
+    capacity = Capacity(samples_per_request=runtime.BATCHED.slots, concurrent_requests=1)
     context_window = runtime.N_CTX
 
     def check(self, model: str) -> None:
