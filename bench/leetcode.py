@@ -25,7 +25,7 @@ from string import Template
 from bench.corpus import commit_everything
 from tgfix import patch, prompts
 from tgfix.config import Settings
-from tgfix.console import seconds
+from tgfix.formatting import seconds
 from tgfix.llm import LLM, default_model
 from tgfix.commands.polish import polish
 from tgfix.commands.solve import solve
