@@ -33,7 +33,7 @@ from bench.corpus import commit_everything
 from tgfix import patch, prompts
 from tgfix.budget import Budget
 from tgfix.config import Settings
-from tgfix.console import seconds
+from tgfix.formatting import seconds
 from tgfix.llm import LLM
 from tgfix.local import default_model
 from tgfix.commands.polish import polish

@@ -177,3 +177,96 @@ def test_edit_format_help_says_what_auto_does():
 
 def test_an_engine_made_without_settings_caps_replies_as_the_setting_does():
     assert LLM("openai/scripted").max_tokens == Settings().max_tokens
+
+
+# --- one entry, one error handler: commands return their exit code, the handler tells every error --------
+
+COMMAND_ARGS = {"solve": ["stats.py"], "polish": ["stats.py"], "hook": ["stats.py"], "doctor": [],
+                "install-hook": [], "report": ["run.json"]}
+WITH_V = {"solve", "polish", "hook"}
+
+
+def test_every_command_is_covered_here():
+    from tgfix.cli import main
+
+    assert set(COMMAND_ARGS) == set(main.commands)
+    assert {name for name, command in main.commands.items() if any(p.name == "verbose" for p in command.params)} \
+        == WITH_V
+
+
+def failing_as(name, monkeypatch, error):
+    """The command `name`, its body replaced by one that raises `error`: any command's failure."""
+    from tgfix.cli import main
+
+    def body(**params):
+        raise error
+    monkeypatch.setattr(main.commands[name], "callback", body)
+
+
+@pytest.mark.parametrize("name", sorted(COMMAND_ARGS))
+def test_a_bug_in_any_command_is_one_line_and_exit_70(name, monkeypatch):
+    failing_as(name, monkeypatch, RuntimeError("simulated bug"))
+    result = cli(name, *COMMAND_ARGS[name])
+    assert result.exit_code == 70, result.output
+    hint = "run with -vv" if name in WITH_V else "set TGFIX_TRACEBACK=1"
+    assert result.stderr == f"tgfix: error: internal error: RuntimeError: simulated bug ({hint} for the traceback)\n"
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("name", sorted(COMMAND_ARGS))
+def test_an_interrupt_in_any_command_is_one_line_and_exit_130(name, monkeypatch):
+    failing_as(name, monkeypatch, KeyboardInterrupt())
+    result = cli(name, *COMMAND_ARGS[name])
+    assert result.exit_code == 130, result.output
+    assert result.stderr == "tgfix: error: interrupted; files are at their original or last accepted state\n"
+
+
+@pytest.mark.parametrize("name, args, variable", [("doctor", [], "1"), ("solve", ["-vv"], None)],
+                         ids=["TGFIX_TRACEBACK", "-vv"])
+def test_the_traceback_of_a_bug_when_asked_for(name, args, variable, monkeypatch):
+    if variable:
+        monkeypatch.setenv("TGFIX_TRACEBACK", variable)
+    failing_as(name, monkeypatch, RuntimeError("simulated bug"))
+    result = cli(name, *COMMAND_ARGS[name], *args)
+    assert result.exit_code == 70, result.output
+    assert "Traceback (most recent call last)" in result.stderr
+    assert result.stderr.splitlines()[-1].startswith("tgfix: error: internal error: RuntimeError: simulated bug")
+
+
+def test_a_tgfix_error_has_no_traceback_even_when_asked_for(monkeypatch):
+    monkeypatch.setenv("TGFIX_TRACEBACK", "1")
+    result = cli("report", "missing.json")
+    assert (result.exit_code, result.stderr) == (2, "tgfix: error: no such file: missing.json\n")
+
+
+@pytest.fixture
+def fixed(project):
+    (project / "stats.py").write_text(FIXED_STATS)
+    git.Repo(project).git.commit("-am", "fixed by hand")
+    return project
+
+
+@pytest.mark.parametrize("name, args", [
+    ("solve", ["stats.py", "--model", "openai/scripted"]),
+    ("polish", ["stats.py", "--model", "openai/scripted", "--max-iters", "1", "--repeat", "1"]),
+    ("hook", ["stats.py"]),
+    ("doctor", ["--no-probe", "--model", "openai/scripted"]),
+    ("install-hook", []),
+    ("report", ["run.json"]),
+])
+def test_each_command_returns_its_exit_code_rather_than_exiting(fixed, scripted, name, args):
+    from tgfix.cli import main
+    from tgfix.errors import Exit
+
+    if name == "report":
+        assert solve("stats.py", "--report", "run.json").exit_code == 0  # tests pass: no model call
+    scripted += [CRITIQUE, "no faster code here"]
+    code = main.commands[name].main(args, prog_name=f"tgfix {name}", standalone_mode=False)
+    assert code == (Exit.NO_IMPROVEMENT if name == "polish" else Exit.PASSED)
+
+
+def test_warnings_from_loading_the_settings_are_shown_by_the_command_line(monkeypatch):
+    monkeypatch.setenv("TGFIX_MODLE", "typo")
+    result = cli("doctor", "--no-probe", "--model", "openai/scripted")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "tgfix: warning: TGFIX_MODLE names no tgfix setting; ignored\n"

@@ -1,4 +1,5 @@
-"""The command line: a thin layer over the commands. Every error is one line and a documented exit code."""
+"""The command line: a thin layer over the commands. Each command returns its exit code; every error,
+whichever command it comes from, is told by the one error handler in one line, with a documented exit code."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import sys
 import traceback
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Mapping, Sequence
 
 import click
 
@@ -36,79 +37,93 @@ POLISH_EXITS = {Exit.PASSED: "FILE is faster: every speed-up was kept (and commi
                 Exit.ENVIRONMENT: Exit.ENVIRONMENT.description, Exit.MODEL: Exit.MODEL.description,
                 Exit.TESTS: Exit.TESTS.description, Exit.FAILING: Exit.FAILING.description,
                 Exit.INTERNAL: Exit.INTERNAL.description, Exit.INTERRUPTED: Exit.INTERRUPTED.description}
+INTERNAL_WITHOUT_V = "internal error (a bug in tgfix; TGFIX_TRACEBACK=1 shows the traceback)"  # no -vv there
 DOCTOR_EXITS = {Exit.PASSED: "nothing FAILED: the chosen model answers (or is not probed, with --no-probe)",
                 Exit.USAGE: "usage error (bad option or value, an unknown model, --python names no interpreter)",
                 Exit.MODEL: "no model is configured or installed, or the chosen model does not answer",
                 Exit.TESTS: "the Python that would run the tests cannot run",
-                Exit.INTERNAL: Exit.INTERNAL.description, Exit.INTERRUPTED: Exit.INTERRUPTED.description}
+                Exit.INTERNAL: INTERNAL_WITHOUT_V, Exit.INTERRUPTED: Exit.INTERRUPTED.description}
 REPORT_EXITS = {Exit.PASSED: "the page is written", Exit.USAGE: "RUN_JSON is missing, not JSON or not a tgfix report",
                 Exit.ENVIRONMENT: "the page cannot be written (a full disk, a read-only folder)",
-                Exit.INTERNAL: Exit.INTERNAL.description, Exit.INTERRUPTED: "interrupted"}
+                Exit.INTERNAL: INTERNAL_WITHOUT_V, Exit.INTERRUPTED: "interrupted"}
+TRACEBACK_VARIABLE = "TGFIX_TRACEBACK"  # =1: a bug in tgfix is told with its traceback, by every command
+VERBOSE = "tgfix.verbose"  # in click's ctx.meta: the -v count of a command that has -v
 
 
-def friendly_errors(command):
-    """Turn every failure into one line on stderr and its exit code; tracebacks only with -vv."""
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        verbosity = kwargs.get("verbose", 0) - kwargs.get("quiet", 0)
-        signal.signal(signal.SIGTERM, signal.default_int_handler)  # `kill` and CI timeouts clean up like Ctrl-C
-        try:
-            return command(*args, **kwargs)
-        except (Exception, KeyboardInterrupt) as error:
-            if verbosity >= 2 and not isinstance(error, (TgfixError, KeyboardInterrupt)):
-                traceback.print_exc()  # a bug in tgfix: still one line unless asked for the traceback
-            message, code = _failure(error)
-            console.error(message)
-            sys.exit(int(code))
-    return wrapper
+@contextmanager
+def error_handler(meta: Mapping) -> Iterator[None]:
+    """The one place where an error becomes one line on stderr and its exit code: click's usage errors,
+    tgfix's own, Ctrl-C and SIGTERM, and a bug in tgfix, whose traceback only -vv (where the command has
+    it, as `meta` tells) or TGFIX_TRACEBACK=1 shows."""
+    try:
+        yield
+    except click.exceptions.NoArgsIsHelpError as error:  # `tgfix` alone: the help, as click shows it
+        error.show()
+        sys.exit(int(Exit.USAGE))
+    except click.ClickException as error:
+        where = f" (see `{error.ctx.command_path} --help`)" if getattr(error, "ctx", None) else ""
+        console.error(f"{error.format_message()}{where}")
+        sys.exit(int(Exit.USAGE))
+    except click.exceptions.Abort:  # click's name for a Ctrl-C it caught itself
+        _exit_with(KeyboardInterrupt(), meta)
+    except (Exception, KeyboardInterrupt) as error:
+        _exit_with(error, meta)
 
 
-def _failure(error: BaseException) -> tuple[str, Exit]:
+def _exit_with(error: BaseException, meta: Mapping) -> None:
+    message, code = failure(error)
+    if code == Exit.INTERNAL:
+        if meta.get(VERBOSE, 0) >= 2 or os.environ.get(TRACEBACK_VARIABLE) == "1":
+            traceback.print_exception(error)
+        hint = "run with -vv" if VERBOSE in meta else f"set {TRACEBACK_VARIABLE}=1"
+        message = f"{message} ({hint} for the traceback)"
+    console.error(message)
+    sys.exit(int(code))
+
+
+def failure(error: BaseException) -> tuple[str, Exit]:
     """The one line an error is told in, and its exit code."""
     if isinstance(error, TgfixError):
         return str(error), error.exit_code
     if isinstance(error, KeyboardInterrupt):
         return "interrupted; files are at their original or last accepted state", Exit.INTERRUPTED
-    return f"internal error: {type(error).__name__}: {error} (run with -vv for the traceback)", Exit.INTERNAL
+    return f"internal error: {type(error).__name__}: {error}", Exit.INTERNAL
 
 
 @contextmanager
 def settled(files: tuple[str, ...], flags: dict, command: str, trail) -> Iterator[config.Settings]:
     """The run's settings; on an error, what --json and --report promise all the same: one JSON object
     with the exit code and the error, and the report of what the run (a session.Trail) did before it.
-    The error itself goes on to friendly_errors, which tells it in one line."""
+    The error itself goes on to the error handler, which tells it in one line."""
     settings = None
     try:
         settings = settings_from(files, flags)
         check_report_path(settings)
         yield settings
     except (Exception, KeyboardInterrupt) as error:
-        message, code = _failure(error)
+        message, code = failure(error)
         run = trail.run(code, message)
         if settings.json_output if settings else flags.get("json_output"):  # a bad setting: the flag decides
-            console.echo(json.dumps(console.failure_data(run, files, int(code), message)), err=False)
+            summary = run.summary() if run else None
+            console.echo(json.dumps(console.failure_data(summary, files, int(code), message)), err=False)
         if settings and settings.report and run:
             write_report(run, settings, Path(settings.report), command)
         raise
 
 
 class OneLineErrors(click.Group):
-    """click's usage errors in one line, as every other error: `tgfix: error: ...`, exit 2."""
+    """Every command runs inside the error handler, and what it returns is the exit status; click's usage
+    errors are one line too: `tgfix: error: ...`, exit 2."""
 
     def main(self, *args, standalone_mode: bool = True, **kwargs):
-        try:
+        signal.signal(signal.SIGTERM, signal.default_int_handler)  # `kill` and CI timeouts clean up like Ctrl-C
+        with error_handler({}):  # what click finds wrong before a command is chosen (`tgfix --bad`)
             code = super().main(*args, standalone_mode=False, **kwargs)
-        except click.exceptions.NoArgsIsHelpError as error:  # `tgfix` alone: the help, as click shows it
-            error.show()
-            sys.exit(int(Exit.USAGE))
-        except click.ClickException as error:
-            where = f" (see `{error.ctx.command_path} --help`)" if getattr(error, "ctx", None) else ""
-            console.error(f"{error.format_message()}{where}")
-            sys.exit(int(Exit.USAGE))
-        except click.exceptions.Abort:
-            console.error(_failure(KeyboardInterrupt())[0])
-            sys.exit(int(Exit.INTERRUPTED))
-        sys.exit(code or 0)
+        sys.exit(int(code or 0))
+
+    def invoke(self, ctx: click.Context):
+        with error_handler(ctx.meta):  # here, before click turns a Ctrl-C into its Abort
+            return super().invoke(ctx)
 
 
 @click.group(name="tgfix", cls=OneLineErrors, epilog=epilog(SOLVE_EXITS + (Exit.FAILING,)))
@@ -172,10 +187,16 @@ def run_options(command):
                      help="solve: when the first answer misses, also try the greedy answer to a plain request "
                           "(file, first failure, \"fix the bug\"; default on)."),
         click.option("--cache/--no-cache", default=None, help="Reuse cached model replies (default on)."),
-        click.option("-v", "--verbose", count=True, help="Show critiques (-v) and candidates (-vv)."),
+        click.option("-v", "--verbose", count=True, callback=_tell_the_error_handler,
+                     help="Show critiques (-v) and candidates (-vv)."),
         click.option("-q", "--quiet", count=True, help="Only the summary."),
     ]
     return _with(options, command)
+
+
+def _tell_the_error_handler(ctx: click.Context, param, count: int) -> int:
+    ctx.meta[VERBOSE] = count  # meta is shared by every context of the invocation: the group's handler reads it
+    return count
 
 
 def commit_options(command):
@@ -211,6 +232,13 @@ def check_report_path(settings: config.Settings) -> None:
         raise TgfixError(f"--report: cannot write {path}: {reason}")
 
 
+def finish(run, settings: config.Settings, command: str, notes: Sequence[str] = ()) -> Exit:
+    """The end of a run (a session.Run): the diff or --json, the summary, the report; its exit code."""
+    console.result(run.summary(), settings.verbosity, settings.json_output, notes)
+    save_report(run, settings, command)
+    return run.exit_code
+
+
 def save_report(run, settings: config.Settings, command: str) -> None:
     """The report is optional: the run's fixes are written and committed by now, so a failed write
     (a full disk) is a warning and the exit code stays the run's."""
@@ -227,7 +255,15 @@ def settings_from(files: tuple[str, ...], flags: dict) -> config.Settings:
     flags["tests"] = flags["tests"] or None
     flags["pass_env"] = flags["pass_env"] or None
     start = Path(files[0]).resolve() if files else Path.cwd() / "x"
-    return config.load({**flags, "verbosity": verbosity}, project_root(start))
+    return load_settings({**flags, "verbosity": verbosity}, start)
+
+
+def load_settings(flags: dict, start: Path) -> config.Settings:
+    """The settings of the project `start` is in; what loading them found amiss is shown as warnings."""
+    settings = config.load(flags, project_root(start))
+    for message in settings.warnings:
+        console.warning(message)
+    return settings
 
 
 @main.command(epilog=epilog(SOLVE_EXITS))
@@ -237,7 +273,6 @@ def settings_from(files: tuple[str, ...], flags: dict) -> config.Settings:
                                             "tests point at, in turn while tests fail (default 2).")
 @commit_options
 @report_options
-@friendly_errors
 def solve(files, **flags):
     """Repair FILES until their tests pass, committing every improvement. Without FILES, the files the
     failing tests point at (their tracebacks, and coverage: Ochiai), most suspicious first."""
@@ -250,24 +285,20 @@ def solve(files, **flags):
             access = Access(settings.pass_env, settings.network)
             reporter.say(f"{isolation().describe(access)}; {access.describe()}", level=1)
             run = run_solve(list(files), settings, reporter, trail)
-    console.result(run, settings.verbosity, settings.json_output)
-    save_report(run, settings, "solve")
-    sys.exit(int(run.exit_code))
+    return finish(run, settings, "solve")
 
 
 @main.command(epilog=epilog(tuple(DOCTOR_EXITS), DOCTOR_EXITS))
 @setup_options
 @click.option("--no-probe", is_flag=True, help="Skip loading the model and the speed probe.")
-@friendly_errors
 def doctor(no_probe, **flags):
     """Which model tgfix will use and why, whether it answers, how fast it runs."""
     from tgfix.commands.doctor import diagnose
 
     flags["pass_env"] = flags["pass_env"] or None
-    lines, code = diagnose(config.load(flags, project_root(Path.cwd() / "x")), probe=not no_probe)
-    for line in lines:
-        console.echo(line, err=False)
-    sys.exit(int(code))
+    lines, code = diagnose(load_settings(flags, Path.cwd() / "x"), probe=not no_probe)
+    console.echo("\n".join(lines), err=False)
+    return code
 
 
 @main.command(epilog=epilog(tuple(HOOK_EXITS), HOOK_EXITS))
@@ -277,7 +308,6 @@ def doctor(no_probe, **flags):
               help="Exit 0 when the tests fail and no repair is found.")
 @click.option("--on-unavailable", "hook_on_unavailable", type=click.Choice(config.choices("hook_on_unavailable")),
               help="When the model cannot be reached: fail (exit 1, default) or skip (exit 0 with a warning).")
-@friendly_errors
 def hook(files, **flags):
     """Pre-commit hook: if the tests fail, repair FILES in the working tree (never the index) and exit 1.
 
@@ -286,17 +316,17 @@ def hook(files, **flags):
     from tgfix.commands.hook import run_hook
 
     flags["hook_max_iters"] = flags.pop("max_iters")
-    sys.exit(int(run_hook(list(files), settings_from(files, flags))))
+    return run_hook(list(files), settings_from(files, flags))
 
 
 @main.command("install-hook")
 @click.option("--force", is_flag=True, help="Replace an existing pre-commit hook.")
-@friendly_errors
 def install_hook(force):
     """Install tgfix as this repository's git pre-commit hook (for repositories without pre-commit)."""
     from tgfix.commands.hook import install_git_hook
 
     console.echo(f"installed {install_git_hook(force)}", err=False)
+    return Exit.PASSED
 
 
 @main.command(epilog=epilog(tuple(POLISH_EXITS), POLISH_EXITS))
@@ -307,7 +337,6 @@ def install_hook(force):
 @click.option("--repeat", type=click.IntRange(min=1), default=5, show_default=True,
               help="Timed runs per measurement; their median and spread decide.")
 @report_options
-@friendly_errors
 def polish(file, bench_cmd, repeat, **flags):
     """Make FILE faster once its tests pass, committing every speed-up.
 
@@ -321,17 +350,12 @@ def polish(file, bench_cmd, repeat, **flags):
     with settled((file,), flags, "polish", trail) as settings:
         with PolishConsole(settings.verbosity) as reporter:
             run = run_polish(file, settings, bench_cmd, repeat, reporter, trail)
-    console.result(run, settings.verbosity, settings.json_output)
-    if run.improved:
-        console.echo(f"time: {speedup(run)}.")
-    save_report(run, settings, "polish")
-    sys.exit(int(run.exit_code))
+    return finish(run, settings, "polish", [f"time: {speedup(run)}."] if run.improved else [])
 
 
 @main.command(epilog=epilog(tuple(REPORT_EXITS), REPORT_EXITS))
 @click.argument("run_json", type=click.Path())
 @click.option("-o", "--output", type=click.Path(), help="Where the page goes (default: RUN_JSON with .html).")
-@friendly_errors
 def report(run_json, output):
     """The report page of a run: RUN_JSON (written by --report) as one self-contained HTML file.
 
@@ -342,6 +366,7 @@ def report(run_json, output):
 
     page = report_page(Path(run_json), Path(output) if output else None)
     console.echo(f"wrote {page}", err=False)
+    return Exit.PASSED
 
 
 def run() -> None:

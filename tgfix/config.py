@@ -15,11 +15,11 @@ from typing import Annotated, Literal
 from pydantic import Field, PrivateAttr, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, EnvSettingsSource, NoDecode, SettingsConfigDict
 
-from tgfix import console, prompts
+from tgfix import prompts
 from tgfix.errors import UsageError
 
 ENV_PREFIX = "TGFIX_"
-OTHER_VARIABLES = {"TGFIX_CACHE_DIR", "TGFIX_TEST_TIMEOUT"}  # read elsewhere, not settings
+OTHER_VARIABLES = {"TGFIX_CACHE_DIR", "TGFIX_TEST_TIMEOUT", "TGFIX_TRACEBACK"}  # read elsewhere, not settings
 TEST_SUITE_VARIABLES = {"TGFIX_REQUIRE_MODEL", "TGFIX_REQUIRE_BROWSER", "TGFIX_REQUIRE_SANDBOX"}  # tests/conftest.py (CI sets them)
 
 
@@ -66,10 +66,16 @@ class Settings(BaseSettings):
     pass_env: Annotated[tuple[str, ...], NoDecode] = ()  # variables (or patterns, DB_*) the tests see beyond the allowlist
     network: bool = False  # keep this machine's network in the sandbox (a database on localhost)
     _origins: dict[str, str] = PrivateAttr(default_factory=dict)
+    _warnings: list[str] = PrivateAttr(default_factory=list)
 
     def origin(self, name: str) -> str | None:
         """Where a setting's value came from (a flag, a variable, a pyproject key); None for its default."""
         return self._origins.get(name)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What loading found amiss without refusing it (a TGFIX_ variable that names no setting), to show."""
+        return tuple(self._warnings)
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, **sources):
@@ -131,6 +137,7 @@ def load(flags: dict, project: Path) -> Settings:
         message = "input should be a path or a list of paths" if first["type"] == "tuple_type" else first["msg"]
         raise UsageError(f"{what}: {message[0].lower() + message[1:]} (got {first['input']!r})") from None
     settings._origins.update(origins)
+    settings._warnings.extend(f"{variable} names no tgfix setting; ignored" for variable in _unknown_variables())
     return settings
 
 
@@ -167,8 +174,9 @@ def _in_project(project: Path, value):
 
 
 def _from_env() -> tuple[str, dict]:
-    known = {ENV_PREFIX + name.upper() for name in Settings.model_fields} | OTHER_VARIABLES | TEST_SUITE_VARIABLES
-    for variable in sorted(set(os.environ) - known):
-        if variable.startswith(ENV_PREFIX):
-            console.warning(f"{variable} names no tgfix setting; ignored")
     return "env", EnvSettingsSource(Settings)()
+
+
+def _unknown_variables() -> list[str]:
+    known = {ENV_PREFIX + name.upper() for name in Settings.model_fields} | OTHER_VARIABLES | TEST_SUITE_VARIABLES
+    return [variable for variable in sorted(set(os.environ) - known) if variable.startswith(ENV_PREFIX)]

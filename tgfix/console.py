@@ -1,5 +1,6 @@
 """Everything tgfix prints goes through here: a spinner while the model thinks, a line per
-iteration, the diff (stdout) and the summary (stderr)."""
+iteration, the diff (stdout) and the summary (stderr). The words are this module's; the numbers are
+written by tgfix/formatting.py and the facts of a run's end are session.Run.summary()'s."""
 
 from __future__ import annotations
 
@@ -12,14 +13,48 @@ from typing import TYPE_CHECKING, Sequence
 
 import click
 
+from tgfix.formatting import number, plural, usd
+
 if TYPE_CHECKING:  # these import litellm (seconds): the hook's passing path must not pay for it
     from tgfix.loop import Iteration
     from tgfix.loss import Loss
-    from tgfix.session import Run
+    from tgfix.session import Summary
+
+STATUS_WIDTH = 100  # columns of the spinner's line
+
+
+class _Terminal:
+    """What tgfix writes, one line at a time: a spinner frame never lands inside a line (one lock for
+    every write), and the frame shown when a line comes is cleared first, so the line starts clean."""
+
+    def __init__(self):
+        self.lock = threading.RLock()
+        self._frame_on = None  # the stream a spinner frame shows on now
+
+    def line(self, text: str, *, file=None, err: bool = True, nl: bool = True) -> None:
+        with self.lock:
+            self.clear()
+            click.echo(text, file=file, err=err, nl=nl)
+
+    def frame(self, text: str, stream) -> None:
+        with self.lock:
+            stream.write("\r" + text[:STATUS_WIDTH].ljust(STATUS_WIDTH))
+            stream.flush()
+            self._frame_on = stream
+
+    def clear(self) -> None:
+        with self.lock:
+            if self._frame_on:
+                self._frame_on.write("\r" + " " * STATUS_WIDTH + "\r")
+                self._frame_on.flush()
+                self._frame_on = None
+
+
+_TERMINAL = _Terminal()
 
 
 def echo(text: str, *, err: bool = True, nl: bool = True) -> None:
-    click.echo(text, err=err, nl=nl)
+    _TERMINAL.line(text, err=err, nl=nl)
 
 
 def error(message: str) -> None:
@@ -28,14 +63,6 @@ def error(message: str) -> None:
 
 def warning(message: str) -> None:
     echo(f"tgfix: warning: {message}")
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
-
-
-def seconds(value: float) -> str:
-    return f"{value:.2f} s" if value >= 0.1 else f"{value * 1000:.1f} ms"
 
 
 class Console:
@@ -60,12 +87,11 @@ class Console:
         self._stop.set()
         if self._spinner:
             self._spinner.join()
-        self._clear()
+        _TERMINAL.clear()
 
     def say(self, text: str, *, level: int = 0) -> None:
         if self.verbosity >= level:
-            self._clear()
-            click.echo(text, file=self.stream)
+            _TERMINAL.line(text, file=self.stream)
 
     def status(self, text: str) -> None:
         """Shown by the spinner on a terminal; elsewhere (a log, CI) as a line of its own once the run has
@@ -92,7 +118,7 @@ class Console:
         step = it.step
         verdict = "accepted" if step.accepted else f"rejected: {step.reason}"
         self.say(f"[{it.number}] {it.file}  tests {step.before.score} -> {_after(it)}  {verdict}  "
-                 f"({plural(it.calls, 'call')}, {plural(it.tokens, 'token')}, ${it.cost:.4f}, {it.seconds:.1f} s)")
+                 f"({plural(it.calls, 'call')}, {plural(it.tokens, 'token')}, {usd(it.cost)}, {it.seconds:.1f} s)")
         read = f"critique: {_indent(it.gradient)}" if it.gradient else "read the test results (no critique)"
         self.say(f"    {read}", level=1)
         for candidate in step.candidates:
@@ -104,78 +130,63 @@ class Console:
             if self._stop.wait(0.25):
                 return
             if self._status:
-                line = f"{frame} {self._status} ({time.monotonic() - self._since:.0f} s)"
-                self.stream.write("\r" + line[:100].ljust(100))
-                self.stream.flush()
-
-    def _clear(self) -> None:
-        if self.live:
-            self.stream.write("\r" + " " * 100 + "\r")
-            self.stream.flush()
+                _TERMINAL.frame(f"{frame} {self._status} ({time.monotonic() - self._since:.0f} s)", self.stream)
 
 
-def result(run: Run, verbosity: int, as_json: bool = False) -> None:
+def result(summary: Summary, verbosity: int, as_json: bool = False, notes: Sequence[str] = ()) -> None:
     """The end of a run: the whole diff (or, with --json, the summary as one object) on stdout, for
-    piping; the summary in words on stderr."""
-    diff = run.diff()
+    piping; the summary in words on stderr, then the command's notes (polish: the time before and after)."""
     if as_json:
-        echo(json.dumps(summary_data(run)), err=False)
-    elif diff and verbosity >= 0:
-        echo(diff, err=False, nl=False)
-    echo(summary(run))
+        echo(json.dumps(summary_data(summary)), err=False)
+    elif summary.diff and verbosity >= 0:
+        echo(summary.diff, err=False, nl=False)
+    echo("\n".join([summary_text(summary), *notes]))
 
 
-def summary_data(run: Run) -> dict:
-    end = run.final[0].report
-    start = run.initial[0].report.excluding(end.flaky)  # scored alike: what was found flaky later too
-    usage = run.usage
-    return {"files": [x.name for x in run.variables], "exit_code": int(run.exit_code), "stop_reason": run.stop_reason,
-            "tests": {"start": {"passed": len(start.passed), "total": len(start.scored)},
-                      "end": {"passed": len(end.passed), "total": len(end.scored)}},
-            "flaky": sorted(end.flaky),
-            "iterations": run.iteration_count, "steps": len(run.iterations),
-            "accepted": sum(i.step.accepted for i in run.iterations),
-            "written": run.written, "committed": run.committed, "diff": run.diff(),
-            "model_calls": usage.calls, "cut_off_calls": usage.cut_off, "prompt_tokens": usage.prompt_tokens,
-            "completion_tokens": usage.completion_tokens, "cost": usage.cost, "model_seconds": round(usage.seconds, 3),
-            **({"localized": [{"file": f.name, "score": f.score, "evidence": f.evidence} for f in run.localized]}
-               if run.localized else {})}
+def summary_data(summary: Summary) -> dict:
+    """The --json object of a run."""
+    return {"files": list(summary.files), "exit_code": int(summary.exit_code), "stop_reason": summary.stop_reason,
+            "tests": {"start": {"passed": summary.start.passed, "total": summary.start.total},
+                      "end": {"passed": summary.end.passed, "total": summary.end.total}},
+            "flaky": list(summary.flaky), "iterations": summary.iterations, "steps": summary.steps,
+            "accepted": summary.accepted, "written": summary.written, "committed": summary.committed,
+            "diff": summary.diff, "model_calls": summary.model_calls, "cut_off_calls": summary.cut_off_calls,
+            "prompt_tokens": summary.prompt_tokens, "completion_tokens": summary.completion_tokens,
+            "cost": summary.cost, "model_seconds": summary.model_seconds,
+            **({"localized": [{"file": f.name, "score": f.score, "evidence": f.evidence} for f in summary.localized]}
+               if summary.localized else {})}
 
 
-def failure_data(run: Run | None, files: Sequence[str], exit_code: int, message: str) -> dict:
+def failure_data(summary: Summary | None, files: Sequence[str], exit_code: int, message: str) -> dict:
     """The --json object of a run that ended in an error: the summary of what it did before (if it got
     as far as its first test run), the exit code and the error."""
-    done = summary_data(run) if run else {"files": list(files), "written": False, "committed": False}
+    done = summary_data(summary) if summary else {"files": list(files), "written": False, "committed": False}
     return {**done, "exit_code": exit_code, "error": message}
 
 
-def summary(run: Run) -> str:
-    usage = run.usage
-    flaky = run.final[0].report.flaky
-    start, end = run.initial[0].report.excluding(flaky).score, run.final[0].report.score
-    accepted = sum(i.step.accepted for i in run.iterations)
-    where = ("committed" if run.commits else "written to the file (not committed)" if run.writes
+def summary_text(summary: Summary) -> str:
+    where = ("committed" if summary.commits else "written to the file (not committed)" if summary.writes
              else "not written (--dry-run)")
     return "\n".join([
-        f"tests {start} -> {end}: {run.stop_reason}.",
-        *([f"Flaky, excluded from the score: {', '.join(sorted(flaky))} (the outcome changed on the same source)."]
-          if flaky else []),
-        f"{_iterations(run)}, {accepted} accepted and {where}; "
-        f"{plural(usage.calls + usage.cut_off, 'model call')} ({usage.cached_calls} cached{_cut_off(usage)}), "
-        f"{usage.prompt_tokens:,} prompt + "
-        f"{usage.completion_tokens:,} completion tokens, ${usage.cost:.4f}, {usage.seconds:.0f} s in the model."])
+        f"tests {summary.start.score} -> {summary.end.score}: {summary.stop_reason}.",
+        *([f"Flaky, excluded from the score: {', '.join(summary.flaky)} (the outcome changed on the same source)."]
+          if summary.flaky else []),
+        f"{_iterations(summary)}, {summary.accepted} accepted and {where}; "
+        f"{plural(summary.model_calls + summary.cut_off_calls, 'model call')} ({summary.cached_calls} cached"
+        f"{_cut_off(summary)}), {number(summary.prompt_tokens)} prompt + {number(summary.completion_tokens)} "
+        f"completion tokens, {usd(summary.cost)}, {summary.model_seconds:.0f} s in the model."])
 
 
-def _iterations(run: Run) -> str:
+def _iterations(summary: Summary) -> str:
     """The iterations the budget counts, and with several FILEs the steps they made (one a file)."""
-    count = plural(run.iteration_count, "iteration")
-    if len(run.variables) <= 1:
+    count = plural(summary.iterations, "iteration")
+    if len(summary.files) <= 1:
         return count
-    return f"{count} ({plural(len(run.iterations), 'step')} over {len(run.variables)} files)"
+    return f"{count} ({plural(summary.steps, 'step')} over {len(summary.files)} files)"
 
 
-def _cut_off(usage) -> str:
-    return f", {usage.cut_off} cut off by the time budget" if usage.cut_off else ""
+def _cut_off(summary: Summary) -> str:
+    return f", {summary.cut_off_calls} cut off by the time budget" if summary.cut_off_calls else ""
 
 
 def _after(it: Iteration) -> str:

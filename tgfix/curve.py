@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import Callable
 
-from tgfix.console import seconds
+from tgfix.formatting import seconds
 
 WIDTH, HEIGHT = 760, 320
 LEFT, RIGHT, TOP, BOTTOM = 64, 24, 16, 240  # the plot area; BOTTOM is the y of the x axis

@@ -12,7 +12,7 @@ from pygments.lexers import DiffLexer
 from pygments.style import Style
 from pygments.token import Generic
 
-from tgfix.console import plural, seconds
+from tgfix.formatting import number, plural, seconds, usd
 from tgfix.curve import FAILED, KINDS, curve, kind
 
 
@@ -49,7 +49,7 @@ class Totals:
 def render(report: dict) -> str:
     environment = Environment(loader=PackageLoader("tgfix", "templates"), autoescape=True,
                               trim_blocks=True, lstrip_blocks=True)
-    environment.filters.update(diff=highlight_diff, seconds=seconds, plural=plural)
+    environment.filters.update(diff=highlight_diff, seconds=seconds, plural=plural, usd=usd, number=number)
     environment.globals.update(kind=kind, kinds=KINDS, failures=failures)
     return environment.get_template("report.html").render(
         r=report, curve=curve(report), totals=totals(report), diff_css=Markup(FORMATTER.get_style_defs(".diff")))

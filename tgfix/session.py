@@ -71,6 +71,43 @@ class Session:
 
 
 @dataclass(frozen=True)
+class Tally:
+    """Tests passing of those scored, and the score as tgfix shows it (e.g. "3/4 (1 flaky excluded)")."""
+
+    passed: int
+    total: int
+    score: str
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The facts the end of a run is told in (the summary in words, --json); worded by tgfix/console.py."""
+
+    files: tuple[str, ...]
+    exit_code: Exit
+    stop_reason: str
+    start: Tally  # scored as the end is: without the tests found flaky later on
+    end: Tally
+    flaky: tuple[str, ...]
+    iterations: int  # as the budget counts them
+    steps: int       # one a FILE in each iteration
+    accepted: int
+    commits: bool
+    writes: bool
+    written: bool
+    committed: bool
+    diff: str
+    model_calls: int
+    cut_off_calls: int  # cut off by the time budget
+    cached_calls: int
+    prompt_tokens: int
+    completion_tokens: int
+    cost: float
+    model_seconds: float
+    localized: tuple[SuspiciousFile, ...] = ()  # without FILES: the files the failing tests pointed at
+
+
+@dataclass(frozen=True)
 class Run:
     """What a run did, for the summary and the JSON report."""
 
@@ -129,6 +166,18 @@ class Run:
         return replace(later, variables=self.variables + later.variables, originals={**self.originals, **later.originals},
                        initial=self.initial, usage=self.usage.plus(later.usage), started=self.started,
                        iterations=self.iterations + tuple(replace(i, number=i.number + offset) for i in later.iterations))
+
+    def summary(self) -> Summary:
+        end = self.final[0].report
+        start = self.initial[0].report.excluding(end.flaky)
+        usage = self.usage
+        return Summary(
+            tuple(x.name for x in self.variables), self.exit_code, self.stop_reason,
+            Tally(len(start.passed), len(start.scored), start.score), Tally(len(end.passed), len(end.scored), end.score),
+            tuple(sorted(end.flaky)), self.iteration_count, len(self.iterations),
+            sum(i.step.accepted for i in self.iterations), self.commits, self.writes, self.written, self.committed,
+            self.diff(), usage.calls, usage.cut_off, usage.cached_calls, usage.prompt_tokens, usage.completion_tokens,
+            usage.cost, round(usage.seconds, 3), tuple(self.localized))
 
 
 @dataclass

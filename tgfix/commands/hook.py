@@ -83,8 +83,8 @@ def _repair(suspects: list[Variable], report: TestReport, settings: Settings) ->
         return _unrepaired(final, f"no repair found ({run.stop_reason})", settings)
     console.echo(run.diff(), err=False, nl=False)
     changed = shlex.join(x.name for x in run.variables if x.value != run.originals[x.name])
-    console.echo(f"tgfix: {' '.join(console.summary(run).splitlines())} Nothing was staged: review the diff, "
-                 f"then `git add {changed}` and commit again.")
+    summary = " ".join(console.summary_text(run.summary()).splitlines())
+    console.echo(f"tgfix: {summary} Nothing was staged: review the diff, then `git add {changed}` and commit again.")
     return FAILED
 
 

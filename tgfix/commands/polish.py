@@ -15,7 +15,8 @@ from tgfix import prompts
 from tgfix.commands.configured import configured_tests
 from tgfix.config import Settings
 from tgfix.errors import Exit, TestSetupError, TestsFailing
-from tgfix.console import Console, seconds
+from tgfix.console import Console
+from tgfix.formatting import seconds
 from tgfix.loop import Iteration, Plan, Reporter, Silent, optimize
 from tgfix.loss import Loss, TestLoss
 from tgfix.optimizer import TGD
