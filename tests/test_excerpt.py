@@ -198,3 +198,12 @@ def test_the_excerpt_of_a_file_holds_every_definition_by_at_least_its_signature(
     assert [t.qualname for t in chosen] == ["Parcel.cost"]
     assert all(f"def filler_{n}(a, b): ..." in shown for n in range(FILLER_COUNT))
     assert shown.count("\n") < BUGGY.count("\n") / 5
+
+
+def test_a_long_table_the_target_reads_is_shown_by_its_first_line():
+    table = "ZONES = {\n" + "".join(f"    'z{n}': {n},\n" for n in range(20)) + "}\n"
+    source = table + "\n\ndef zone(name):\n    return ZONES[name]\n\n\nSHORT = 1\n"
+    chosen = scope.targets(source, [source.splitlines().index("    return ZONES[name]") + 1])
+    shown = excerpt.file_excerpt(source, chosen)
+    assert shown.startswith("ZONES = { ...\n\ndef zone(name):\n    return ZONES[name]") and "z7" not in shown
+    assert "SHORT" not in shown  # module-level code the target does not name is left out
