@@ -28,14 +28,15 @@ from tgfix.runner import TestCase
 
 # From 9,000 characters (about 3,000 tokens, 50 s of prompt at 60 tokens/s on 2 cores) a file is
 # excerpted: every file of the 53-case corpus is under it (46_inventory, 8,379), so their prompts
-# and greedy answers are unchanged, and the excerpt of a 1,382-line module is 11x smaller than the
-# file (bench/reports/scoped-prompt.txt).
+# and greedy answers are unchanged; on a 1,382-line module the prompts are 6x smaller than with the
+# whole file (bench/reports/scoped-prompt/).
 LARGE_FILE_CHARS = 9_000
 MAX_TESTS_SHOWN = 3
 TEST_LINES = 60  # of one failing test's source: a long table of cases says little more than its start
 INIT_LINES = 30  # a longer __init__ is shown by its signature
 STATEMENT_LINES = 10  # a longer module or class attribute (a table) is shown by its first line
 TEST_ID_PARAMETERS = re.compile(r"\[.*\]$")
+IDENTIFIER = re.compile(r"[^\W\d]\w*")
 
 
 def is_large(source: str) -> bool:
@@ -108,7 +109,7 @@ def class_view(node: ast.ClassDef, lines: list[str], starts: set[int], named: se
     owns_target = any(scope.first_line(m) in starts for m in methods)
     if not owns_target and node.name not in named and not any(m.name in named for m in methods):
         return outline(node, "")
-    indent = scope.leading_space(lines[node.lineno - 1]) + "    "
+    indent = "    "
     parts = [header(node, ""), *docstring_line(node, indent)]
     for member in node.body[1 if ast.get_docstring(node) is not None else 0:]:
         if isinstance(member, scope.FUNCTIONS):
@@ -163,12 +164,14 @@ def segment(lines: list[str], node: ast.stmt) -> str:
 
 
 def names_in(*sources: str) -> set[str]:
-    """The names and attribute names some code uses (`f(x)`, `self.g`): what it may need to see defined."""
+    """The names and attribute names some code uses (`f(x)`, `self.g`): what it may need to see defined.
+    Of code that does not parse (a test cut at TEST_LINES), every identifier."""
     found = set()
     for source in sources:
         try:
             tree = ast.parse(scope.INDENTED_REPLY_WRAPPER + source if source[:1] in " \t" else source)
         except (SyntaxError, ValueError):
+            found |= set(IDENTIFIER.findall(source))
             continue
         found |= {n.id if isinstance(n, ast.Name) else n.attr
                   for n in ast.walk(tree) if isinstance(n, (ast.Name, ast.Attribute))}
