@@ -534,7 +534,9 @@ def test_bad_input_is_refused_before_any_work(project, scripted, monkeypatch, se
 
 
 def test_file_too_large_for_the_models_context(project, monkeypatch):
-    big = BUGGY_STATS + "".join(f"CONSTANT_{n} = {n}  # padding to make the file large\n" for n in range(800))
+    # a large file is read in part (tgfix.excerpt), but one definition this large cannot be
+    big = BUGGY_STATS + "\n\ndef table():\n    return [\n" + "".join(
+        f"        {n},  # padding to make one definition large\n" for n in range(800)) + "    ]\n"
     (project / "stats.py").write_text(big)
     git.Repo(project).git.commit("-am", "big")
     monkeypatch.chdir(project)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
+from tgfix import excerpt, prompts
 from tgfix.loss import Loss
 from tgfix.runner import TestCase
 
@@ -32,10 +33,12 @@ def backward(loss: Loss, engine: LLM) -> str:
 
 
 def critique(loss: Loss, engine: LLM, failures: tuple[TestCase, ...] | None) -> str:
+    """One critique; of a large file, after the context every call of the run starts with (tgfix.excerpt)."""
     x = loss.variable
-    messages = loss.fn.critique.messages(
-        name=x.name, role=x.role, problem=loss.problem_block(), numbered_file=x.numbered(),
-        loss=loss.text(failures), memory=x.memory.render())
+    context = excerpt.context(loss)
+    messages = (prompts.SCOPED_CRITIQUE if context else loss.fn.critique).messages(
+        context=context, name=x.name, role=x.role, problem=loss.problem_block(),
+        numbered_file="" if context else x.numbered(), loss=loss.text(failures), memory=x.memory.render())
     return without_repeats(engine(messages, max_tokens=CRITIQUE_TOKENS).text)
 
 

@@ -36,7 +36,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Callable
 
-from tgfix import patch, prompts, scope
+from tgfix import excerpt, patch, prompts, scope
 from tgfix.hidden import is_project_module, is_third_party
 from tgfix.budget import BudgetSpent
 from tgfix.llm import LLM, Reply
@@ -181,7 +181,7 @@ class TGD:
         (asked for in one LLM.sample: together, as far as the engine allows)."""
         number, self.proposed = self.proposed, self.proposed + self.candidates
         edit_format = self._format_for(loss)
-        messages, max_tokens = self._messages(loss, edit_format), _reply_tokens(loss)
+        messages, max_tokens = self._messages(loss, edit_format), _reply_tokens(loss, edit_format)
         greedy = number == 0
         replies = self.engine.sample(messages, self.candidates, max_tokens=max_tokens, greedy_first=greedy,
                                      **self._sampling(number + greedy))
@@ -192,11 +192,12 @@ class TGD:
         on it, and this step keeps what its first answers earned)."""
         self.on_status("asking for a second opinion")
         self.proposed += 1
+        edit_format = "function" if excerpt.context(loss) else "whole"
         try:
-            reply = self.engine(bare_messages(loss, self.second_opinion), max_tokens=_reply_tokens(loss))
+            reply = self.engine(bare_messages(loss, self.second_opinion), max_tokens=_reply_tokens(loss, edit_format))
         except BudgetSpent:
             return []
-        return [self._parse(loss, "whole", reply)]
+        return [self._parse(loss, edit_format, reply)]
 
     def _validate_all(self, loss: Loss, proposals: list[Proposal]) -> list[Candidate]:
         self.on_status("testing proposals")
@@ -209,8 +210,9 @@ class TGD:
 
     def _proposal(self, loss: Loss, edit_format: str, reply: Reply, number: int) -> Proposal:
         proposal = self._parse(loss, edit_format, reply)
-        if proposal.source is None and edit_format != "whole":  # a diff or definitions that do not fit
-            reply = self.engine(self._messages(loss, "whole"), max_tokens=_reply_tokens(loss),
+        # a diff or definitions that do not fit: the whole file instead, unless it is too large to write
+        if proposal.source is None and edit_format != "whole" and not excerpt.is_large(loss.variable.value):
+            reply = self.engine(self._messages(loss, "whole"), max_tokens=_reply_tokens(loss, "whole"),
                                 **self._sampling(number))
             return self._parse(loss, "whole", reply)
         return proposal
@@ -220,7 +222,7 @@ class TGD:
         wanted = self.edit_format
         if wanted == "auto":
             wanted = "function" if loss.variable.value.count("\n") >= FUNCTION_MIN_LINES else "whole"
-        if wanted == "function" and not _targets(loss):
+        if wanted == "function" and not excerpt.failure_targets(loss):
             return "whole"
         return wanted
 
@@ -248,12 +250,13 @@ class TGD:
         answer = {
             "whole": lambda: prompts.WHOLE_FILE_FORMAT.substitute(name=x.name, lang=patch.fence_lang(x.name)),
             "udiff": lambda: prompts.UDIFF_FORMAT.substitute(name=x.name),
-            "function": lambda: prompts.FUNCTION_FORMAT.substitute(
-                name=x.name, targets=", ".join(t.label for t in _targets(loss))),
+            "function": lambda: function_format(loss),
         }[edit_format]()
         feedback = prompts.FEEDBACK.substitute(critique=x.grad) if x.grad else ""
         failures = loss.report.failures
-        return self.prompt.messages(
+        context = excerpt.context(loss) if edit_format == "function" else ""
+        return (prompts.SCOPED_REPAIR_STEP if context else self.prompt).messages(
+            context=context,
             name=x.name, role=x.role, problem=loss.problem_block(), file=x.value.rstrip("\n"),
             loss=loss.text(), feedback=feedback, memory="" if self.repeating else x.memory.render(),
             answer_format=answer,
@@ -345,14 +348,28 @@ class TGD:
 
 
 def bare_messages(loss: Loss, prompt: prompts.Prompt = prompts.BARE_REPAIR) -> list[dict]:
-    """The plain request: the file, the first failure as pytest words it, "The tests are correct. Fix the bug."."""
+    """The plain request: the file, the first failure as pytest words it, "The tests are correct. Fix the bug.";
+    on a large file, the context of every call of the run instead of the file, and the targets to answer."""
     failure = loss.report.failures[0]
-    return prompt.messages(file=loss.variable.value.rstrip(), problem=loss.problem_block(),
-                           failure=f"{failure.id}: {failure.message}\n{failure.traceback}")
+    failure_text = f"{failure.id}: {failure.message}\n{failure.traceback}"
+    context = excerpt.context(loss)
+    if context:
+        return prompts.SCOPED_BARE_REPAIR.messages(context=context, failure=failure_text,
+                                                   answer_format=function_format(loss))
+    return prompt.messages(file=loss.variable.value.rstrip(), problem=loss.problem_block(), failure=failure_text)
 
 
-def _reply_tokens(loss: Loss) -> int:
-    return max(REPLY_MIN_TOKENS, REPLY_SLACK_TOKENS + int(len(loss.variable.value) * REPLY_TOKENS_PER_CHAR))
+def function_format(loss: Loss) -> str:
+    return prompts.FUNCTION_FORMAT.substitute(name=loss.variable.name,
+                                              targets=", ".join(t.label for t in excerpt.failure_targets(loss)))
+
+
+def _reply_tokens(loss: Loss, edit_format: str) -> int:
+    """Bounded by what the reply rewrites: the file, or on a large file the definitions asked for."""
+    text = loss.variable.value
+    if edit_format == "function" and excerpt.is_large(text):
+        text = "".join(t.text for t in excerpt.failure_targets(loss))
+    return max(REPLY_MIN_TOKENS, REPLY_SLACK_TOKENS + int(len(text) * REPLY_TOKENS_PER_CHAR))
 
 
 def _nothing_left(candidate: Candidate) -> bool:
@@ -402,18 +419,7 @@ def _new_source(loss: Loss, edit_format: str, reply: str) -> str:
     if edit_format == "udiff":
         return patch.apply_diff(x.value, patch.extract_diff(reply), x.name)
     code = patch.extract_code(reply, patch.fence_langs(x.name))
-    return scope.splice(x.value, code, _targets(loss)) if edit_format == "function" else code
-
-
-def _targets(loss: Loss) -> tuple[scope.Target, ...]:
-    """The definitions the failures point at: the file's lines in their tracebacks (innermost first),
-    then the suspicious lines; none when a failure is at import time (module level)."""
-    x = loss.variable
-    if not x.is_python or any(case.message == "collection failure" or case.id == "<test run>"
-                              for case in loss.report.failures):
-        return ()
-    traced = [n for case in loss.report.failures for n in reversed(loss.lines_traced(case))]
-    return scope.targets(x.value, traced + [s.number for s in loss.suspicious])
+    return scope.splice(x.value, code, excerpt.failure_targets(loss)) if edit_format == "function" else code
 
 
 def _selected_tests(loss: Loss, source: str) -> frozenset[str] | None:
@@ -426,7 +432,7 @@ def _selected_tests(loss: Loss, source: str) -> frozenset[str] | None:
         return None
     changed_lines = _changed_lines(loss.variable.value, source)
     changed = scope.targets(loss.variable.value, changed_lines, max_targets=len(changed_lines))
-    lines = [line for target in _targets(loss) + changed for line in range(target.start, target.end + 1)]
+    lines = [line for target in excerpt.failure_targets(loss) + changed for line in range(target.start, target.end + 1)]
     selected = failing.union(*(loss.coverage.get(line, ()) for line in lines)) - before.flaky
     return selected if len(selected) <= SELECTION_MAX_SHARE * len(before.scored) else None
 

@@ -195,3 +195,48 @@ Reply with the complete corrected definitions of only these functions of `$name`
 Write each one whole, from its decorators to its last line, and write a method inside its \
 `class ...:` line. Put them in a single ```python code block, and nothing else: the rest \
 of the file stays as it is.""")
+
+# --- large files: one context for every call of a run (tgfix.excerpt) -------------------------
+# Every call on a large file starts with the same text: this system message, then SCOPED_CONTEXT
+# (the part of the file the failures touch, the failing tests). What changes from call to call
+# (the latest failure, the critique, the memory, what to answer) comes after it, so llama.cpp's
+# prompt cache processes the context once per run, not once per call.
+
+SCOPED_SYSTEM = "You are an expert programmer who fixes bugs."
+
+SCOPED_CONTEXT = Template("""\
+<FILE name="$name" shown="the definitions to fix in full; the imports; the other definitions by their signatures">
+$excerpt
+</FILE>
+
+<FAILING_TESTS>
+$tests
+</FAILING_TESTS>
+$problem""")
+
+SCOPED_REPAIR_STEP = Prompt(
+    system=SCOPED_SYSTEM,
+    user=Template("""$context
+$first_loss
+$feedback$memory
+The tests are correct. Fix the bug. $answer_format"""))
+
+# The plain request on a large file: the run's second opinion, after the same context.
+SCOPED_BARE_REPAIR = Prompt(
+    system=SCOPED_SYSTEM,
+    user=Template("""$context
+$failure
+
+The tests are correct. Fix the bug. $answer_format"""))
+
+SCOPED_CRITIQUE = Prompt(
+    system=SCOPED_SYSTEM,
+    user=Template("""$context
+<LOSS>
+$loss
+</LOSS>
+$memory
+Do not fix it yet: explain the bug. For each failing test, say "The code fails <test> because ...", \
+naming the function and line numbers responsible and the behaviour the test expects. \
+Then say, in words, how the code must change. Assume the tests are correct. \
+Be short and specific. Do not write code."""))

@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from tgfix import console, git, local, patch, sandbox
+from tgfix import console, excerpt, git, local, patch, sandbox
 from tgfix.budget import Budget
 from tgfix.config import Settings
 from tgfix.errors import Exit, TgfixError, UsageError
@@ -318,7 +318,8 @@ def _check_writable(variables: list[Variable]) -> None:
 
 
 def _check_fits(variables: list[Variable], *engines: LLM) -> None:
-    """Refuse a file too large for a model of known context; warn once for one of unknown size."""
+    """Refuse a file too large for a model of known context; warn once for one of unknown size. A large
+    file is read in part (tgfix.excerpt): it is refused only when its largest definition does not fit."""
     for engine in {id(engine): engine for engine in engines}.values():  # the critic may be the editor
         window = context_window(engine.model)
         for x in variables:
@@ -326,9 +327,11 @@ def _check_fits(variables: list[Variable], *engines: LLM) -> None:
             if window is None and tokens > UNKNOWN_CONTEXT_WARNING:
                 console.warning(f"{x.name} is about {tokens:,} tokens and the context size of {engine.model} is "
                                 "unknown: it may read only part of the file")
-            if window and tokens > window - engine.max_tokens:
-                raise UsageError(f"{x.name} is too large for {engine.model}: about {tokens:,} tokens, and its "
-                                 f"context holds {window:,} less {engine.max_tokens:,} for the reply")
+            least = excerpt.least_chars(x.value) // CHARS_PER_TOKEN
+            if window and least > window - engine.max_tokens:
+                what = "its largest definition is" if excerpt.is_large(x.value) else "it is"
+                raise UsageError(f"{x.name} is too large for {engine.model}: {what} about {least:,} tokens, and "
+                                 f"its context holds {window:,} less {engine.max_tokens:,} for the reply")
 
 
 def _test_files(settings: Settings, variables: list[Variable]) -> dict[Path, str]:

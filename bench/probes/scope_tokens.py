@@ -3,7 +3,10 @@
 For each corpus case whose buggy file has at least --min-lines lines, the targets are the
 definitions holding the lines the reference fix changes (difflib), as if localization were
 perfect. The reply's size is estimated at 3 characters a token, for the whole file against
-the target definitions, each method with its `class X:` line as FUNCTION_FORMAT asks.
+the target definitions, each method with its `class X:` line as FUNCTION_FORMAT asks. The
+prompt's file part likewise: the whole file against its excerpt around the same targets
+(tgfix.excerpt.file_excerpt, which files of LARGE_FILE_CHARS or more get; the failing tests' source
+is not counted).
 
 Run: python -m bench.probes scope_tokens [--min-lines 100]
 Goal: at least 3x fewer completion tokens on 100+ line files.
@@ -17,6 +20,7 @@ import statistics
 from dataclasses import dataclass
 
 from bench.corpus import Case, select
+from tgfix.excerpt import file_excerpt
 from tgfix.scope import Target, python_lines, targets
 from tgfix.session import CHARS_PER_TOKEN
 
@@ -30,6 +34,7 @@ class Row:
     targets: tuple[str, ...]
     whole_tokens: int
     scoped_tokens: int
+    excerpt_tokens: int
 
     @property
     def ratio(self) -> float:
@@ -57,15 +62,18 @@ def measure(case: Case) -> Row:
     fixed = case.fixed
     found = targets(buggy, changed_lines(buggy, fixed), max_targets=100)
     scoped = reply_text(found) if found else buggy  # module-level fix: the whole file
-    return Row(case.name, len(python_lines(buggy)), tuple(t.qualname for t in found), tokens(buggy), tokens(scoped))
+    return Row(case.name, len(python_lines(buggy)), tuple(t.qualname for t in found), tokens(buggy), tokens(scoped),
+               tokens(file_excerpt(buggy, found) if found else buggy))
 
 
 def table(rows: list[Row]) -> str:
-    out = ["| case | lines | targets | whole-file tokens | scoped tokens | ratio |", "|---|---|---|---|---|---|"]
+    out = ["| case | lines | targets | whole-file tokens | scoped tokens | ratio | excerpt tokens (prompt) |",
+           "|---|---|---|---|---|---|---|"]
     out += [f"| {r.case} | {r.lines} | {', '.join(r.targets) or '(module level)'} | {r.whole_tokens:,} | "
-            f"{r.scoped_tokens:,} | {r.ratio:.1f}x |" for r in rows]
+            f"{r.scoped_tokens:,} | {r.ratio:.1f}x | {r.excerpt_tokens:,} |" for r in rows]
     whole, scoped = sum(r.whole_tokens for r in rows), sum(r.scoped_tokens for r in rows)
-    out.append(f"| all | {sum(r.lines for r in rows):,} | | {whole:,} | {scoped:,} | {whole / scoped:.1f}x |")
+    out.append(f"| all | {sum(r.lines for r in rows):,} | | {whole:,} | {scoped:,} | {whole / scoped:.1f}x | "
+               f"{sum(r.excerpt_tokens for r in rows):,} |")
     return "\n".join(out)
 
 

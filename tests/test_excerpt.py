@@ -1,0 +1,209 @@
+"""Large files: the model reads the definitions the failures touch, in a context every call starts with."""
+
+import os
+
+import git
+import pytest
+
+import tgfix as tg
+from conftest import cli, commit_all, fenced
+from tgfix import excerpt, prompts, scope
+
+HEAD = '''\
+"""Shipping costs."""
+import math
+
+RATES = {"eu": 3, "us": 5}
+
+
+def rounded_weight(weight):
+    """Round a weight up to whole kilograms.
+
+    Half a kilogram costs a whole one.
+    """
+    return math.ceil(weight)
+
+
+class Parcel:
+    """A parcel to ship."""
+
+    unit = "kg"
+
+    def __init__(self, weight, zone="EU"):
+        self.weight = weight
+        self.zone = zone
+
+    def cost(self):
+        rate = RATES[self.zone]
+        return rounded_weight(self.weight) * rate
+
+    def label(self):
+        return f"{self.weight} {self.unit} to {self.zone}"
+'''
+FILLER_COUNT = 140
+FILLERS = "".join(f'''
+
+def filler_{n}(a, b):
+    """Filler number {n}."""
+    total = a + {n}
+    for step in range(b):
+        total += step * {n}
+        if total > 1000:
+            total -= {n}
+    return total
+''' for n in range(FILLER_COUNT))
+BUGGY = HEAD + FILLERS
+FIXED = BUGGY.replace("RATES[self.zone]", "RATES[self.zone.lower()]")
+FIXED_COST = '''\
+```python
+class Parcel:
+    def cost(self):
+        rate = RATES[self.zone.lower()]
+        return rounded_weight(self.weight) * rate
+```'''
+TESTS = '''\
+from shipping import Parcel, rounded_weight
+
+
+def test_cost_in_europe():
+    parcel = Parcel(2.5)
+    assert parcel.cost() == 9
+
+
+def test_label():
+    assert Parcel(2).label() == "2 kg to EU"
+
+
+def test_rounded_weight():
+    assert rounded_weight(2.1) == 3
+'''
+CRITIQUE = "The code fails test_cost_in_europe because cost looks the zone up in capitals."
+
+
+@pytest.fixture
+def shipping(tmp_path):
+    """A git project with a 1,100+ line shipping.py (one of three tests fails) and its tests."""
+    root = tmp_path / "shipping"
+    (root / "tests").mkdir(parents=True)
+    (root / "shipping.py").write_text(BUGGY)
+    (root / "tests" / "test_shipping.py").write_text(TESTS)
+    (root / "pyproject.toml").write_text('[tool.tgfix]\ntests = "tests"\ncache = false\n')
+    commit_all(root, "initial")
+    return root
+
+
+def first_loss(root):
+    x = tg.Variable.from_file(root / "shipping.py", root=root)
+    return x, tg.TestLoss(tests=root / "tests")(x)
+
+
+def test_the_module_is_large_and_over_the_embedded_context():
+    assert BUGGY.count("\n") > 1000 and excerpt.is_large(BUGGY)
+    assert len(BUGGY) // 3 > 8192  # the embedded model's context: the whole file cannot be read
+
+
+def test_a_large_file_is_read_as_its_target_imports_signatures_and_failing_test(shipping, scripted):
+    x, loss = first_loss(shipping)
+    scripted.append(FIXED_COST)
+    step = tg.TGD([x], model=tg.LLM("openai/scripted", cache=None)).step(loss)
+    assert step.accepted and x.value == FIXED
+    system, prompt = (m["content"] for m in scripted.requests[0]["messages"])
+    assert system == prompts.SCOPED_SYSTEM
+    assert "    def cost(self):\n        rate = RATES[self.zone]\n" in prompt  # the target, in full
+    assert "import math" in prompt and 'RATES = {"eu": 3, "us": 5}' in prompt  # imports, the constant it reads
+    assert 'class Parcel:\n    """A parcel to ship."""\n    unit = "kg"' in prompt  # its class, attributes
+    assert "self.zone = zone" in prompt  # __init__, where the instance attributes are set
+    # what the target calls: signature and first docstring line, not the body
+    assert 'def rounded_weight(weight):\n    """Round a weight up to whole kilograms."""\n    ...' in prompt
+    assert "math.ceil" not in prompt and "Half a kilogram" not in prompt
+    # the failing test's source, read from the test file
+    assert "# tests/test_shipping.py\ndef test_cost_in_europe():\n    parcel = Parcel(2.5)" in prompt
+    # the rest: one line each, or nothing
+    assert "    def label(self): ..." in prompt and "to {self.zone}" not in prompt
+    assert "def filler_7(a, b): ..." in prompt and "Filler number 7" not in prompt and "total -= 7" not in prompt
+    assert "`Parcel.cost` (lines" in prompt  # the reply: the target definitions, spliced as before
+    assert len(system + prompt) * 5 < len(BUGGY)
+
+
+def test_a_file_larger_than_the_context_is_repaired_when_its_targets_fit(shipping, scripted, monkeypatch):
+    monkeypatch.chdir(shipping)
+    scripted.append(FIXED_COST)
+    result = cli("solve", "shipping.py", "--model", "local/qwen2.5-coder-1.5b")
+    assert result.exit_code == 0, result.output
+    assert (shipping / "shipping.py").read_text() == FIXED
+    assert git.Repo(shipping).head.commit.message.startswith("tgfix:")
+    assert scripted.requests[0]["max_tokens"] < 4096 - 1000  # the reply is bounded by the targets, not the file
+
+
+def test_a_large_file_whose_largest_definition_does_not_fit_is_refused(shipping, scripted, monkeypatch):
+    body = "".join(f"    total += {n}  # a very long function\n" for n in range(1200))
+    (shipping / "shipping.py").write_text(BUGGY + f"\n\ndef huge():\n    total = 0\n{body}    return total\n")
+    git.Repo(shipping).git.commit("-am", "huge")
+    monkeypatch.chdir(shipping)
+    result = cli("solve", "shipping.py", "--model", "local/qwen2.5-coder-1.5b")
+    assert result.exit_code == 2
+    assert "shipping.py is too large for local/qwen2.5-coder-1.5b: its largest definition is about" in result.output
+    assert scripted.requests == []
+
+
+def test_every_call_of_a_run_starts_with_the_same_context_and_the_changes_come_last(shipping, scripted):
+    """Critic, step, second opinion, critic, sampled step: the prompt cache can keep all of the context."""
+    x, loss = first_loss(shipping)
+    unfixed = FIXED_COST.replace("self.zone.lower()", "self.zone.upper()")
+    scripted += [CRITIQUE, unfixed, unfixed.replace("upper", "strip"), CRITIQUE, unfixed.replace("upper", "title")]
+    engine = tg.LLM("openai/scripted", cache=None)
+    optimizer = tg.TGD([x], model=engine)
+    for _ in range(2):
+        loss = tg.TestLoss(tests=shipping / "tests")(x)
+        tg.backward(loss, engine)
+        assert not optimizer.step(loss).accepted
+    texts = ["\n".join(m["content"] for m in request["messages"]) for request in scripted.requests]
+    assert len(texts) == 5
+    context = excerpt.context(loss)
+    assert context.startswith('<FILE name="shipping.py"') and context.rstrip().endswith("</FAILING_TESTS>")
+    shared = prompts.SCOPED_SYSTEM + "\n" + context
+    assert all(text.startswith(shared) for text in texts)
+    for earlier, later in zip(texts, texts[1:]):
+        assert len(os.path.commonprefix([earlier, later])) >= len(shared)
+    step = texts[-1][len(shared):]  # after the context: the failure, the critique, the memory, the request
+    assert step.index("Failing tests:") < step.index("<FEEDBACK>") < step.index("<PAST_ATTEMPTS>") \
+        < step.index("The tests are correct.")
+    assert scripted.requests[-1]["temperature"] > 0  # sampled: the embedded runtime reuses the cached prefix
+
+
+def test_a_small_file_keeps_the_whole_file_prompt(project, scripted):
+    x = tg.Variable.from_file(project / "stats.py")
+    scripted.append("no code")
+    tg.TGD([x], model=tg.LLM("openai/scripted", cache=None), second_opinion=None).step(
+        tg.TestLoss(tests=project / "tests")(x))
+    system, prompt = (m["content"] for m in scripted.requests[0]["messages"])
+    assert prompt.startswith(f'<FILE name="stats.py">\n{x.value.rstrip()}') and "<FAILING_TESTS>" not in prompt
+
+
+def test_the_test_source_is_found_from_its_junit_id_in_a_class_and_with_parameters(tmp_path):
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_a.py").write_text(
+        "import pytest\n\n\nclass TestA:\n    @pytest.mark.parametrize('n', [1.5])\n    def test_n(self, n):\n"
+        "        assert n\n")
+    assert excerpt.test_source(tmp_path, "tests.test_a.TestA.test_n[1.5]") == (
+        "# tests/test_a.py\nclass TestA:\n    @pytest.mark.parametrize('n', [1.5])\n    def test_n(self, n):\n"
+        "        assert n")
+    assert excerpt.test_source(tmp_path, "tests.test_a.TestA.test_missing") == ""
+    assert excerpt.test_source(tmp_path, "command: make test") == ""
+
+
+def test_the_excerpt_of_a_file_holds_every_definition_by_at_least_its_signature():
+    chosen = scope.targets(BUGGY, [BUGGY.splitlines().index("        rate = RATES[self.zone]") + 1])
+    shown = excerpt.file_excerpt(BUGGY, chosen)
+    assert [t.qualname for t in chosen] == ["Parcel.cost"]
+    assert all(f"def filler_{n}(a, b): ..." in shown for n in range(FILLER_COUNT))
+    assert shown.count("\n") < BUGGY.count("\n") / 5
+
+
+def test_a_long_table_the_target_reads_is_shown_by_its_first_line():
+    table = "ZONES = {\n" + "".join(f"    'z{n}': {n},\n" for n in range(20)) + "}\n"
+    source = table + "\n\ndef zone(name):\n    return ZONES[name]\n\n\nSHORT = 1\n"
+    chosen = scope.targets(source, [source.splitlines().index("    return ZONES[name]") + 1])
+    shown = excerpt.file_excerpt(source, chosen)
+    assert shown.startswith("ZONES = { ...\n\ndef zone(name):\n    return ZONES[name]") and "z7" not in shown
+    assert "SHORT" not in shown  # module-level code the target does not name is left out

@@ -1,0 +1,228 @@
+"""What the model reads of a large file: the definitions the failures touch, in a context that stays put.
+
+Below LARGE_FILE_CHARS the model reads the whole file. From there on, when the failures point
+into definitions (tgfix.scope), it reads an excerpt instead, in the file's order:
+- the imports, as they are;
+- the target definitions in full; the class around a target with its header, docstring line,
+  class attributes and `__init__` (where instance attributes are set);
+- the signature and first docstring line of every other definition the targets or the failing
+  tests name;
+- one line per other definition (its signature); module-level code the targets do not name is left out;
+and the source of the failing test functions, read from the test files (never written).
+
+Every call of a run on that file starts with the same text (prompts.SCOPED_SYSTEM, then this
+context), and what changes from call to call comes after it: llama.cpp's prompt cache then
+processes the context once, not once per call.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from tgfix import prompts, scope
+from tgfix.loss import Loss
+from tgfix.runner import TestCase
+
+# From 9,000 characters (about 3,000 tokens, 50 s of prompt at 60 tokens/s on 2 cores) a file is
+# excerpted: every file of the 53-case corpus is under it (46_inventory, 8,379), so their prompts
+# and greedy answers are unchanged; on a 1,382-line module the prompts are 6x smaller than with the
+# whole file (bench/reports/scoped-prompt/).
+LARGE_FILE_CHARS = 9_000
+MAX_TESTS_SHOWN = 3
+TEST_LINES = 60  # of one failing test's source: a long table of cases says little more than its start
+INIT_LINES = 30  # a longer __init__ is shown by its signature
+STATEMENT_LINES = 10  # a longer module or class attribute (a table) is shown by its first line
+TEST_ID_PARAMETERS = re.compile(r"\[.*\]$")
+IDENTIFIER = re.compile(r"[^\W\d]\w*")
+
+
+def is_large(source: str) -> bool:
+    return len(source) >= LARGE_FILE_CHARS
+
+
+def failure_targets(loss: Loss) -> tuple[scope.Target, ...]:
+    """The definitions the failures point at: the file's lines in their tracebacks (innermost first),
+    then the suspicious lines; none when a failure is at import time (module level)."""
+    x = loss.variable
+    if not x.is_python or any(case.message == "collection failure" or case.id == "<test run>"
+                              for case in loss.report.failures):
+        return ()
+    traced = [n for case in loss.report.failures for n in reversed(loss.lines_traced(case))]
+    return scope.targets(x.value, traced + [s.number for s in loss.suspicious])
+
+
+def context(loss: Loss) -> str:
+    """The stable context of every prompt on a large file with targets (prompts.SCOPED_CONTEXT), else ""."""
+    x = loss.variable
+    chosen = failure_targets(loss) if is_large(x.value) else ()
+    if not chosen:
+        return ""
+    tests = failing_test_sources(x.root, loss.report.failures)
+    return prompts.SCOPED_CONTEXT.substitute(name=x.name, excerpt=file_excerpt(x.value, chosen, tests),
+                                             tests=tests or "(not found)", problem=loss.problem_block())
+
+
+def least_chars(source: str) -> int:
+    """The least of the file a prompt must hold: all of it, or for a large file its imports and its
+    largest definition (a target is read in full)."""
+    if not is_large(source):
+        return len(source)
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return len(source)
+    lines = scope.python_lines(source)
+    units = [segment(lines, node) for _, node in scope.definition_units(tree)]
+    imports = [segment(lines, node) for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
+    return sum(map(len, imports)) + max(map(len, units), default=0)
+
+
+# -----------------------------------------------------------------------------
+# the file
+
+
+def file_excerpt(source: str, chosen: Sequence[scope.Target], tests: str = "") -> str:
+    """The file as the model reads it around the targets `chosen` (see the module doc)."""
+    tree = ast.parse(source)
+    lines = scope.python_lines(source)
+    starts = {t.start for t in chosen}
+    named = names_in(*(t.text for t in chosen), tests) - {t.name for t in chosen}
+    blocks = []
+    for node in tree.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            blocks.append(segment(lines, node))
+        elif isinstance(node, scope.FUNCTIONS):
+            blocks.append(function_view(node, lines, starts, named, ""))
+        elif isinstance(node, ast.ClassDef):
+            blocks.append(class_view(node, lines, starts, named))
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and scope.bound_names([node]) & named:
+            blocks.append(statement(lines, node))
+    return joined(block.rstrip("\n") for block in blocks if block)
+
+
+def class_view(node: ast.ClassDef, lines: list[str], starts: set[int], named: set[str]) -> str:
+    methods = [m for m in node.body if isinstance(m, scope.FUNCTIONS)]
+    owns_target = any(scope.first_line(m) in starts for m in methods)
+    if not owns_target and node.name not in named and not any(m.name in named for m in methods):
+        return outline(node, "")
+    indent = "    "
+    parts = [header(node, ""), *docstring_line(node, indent)]
+    for member in node.body[1 if ast.get_docstring(node) is not None else 0:]:
+        if isinstance(member, scope.FUNCTIONS):
+            is_init = member.name == "__init__" and owns_target and member.end_lineno - member.lineno < INIT_LINES
+            parts.append(segment(lines, member) if is_init else function_view(member, lines, starts, named, indent))
+        elif isinstance(member, ast.ClassDef):
+            parts.append(outline(member, indent))
+        else:
+            parts.append(statement(lines, member))
+    return joined(part.rstrip("\n") for part in parts)
+
+
+def function_view(node: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str], starts: set[int],
+                  named: set[str], indent: str) -> str:
+    """A target in full, a named definition by its signature and docstring line, any other by one line."""
+    if scope.first_line(node) in starts:
+        return segment(lines, node)
+    if node.name in named:
+        decorators = [f"{indent}@{ast.unparse(d)}" for d in node.decorator_list]
+        return "\n".join([*decorators, header(node, indent), *docstring_line(node, indent + "    "), f"{indent}    ..."])
+    return outline(node, indent)
+
+
+def header(node: ast.stmt, indent: str) -> str:
+    """`def name(args) -> returns:` or `class Name(bases):`, on one line."""
+    if isinstance(node, ast.ClassDef):
+        bases = ", ".join(ast.unparse(b) for b in (*node.bases, *node.keywords))
+        return f"{indent}class {node.name}{f'({bases})' if bases else ''}:"
+    returns = f" -> {ast.unparse(node.returns)}" if node.returns else ""
+    keyword = "async def" if isinstance(node, ast.AsyncFunctionDef) else "def"
+    return f"{indent}{keyword} {node.name}({ast.unparse(node.args)}){returns}:"
+
+
+def outline(node: ast.stmt, indent: str) -> str:
+    return f"{header(node, indent)} ..."
+
+
+def docstring_line(node: ast.stmt, indent: str) -> list[str]:
+    doc = ast.get_docstring(node)
+    first = doc.strip().splitlines()[0] if doc and doc.strip() else ""
+    return [f'{indent}"""{first}"""'] if first else []
+
+
+def statement(lines: list[str], node: ast.stmt) -> str:
+    """A statement as it is, or a long one by its first line."""
+    text = segment(lines, node)
+    return text if text.count("\n") <= STATEMENT_LINES else f"{text.splitlines()[0]} ..."
+
+
+def segment(lines: list[str], node: ast.stmt) -> str:
+    return "".join(lines[scope.first_line(node) - 1 : node.end_lineno])
+
+
+def names_in(*sources: str) -> set[str]:
+    """The names and attribute names some code uses (`f(x)`, `self.g`): what it may need to see defined.
+    Of code that does not parse (a test cut at TEST_LINES), every identifier."""
+    found = set()
+    for source in sources:
+        try:
+            tree = ast.parse(scope.INDENTED_REPLY_WRAPPER + source if source[:1] in " \t" else source)
+        except (SyntaxError, ValueError):
+            found |= set(IDENTIFIER.findall(source))
+            continue
+        found |= {n.id if isinstance(n, ast.Name) else n.attr
+                  for n in ast.walk(tree) if isinstance(n, (ast.Name, ast.Attribute))}
+    return found
+
+
+def joined(blocks: Iterable[str]) -> str:
+    """Blocks one after the other: one-line outlines together, a blank line around anything longer."""
+    out, last = "", ""
+    for block in blocks:
+        if out:
+            out += "\n" if "\n" not in block and "\n" not in last else "\n\n"
+        out, last = out + block, block
+    return out
+
+
+# -----------------------------------------------------------------------------
+# the failing tests
+
+
+def failing_test_sources(root: Path, failures: Sequence[TestCase]) -> str:
+    """The source of the first MAX_TESTS_SHOWN failing test functions found in the project's test files."""
+    found = (test_source(root, case.id) for case in failures)
+    return "\n\n".join(list(dict.fromkeys(text for text in found if text))[:MAX_TESTS_SHOWN])
+
+
+def test_source(root: Path, test_id: str) -> str:
+    """A test function's source from its JUnit id ("tests.test_calc.TestAdd.test_int[1]"), with its class
+    line if it is a method; "" when it is not in a test file under root."""
+    parts = TEST_ID_PARAMETERS.sub("", test_id).split(".")
+    for split in range(len(parts) - 1, 0, -1):
+        path = root.joinpath(*parts[:split]).with_suffix(".py")
+        if path.is_file():
+            return definition_source(path, parts[split:], path.relative_to(root).as_posix())
+    return ""
+
+
+def definition_source(path: Path, names: list[str], label: str) -> str:
+    """The function at `names` (["TestAdd", "test_int"]) in the file, labelled with its path."""
+    try:
+        source = path.read_text()
+        body = ast.parse(source).body
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+        return ""
+    lines, owner = scope.python_lines(source), None
+    for name in names:
+        node = next((n for n in body if isinstance(n, (*scope.FUNCTIONS, ast.ClassDef)) and n.name == name), None)
+        if node is None:
+            return ""
+        if isinstance(node, ast.ClassDef):
+            owner, body = node, node.body
+    if not isinstance(node, scope.FUNCTIONS):
+        return ""
+    text = "".join(segment(lines, node).splitlines(keepends=True)[:TEST_LINES]).rstrip("\n")
+    return f"# {label}\n" + (f"{header(owner, '')}\n" if owner else "") + text
