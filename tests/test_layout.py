@@ -24,13 +24,14 @@ LAYERS = (
     # the engine
     ("tgfix.loop",),
     ("tgfix.optimizer", "tgfix.gradient"),
+    ("tgfix.excerpt",),             # what of a large file the model reads: both of the above use it
     ("tgfix.loss", "tgfix.llm"),
     ("tgfix.hidden", "tgfix.variable", "tgfix.memory", "tgfix.scope", "tgfix.budget", "tgfix.localize"),
     ("tgfix.runner",),
     ("tgfix.interpreter",),
     ("tgfix.sandbox",),
     # what every layer may use: no tgfix imports of their own (the plugin and the init run in the sandbox)
-    ("tgfix.errors", "tgfix.files", "tgfix.prompts", "tgfix.patch", "tgfix.source",
+    ("tgfix.errors", "tgfix.files", "tgfix.prompts", "tgfix.patch", "tgfix.source", "tgfix.formatting",
      "tgfix.pytest_plugin", "tgfix.line_sampler", "tgfix.sandbox_init"),
 )
 EDGE = ("tgfix.cli", "tgfix.commands", "tgfix.session", "tgfix.config", "tgfix.console", "tgfix.local",
