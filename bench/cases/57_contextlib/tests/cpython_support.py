@@ -3,8 +3,11 @@
 Written for the tgfix corpus (not copied from CPython) so that the tests run outside
 CPython's source tree; the tests import it as `support`, `os_helper`, `import_helper`...
 """
+import collections.abc
 import contextlib
+import functools
 import gc
+import importlib
 import io
 import os
 import shutil
@@ -12,10 +15,12 @@ import sys
 import tempfile
 import types
 import unittest
+import warnings
 
 TESTFN = f"@test_{os.getpid()}_tmp"
 TESTFN_ASCII = TESTFN
 verbose = False
+_ANY = object()
 is_emscripten = is_wasi = False
 
 
@@ -155,15 +160,17 @@ def temp_cwd(name="tempcwd", quiet=False):
         yield cwd
 
 
-class EnvironmentVarGuard(dict):
-    """Set and unset environment variables for the length of a with block."""
+class EnvironmentVarGuard(collections.abc.MutableMapping):
+    """os.environ, whose changes are undone at the end of the with block."""
 
     def __init__(self):
-        super().__init__()
         self._saved = {}
 
     def _remember(self, name):
         self._saved.setdefault(name, os.environ.get(name))
+
+    def __getitem__(self, name):
+        return os.environ[name]
 
     def __setitem__(self, name, value):
         self._remember(name)
@@ -172,6 +179,12 @@ class EnvironmentVarGuard(dict):
     def __delitem__(self, name):
         self._remember(name)
         os.environ.pop(name, None)
+
+    def __iter__(self):
+        return iter(os.environ)
+
+    def __len__(self):
+        return len(os.environ)
 
     def set(self, name, value):
         self[name] = value
@@ -196,3 +209,253 @@ def skip_if_pgo_task(test):
 
 def create_empty_file(filename):
     open(filename, "wb").close()
+
+
+def requires_fork():
+    return unittest.skipUnless(hasattr(os, "fork"), "requires os.fork()")
+
+
+def wait_process(pid, *, exitcode, timeout=None):
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == exitcode, f"process {pid} exited with {status}"
+
+
+def import_module(name):
+    return importlib.import_module(name)
+
+
+def check_disallow_instantiation(test_case, tp, *args, **kwds):
+    """The type cannot be called to make an instance."""
+    with test_case.assertRaises(TypeError):
+        tp(*args, **kwds)
+
+
+def ignore_warnings(*, category):
+    def decorator(test):
+        @functools.wraps(test)
+        def wrapper(*args, **kwargs):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", category=category)
+                return test(*args, **kwargs)
+        return wrapper
+    return decorator
+
+
+def requires_debug_ranges(reason="requires column positions in code objects"):
+    stripped = bool(os.environ.get("PYTHONNODEBUGRANGES")) or "no_debug_ranges" in sys._xoptions
+    return unittest.skipIf(stripped, reason)
+
+
+class BytecodeTestCase(unittest.TestCase):
+    """Assertions on the instructions of a code object (checked with the stdlib's dis)."""
+
+    def _instructions(self, x):
+        import dis
+        return list(dis.get_instructions(x))
+
+    def _listing(self, x):
+        import dis
+        out = io.StringIO()
+        dis.dis(x, file=out)
+        return out.getvalue()
+
+    def assertInBytecode(self, x, opname, argval=_ANY):
+        for instr in self._instructions(x):
+            if instr.opname == opname and (argval is _ANY or instr.argval == argval):
+                return instr
+        self.fail(f"{opname} {'' if argval is _ANY else repr(argval)} not found in:\n{self._listing(x)}")
+
+    def assertNotInBytecode(self, x, opname, argval=_ANY):
+        for instr in self._instructions(x):
+            if instr.opname == opname and (argval is _ANY or instr.argval == argval):
+                self.fail(f"{opname} {'' if argval is _ANY else repr(argval)} found in:\n{self._listing(x)}")
+
+
+class FakePath:
+    """A minimal os.PathLike whose __fspath__ returns (or raises) what it was given."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def __repr__(self):
+        return f"<FakePath {self.path!r}>"
+
+    def __fspath__(self):
+        if isinstance(self.path, BaseException) or (
+                isinstance(self.path, type) and issubclass(self.path, BaseException)):
+            raise self.path
+        return self.path
+
+
+def can_symlink():
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            os.symlink("target", os.path.join(folder, "link"))
+        except (OSError, NotImplementedError, AttributeError):
+            return False
+        return True
+
+
+def skip_unless_symlink(test):
+    return unittest.skipUnless(can_symlink(), "requires symlinks")(test)
+
+
+def can_chmod():
+    if not hasattr(os, "chmod"):
+        return False
+    with tempfile.NamedTemporaryFile() as probe:
+        os.chmod(probe.name, 0o444)
+        read_only = os.stat(probe.name).st_mode & 0o777 == 0o444
+        os.chmod(probe.name, 0o644)
+        return read_only
+
+
+def skip_unless_working_chmod(test):
+    return unittest.skipUnless(can_chmod(), "requires a working os.chmod()")(test)
+
+
+def _longpath(path):
+    return path
+
+
+def fs_is_case_insensitive(directory):
+    with tempfile.NamedTemporaryFile(dir=directory) as probe:
+        other = os.path.join(os.path.dirname(probe.name), os.path.basename(probe.name).swapcase())
+        return os.path.exists(other) and os.path.samefile(probe.name, other)
+
+
+class Error(Exception):
+    """Raised by the tests' own helpers."""
+
+
+class _AlwaysEqual:
+    def __eq__(self, other):
+        return True
+
+    def __ne__(self, other):
+        return False
+
+
+ALWAYS_EQ = _AlwaysEqual()
+
+
+def has_no_debug_ranges():
+    return bool(os.environ.get("PYTHONNODEBUGRANGES")) or "no_debug_ranges" in sys._xoptions
+
+
+def requires_subprocess():
+    return unittest.skipIf(is_emscripten or is_wasi, "requires subprocess support")
+
+
+@contextlib.contextmanager
+def infinite_recursion(max_depth=75):
+    saved = sys.getrecursionlimit()
+    sys.setrecursionlimit(max_depth)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(saved)
+
+
+def _run_python(*args, **env_vars):
+    import subprocess
+    env = dict(os.environ, **env_vars)
+    proc = subprocess.run([sys.executable, "-X", "faulthandler", *args],
+                          capture_output=True, env=env, timeout=60)
+    return proc.returncode, proc.stdout.replace(b"\r\n", b"\n"), proc.stderr.replace(b"\r\n", b"\n")
+
+
+def assert_python_ok(*args, **env_vars):
+    rc, out, err = _run_python(*args, **env_vars)
+    assert rc == 0, f"python {args} exited {rc}: {err.decode(errors='replace')}"
+    return rc, out, err
+
+
+def assert_python_failure(*args, **env_vars):
+    rc, out, err = _run_python(*args, **env_vars)
+    assert rc != 0, f"python {args} succeeded: {out.decode(errors='replace')}"
+    return rc, out, err
+
+
+@contextlib.contextmanager
+def check_warnings(*filters, quiet=True):
+    """Record the warnings of the block; unless quiet, each (message regex, category) must occur."""
+    import re
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield caught
+    for pattern, category in filters:
+        seen = any(re.match(pattern, str(w.message), re.I) and issubclass(w.category, category) for w in caught)
+        if not seen and not quiet:
+            raise AssertionError(f"no warning {pattern!r} of {category.__name__} was raised")
+
+
+def rmdir(path):
+    with contextlib.suppress(FileNotFoundError):
+        os.rmdir(path)
+
+
+def _module_available(name):
+    try:
+        importlib.import_module(name)
+    except ImportError:
+        return False
+    return True
+
+
+def requires_zlib(reason="requires zlib"):
+    return unittest.skipUnless(_module_available("zlib"), reason)
+
+
+def requires_bz2(reason="requires bz2"):
+    return unittest.skipUnless(_module_available("bz2"), reason)
+
+
+def requires_lzma(reason="requires lzma"):
+    return unittest.skipUnless(_module_available("lzma"), reason)
+
+
+def can_dac_override():
+    """Whether this process can write a file that its mode makes read-only (root can)."""
+    with tempfile.TemporaryDirectory() as folder:
+        probe = os.path.join(folder, "probe")
+        open(probe, "w").close()
+        os.chmod(probe, 0o400)
+        try:
+            open(probe, "w").close()
+        except OSError:
+            return False
+        return True
+
+
+def skip_if_dac_override(test):
+    return unittest.skipIf(can_dac_override(), "incompatible with CAP_DAC_OVERRIDE")(test)
+
+
+def skip_unless_dac_override(test):
+    return unittest.skipUnless(can_dac_override(), "requires CAP_DAC_OVERRIDE")(test)
+
+
+def can_xattr():
+    if not hasattr(os, "setxattr"):
+        return False
+    with tempfile.NamedTemporaryFile(dir=os.getcwd()) as probe:
+        try:
+            os.setxattr(probe.name, b"user.test", b"")
+        except OSError:
+            return False
+        return True
+
+
+def skip_unless_xattr(test):
+    return unittest.skipUnless(can_xattr(), "no non-broken extended attribute support")(test)
+
+
+@contextlib.contextmanager
+def check_no_warnings(test_case, message="", category=Warning, force_gc=False):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+        if force_gc:
+            gc_collect()
+    test_case.assertEqual([str(w.message) for w in caught if issubclass(w.category, category)], [])

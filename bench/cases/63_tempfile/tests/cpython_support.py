@@ -3,6 +3,7 @@
 Written for the tgfix corpus (not copied from CPython) so that the tests run outside
 CPython's source tree; the tests import it as `support`, `os_helper`, `import_helper`...
 """
+import collections.abc
 import contextlib
 import functools
 import gc
@@ -159,15 +160,17 @@ def temp_cwd(name="tempcwd", quiet=False):
         yield cwd
 
 
-class EnvironmentVarGuard(dict):
-    """Set and unset environment variables for the length of a with block."""
+class EnvironmentVarGuard(collections.abc.MutableMapping):
+    """os.environ, whose changes are undone at the end of the with block."""
 
     def __init__(self):
-        super().__init__()
         self._saved = {}
 
     def _remember(self, name):
         self._saved.setdefault(name, os.environ.get(name))
+
+    def __getitem__(self, name):
+        return os.environ[name]
 
     def __setitem__(self, name, value):
         self._remember(name)
@@ -176,6 +179,12 @@ class EnvironmentVarGuard(dict):
     def __delitem__(self, name):
         self._remember(name)
         os.environ.pop(name, None)
+
+    def __iter__(self):
+        return iter(os.environ)
+
+    def __len__(self):
+        return len(os.environ)
 
     def set(self, name, value):
         self[name] = value
@@ -384,3 +393,69 @@ def check_warnings(*filters, quiet=True):
 def rmdir(path):
     with contextlib.suppress(FileNotFoundError):
         os.rmdir(path)
+
+
+def _module_available(name):
+    try:
+        importlib.import_module(name)
+    except ImportError:
+        return False
+    return True
+
+
+def requires_zlib(reason="requires zlib"):
+    return unittest.skipUnless(_module_available("zlib"), reason)
+
+
+def requires_bz2(reason="requires bz2"):
+    return unittest.skipUnless(_module_available("bz2"), reason)
+
+
+def requires_lzma(reason="requires lzma"):
+    return unittest.skipUnless(_module_available("lzma"), reason)
+
+
+def can_dac_override():
+    """Whether this process can write a file that its mode makes read-only (root can)."""
+    with tempfile.TemporaryDirectory() as folder:
+        probe = os.path.join(folder, "probe")
+        open(probe, "w").close()
+        os.chmod(probe, 0o400)
+        try:
+            open(probe, "w").close()
+        except OSError:
+            return False
+        return True
+
+
+def skip_if_dac_override(test):
+    return unittest.skipIf(can_dac_override(), "incompatible with CAP_DAC_OVERRIDE")(test)
+
+
+def skip_unless_dac_override(test):
+    return unittest.skipUnless(can_dac_override(), "requires CAP_DAC_OVERRIDE")(test)
+
+
+def can_xattr():
+    if not hasattr(os, "setxattr"):
+        return False
+    with tempfile.NamedTemporaryFile(dir=os.getcwd()) as probe:
+        try:
+            os.setxattr(probe.name, b"user.test", b"")
+        except OSError:
+            return False
+        return True
+
+
+def skip_unless_xattr(test):
+    return unittest.skipUnless(can_xattr(), "no non-broken extended attribute support")(test)
+
+
+@contextlib.contextmanager
+def check_no_warnings(test_case, message="", category=Warning, force_gc=False):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+        if force_gc:
+            gc_collect()
+    test_case.assertEqual([str(w.message) for w in caught if issubclass(w.category, category)], [])
