@@ -459,3 +459,51 @@ def check_no_warnings(test_case, message="", category=Warning, force_gc=False):
         if force_gc:
             gc_collect()
     test_case.assertEqual([str(w.message) for w in caught if issubclass(w.category, category)], [])
+
+
+class TestEmailBase(unittest.TestCase):
+    """The assertions CPython's email tests share."""
+
+    maxDiff = None
+
+    def assertDefectsEqual(self, actual, expected):
+        self.assertEqual(len(actual), len(expected), actual)
+        for i, (defect, kind) in enumerate(zip(actual, expected)):
+            self.assertIsInstance(defect, kind, f"item {i}")
+
+
+def parameterize(cls):
+    """Expand `<prefix>_params` (a dict, or a list of values or tuples) over each method
+    `<prefix>_as_<suffix>` into methods `test_<suffix>_<parameter name>`."""
+    tables = {}
+    for name, value in list(vars(cls).items()):
+        if name.endswith("_params"):
+            tables[name[:-len("_params")] + "_as_"] = _named_parameters(value)
+    for name in list(vars(cls)):
+        for prefix, table in tables.items():
+            if name.startswith(prefix):
+                for label, params in table.items():
+                    test_name = f"test_{name[len(prefix):]}_{label}"
+                    setattr(cls, test_name, _calling(name, params, test_name))
+    return cls
+
+
+def _named_parameters(value):
+    if hasattr(value, "keys"):
+        return dict(value)
+    table = {}
+    for item in value:
+        item = item if hasattr(item, "__iter__") else (item,)
+        table["_".join(str(v) for v in item).replace(" ", "_")] = item
+    return table
+
+
+def _calling(method, params, test_name):
+    if hasattr(params, "keys"):
+        def test(self):
+            return getattr(self, method)(**params)
+    else:
+        def test(self):
+            return getattr(self, method)(*params)
+    test.__name__ = test_name
+    return test
