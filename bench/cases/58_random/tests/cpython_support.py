@@ -507,3 +507,4 @@ def _calling(method, params, test_name):
             return getattr(self, method)(*params)
     test.__name__ = test_name
     return test
+
