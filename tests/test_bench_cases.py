@@ -9,6 +9,7 @@ infinite-loop cases without an in-test guard show up).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -24,6 +25,10 @@ CASES = sorted(p for p in CASES_DIR.iterdir() if p.is_dir() and (p / "case.toml"
 IDS = [p.name for p in CASES]
 
 RUN_TIMEOUT = 20  # seconds per pytest run of one case
+# A large case's suite takes a few CPU seconds, but several times that on a loaded machine.
+LARGE_RUN_TIMEOUT = 120
+LARGE_LINES = range(300, 2001)  # lines of a large case's module
+LARGE_MIN_TESTS = 100
 
 REQUIRED_CLASSES = {
     "off_by_one",
@@ -56,7 +61,11 @@ def _copy_case(case: Path, dest: Path, fixed: bool) -> Path:
     return work
 
 
-def _run_tests(work: Path, tests: str) -> tuple[int | None, str]:
+def _is_large(case: Path) -> bool:
+    return _meta(case).get("size") == "large"
+
+
+def _run_tests(work: Path, tests: str, timeout: int = RUN_TIMEOUT) -> tuple[int | None, str]:
     """Return (returncode, output); returncode None means it timed out."""
     env = dict(os.environ)
     env.pop("PYTHONPATH", None)
@@ -65,9 +74,9 @@ def _run_tests(work: Path, tests: str) -> tuple[int | None, str]:
     cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", tests]
     try:
         proc = subprocess.run(cmd, cwd=work, env=env, capture_output=True, text=True,
-                              timeout=RUN_TIMEOUT)
+                              timeout=timeout)
     except subprocess.TimeoutExpired:
-        return None, f"timed out after {RUN_TIMEOUT}s"
+        return None, f"timed out after {timeout}s"
     return proc.returncode, proc.stdout[-4000:] + proc.stderr[-2000:]
 
 
@@ -91,6 +100,7 @@ def test_case_metadata(case: Path):
     # a module named like a stdlib / installed module would be shadowed or shadow it
     assert stem not in sys.stdlib_module_names
     assert "problem" not in meta or (case / meta["problem"]).is_file()
+    assert meta.get("size", "small") in ("small", "large")
     buggy = (case / module_file).read_text()
     fixed = (case / "fixed" / module_file).read_text()
     assert buggy != fixed
@@ -99,12 +109,35 @@ def test_case_metadata(case: Path):
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_buggy_fails_and_fixed_passes(case: Path, tmp_path: Path):
     meta = _meta(case)
-    rc, out = _run_tests(_copy_case(case, tmp_path / "buggy", fixed=False), meta["tests"])
+    timeout = LARGE_RUN_TIMEOUT if _is_large(case) else RUN_TIMEOUT
+    rc, out = _run_tests(_copy_case(case, tmp_path / "buggy", fixed=False), meta["tests"], timeout)
     # 1 = some tests failed; None = hung until the timeout. Anything else
     # (collection/usage errors) means the case itself is broken.
     assert rc in (1, None), f"buggy version should fail its tests (rc={rc}):\n{out}"
-    rc, out = _run_tests(_copy_case(case, tmp_path / "fixed", fixed=True), meta["tests"])
+    if _is_large(case):  # one bug, not one that breaks the whole module
+        assert 1 <= _outcomes(out)["failed"] <= 10, f"a large case's bug should fail 1-10 tests:\n{out}"
+    rc, out = _run_tests(_copy_case(case, tmp_path / "fixed", fixed=True), meta["tests"], timeout)
     assert rc == 0, f"fixed version should pass its tests (rc={rc}):\n{out}"
+    if _is_large(case):
+        tests = _outcomes(out)["passed"] + _outcomes(out)["skipped"]
+        assert tests >= LARGE_MIN_TESTS, f"a large case needs a suite of {LARGE_MIN_TESTS}+ tests:\n{out}"
+
+
+def _outcomes(pytest_output: str) -> Counter:
+    """Tests per outcome (passed, failed, skipped...), from pytest's last summary line."""
+    summary = [line for line in pytest_output.splitlines() if re.search(r"\d+ (passed|failed)", line)][-1]
+    return Counter({outcome: int(n) for n, outcome in re.findall(r"(\d+) (\w+)", summary)})
+
+
+def test_large_cases():
+    """Cases of real size: modules of 300-2,000 lines (their suites of 100+ tests are checked
+    where they run), copied from CPython under the license that says so."""
+    large = [case for case in CASES if _is_large(case)]
+    assert len(large) >= 12
+    for case in large:
+        lines = len((case / _meta(case)["file"]).read_text().splitlines())
+        assert lines in LARGE_LINES, f"{case.name}: {lines} lines"
+    assert (CASES_DIR / "LICENSE-PSF").is_file()
 
 
 def test_corpus_size_and_coverage():
