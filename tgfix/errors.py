@@ -18,13 +18,13 @@ class Exit(IntEnum):
 
     PASSED = 0, "all tests pass"
     IMPROVED = 1, "improved, but tests still fail"
-    USAGE = 2, "usage error (bad option or value, from a flag, a variable or pyproject.toml; an unknown model; FILE missing, a folder, binary, a test, a symlink, a secret, ignored by git or too large; a --report that is a folder)"
+    USAGE = 2, "usage error (bad option or value, from a flag, a variable or pyproject.toml; an unknown model; FILE missing, a folder, binary, a test, a symlink, a secret, ignored by git, or with a function too large for the model's context; no FILE with --test-cmd, or failing tests that point at no source file; a --report that is a folder)"
     NO_IMPROVEMENT = 3, "no improvement found (also when every remaining test turned out flaky)"
     ENVIRONMENT = 4, "environment error (git state or identity, dirty FILE, FILE or the --report folder not writable, no room for the test copy, another run holds the lock, tests changed)"
     MODEL = 5, "model unavailable (not installed, unreachable, key refused, wrong address or model, an answer that is no chat completion)"
     TESTS = 6, "tests unusable (none found, broken test file, a command that cannot start, pytest not found, every test flaky, the tests import an installed copy of FILE, or the sandbox hides what they need: a variable, the network, a module)"
     FAILING = 7, "tests fail at the start of `tgfix polish` (run `tgfix solve` first)"
-    INTERNAL = 70, "internal error (a bug in tgfix; -vv shows the traceback)"
+    INTERNAL = 70, "internal error (a bug in tgfix; -vv or TGFIX_TRACEBACK=1 shows the traceback)"
     INTERRUPTED = 130, "interrupted (FILE is at its original or last accepted state)"
 
 
