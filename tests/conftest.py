@@ -126,14 +126,9 @@ def test_largest_negative():
 @pytest.fixture
 def project(tmp_path):
     """A git repository with a buggy stats.py (2 of 4 tests fail), all committed."""
-    root = tmp_path / "project"
-    (root / "tests").mkdir(parents=True)
-    (root / "stats.py").write_text(BUGGY_STATS)
-    (root / "tests" / "test_stats.py").write_text(STATS_TESTS)
     # gradient = "always": the scripted replies of these tests begin with a critique
-    (root / "pyproject.toml").write_text('[tool.tgfix]\ntests = "tests"\ncache = false\ngradient = "always"\n')
-    commit_all(root, "initial")
-    return root
+    return git_project(tmp_path / "project", {"stats.py": BUGGY_STATS, "tests/test_stats.py": STATS_TESTS},
+                       'gradient = "always"\n')
 
 
 @pytest.fixture
@@ -169,14 +164,9 @@ def test_total():
 @pytest.fixture
 def slow_project(tmp_path, monkeypatch):
     """A git repository with a slow but correct total.py, all committed, as the working directory."""
-    root = tmp_path / "project"
-    (root / "tests").mkdir(parents=True)
-    (root / "total.py").write_text(SLOW)
-    (root / "tests" / "test_total.py").write_text(TOTAL_TESTS)
     # three calls: 0.9 s of sleep stands out of a loaded machine's interpreter start-up noise
-    (root / "bench.py").write_text("from total import total\n\nfor _ in range(3):\n    assert total(range(10)) == 45\n")
-    (root / "pyproject.toml").write_text('[tool.tgfix]\ntests = "tests"\ncache = false\n')
-    commit_all(root, "initial")
+    bench = "from total import total\n\nfor _ in range(3):\n    assert total(range(10)) == 45\n"
+    root = git_project(tmp_path / "project", {"total.py": SLOW, "tests/test_total.py": TOTAL_TESTS, "bench.py": bench})
     monkeypatch.chdir(root)
     return root
 
@@ -193,6 +183,17 @@ def only_pytest(tmp_path_factory):
     for name in PYTEST_AND_ITS_DEPENDENCIES:
         (folder / name).symlink_to(site / name)
     return folder
+
+
+def git_project(root: Path, files: dict[str, str], tgfix: str = "") -> Path:
+    """A git repository at root holding `files` (path -> text) and a pyproject.toml whose [tool.tgfix]
+    runs tests/ without the reply cache (plus the lines `tgfix`), all committed."""
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    (root / "pyproject.toml").write_text(f'[tool.tgfix]\ntests = "tests"\ncache = false\n{tgfix}')
+    commit_all(root, "initial")
+    return root
 
 
 def commit_all(root, message: str):

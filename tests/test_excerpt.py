@@ -6,7 +6,7 @@ import git
 import pytest
 
 import tgfix as tg
-from conftest import cli, commit_all, fenced
+from conftest import cli, fenced, git_project
 from tgfix import excerpt, prompts, scope
 
 HEAD = '''\
@@ -83,13 +83,7 @@ CRITIQUE = "The code fails test_cost_in_europe because cost looks the zone up in
 @pytest.fixture
 def shipping(tmp_path):
     """A git project with a 1,100+ line shipping.py (one of three tests fails) and its tests."""
-    root = tmp_path / "shipping"
-    (root / "tests").mkdir(parents=True)
-    (root / "shipping.py").write_text(BUGGY)
-    (root / "tests" / "test_shipping.py").write_text(TESTS)
-    (root / "pyproject.toml").write_text('[tool.tgfix]\ntests = "tests"\ncache = false\n')
-    commit_all(root, "initial")
-    return root
+    return git_project(tmp_path / "shipping", {"shipping.py": BUGGY, "tests/test_shipping.py": TESTS})
 
 
 def first_loss(root):

@@ -9,7 +9,7 @@ import re
 import git
 import pytest
 
-from conftest import cli, commit_all, fenced
+from conftest import cli, commit_all, fenced, git_project
 from tgfix.runner import TestSpec, run_tests
 
 CALC = '''\
@@ -54,12 +54,7 @@ SELECTED_FIRST = "testing 10 selected tests first"  # the 10 test_add: they fail
 @pytest.fixture
 def project(tmp_path, monkeypatch):
     """calc.py with add wrong: 50 of 60 tests pass; committed in git."""
-    root = tmp_path / "project"
-    (root / "tests").mkdir(parents=True)
-    (root / "calc.py").write_text(CALC)
-    (root / "tests" / "test_calc.py").write_text(TESTS)
-    (root / "pyproject.toml").write_text('[tool.tgfix]\ntests = "tests"\ncache = false\ngradient = "never"\n')
-    commit_all(root, "initial")
+    root = git_project(tmp_path / "project", {"calc.py": CALC, "tests/test_calc.py": TESTS}, 'gradient = "never"\n')
     monkeypatch.chdir(root)
     return root
 
