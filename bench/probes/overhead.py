@@ -186,9 +186,9 @@ def median_run(run) -> tuple[float, float]:
     """Median wall seconds and median CPU seconds of the child processes, of CANDIDATE_REPEATS calls of run()."""
     walls, cpus = [], []
     for _ in range(CANDIDATE_REPEATS):
-        before = Mark.now()
+        before = Mark.now([])
         run()
-        spent = Mark.now() - before
+        spent = Mark.now([]) - before
         walls.append(spent.wall)
         cpus.append(spent.children_cpu)
     return statistics.median(walls), statistics.median(cpus)

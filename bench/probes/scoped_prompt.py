@@ -27,8 +27,8 @@ from unittest import mock
 import tgfix as tg
 from tgfix import excerpt, llm
 from tgfix.local import adapter
+from tgfix.session import CHARS_PER_TOKEN
 
-CHARS_PER_TOKEN = 3
 GOAL = 5.0
 MODULE = Path(__file__).resolve().parents[1] / "data" / "cpython-3.11" / "configparser.py"
 BUG = ("        if value.lower() not in self.BOOLEAN_STATES:\n", "        if value.lower() in self.BOOLEAN_STATES:\n")
