@@ -161,7 +161,7 @@ def test_a_request_that_fails_fails_the_sample_and_the_others_still_count():
 
 def test_the_deadline_ends_every_remote_request_under_way():
     with FakeOpenAI(["never sent"], delay=100) as server:
-        engine = LLM("openai/x", api_base=server.base_url, usage=Usage(deadline=time.monotonic() + ROUND_TRIP))
+        engine = LLM("openai/x", api_base=server.base_url, budget=Budget(deadline=time.monotonic() + ROUND_TRIP))
         started = time.monotonic()
         with pytest.raises(BudgetSpent, match="cut off"):
             engine.sample(MESSAGES, 4, seed=0, temperature=0.8)
