@@ -170,6 +170,9 @@ class Canned(LLM):
         text = self.texts.pop(0) if len(self.texts) > 1 else self.texts[0]
         return Reply(text, self.model, 0, 0, 0.0, 0.0, False, self.truncated)
 
+    def sample(self, messages, n, **sampling) -> list[Reply]:
+        return [self(messages) for _ in range(n)]
+
 
 @dataclasses.dataclass
 class Unchanged:
