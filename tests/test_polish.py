@@ -8,7 +8,7 @@ import re
 import git
 import pytest
 
-from conftest import FAST, SLOW, cli, fenced
+from conftest import FAST, SLOW, cli, fenced, git_project
 
 CRITIQUE = "The bottleneck is line 5 of total(): it sleeps 0.3 s on every call. Remove the sleep."
 
@@ -99,13 +99,10 @@ def count_pairs(nums, k):
 @pytest.mark.parametrize("bench", [[], ["--bench-cmd", "python bench.py"]], ids=["tests", "bench-cmd"])
 def test_the_critic_and_the_editor_read_where_the_time_goes(tmp_path, monkeypatch, scripted, bench):
     """A line profile of the timed run (the tests, or the bench command): the inner loop is named."""
-    root = tmp_path / "project"
-    (root / "tests").mkdir(parents=True)
-    (root / "pairs.py").write_text(NESTED)
-    (root / "tests" / "test_pairs.py").write_text(
-        "from pairs import count_pairs\n\n\ndef test_pairs():\n    assert count_pairs(list(range(700)), 699) == 350\n")
-    (root / "bench.py").write_text("from pairs import count_pairs\n\nassert count_pairs(list(range(700)), 699) == 350\n")
-    commit_all(root, "initial")
+    call = "count_pairs(list(range(700)), 699) == 350"
+    root = git_project(tmp_path / "project", {
+        "pairs.py": NESTED, "tests/test_pairs.py": f"from pairs import count_pairs\n\n\ndef test_pairs():\n    assert {call}\n",
+        "bench.py": f"from pairs import count_pairs\n\nassert {call}\n"})
     monkeypatch.chdir(root)
     scripted += ["The nested loop of lines 3-4 is quadratic: count complements in a dict.", fenced(NESTED)]
     result = cli("polish", "pairs.py", "--tests", "tests", "--repeat", "1", "--max-iters", "1", "--no-cache",
