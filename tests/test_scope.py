@@ -396,7 +396,7 @@ def python_files(draw) -> str:
 
 
 def all_targets(source: str):
-    return targets(source, range(1, len(python_lines(source)) + 1), max_targets=100)
+    return targets(source, range(1, len(python_lines(source)) + 1), max_targets=10_000)
 
 
 @settings(max_examples=200, deadline=None)

@@ -57,6 +57,8 @@ def error_handler(meta: Mapping) -> Iterator[None]:
     it, as `meta` tells) or TGFIX_TRACEBACK=1 shows."""
     try:
         yield
+    except click.exceptions.Exit:  # --help and --version inside a command: click's early end, no error
+        raise
     except click.exceptions.NoArgsIsHelpError as error:  # `tgfix` alone: the help, as click shows it
         error.show()
         sys.exit(int(Exit.USAGE))

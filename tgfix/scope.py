@@ -222,8 +222,11 @@ class Assembler:
         if not isinstance(node, FUNCTIONS):
             return None
         qualname = self.namespace(anchor, owner)[0] + node.name
-        return next((t for t in self.others if t.qualname == qualname and t not in self.found
-                     and ast.dump(self.original(t)) != ast.dump(node)), None)
+        same_name = [t for t in self.others if t.qualname == qualname]
+        if any(ast.dump(self.original(t)) == ast.dump(node) for t in same_name):
+            return None  # one the file has as it is: a property's getter, say, beside its changed setter
+        free = [t for t in same_name if t not in self.found]
+        return self.pick(node, free) if free else None
 
     def target_for(self, node: ast.stmt, owner: str | None) -> Target | None:
         if owner:
