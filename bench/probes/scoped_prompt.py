@@ -1,6 +1,6 @@
 """Prompt tokens per call on a 1,382-line module, whole file against excerpt (tgfix.excerpt), without a model.
 
-A copy of CPython 3.11's configparser.py (bench/data/cpython-3.11, PSF license) gets one bug, a
+CPython 3.11's configparser.py (the fixed module of bench/cases/55_configparser, PSF license) gets one bug, a
 dropped `not` in RawConfigParser._convert_to_boolean, and a suite of its own (two tests fail).
 Three iterations of tgfix's engine run on it for real (tests, coverage) with scripted replies
 (every proposal a rejected variant of the buggy method), without the critic (the embedded model's
@@ -30,7 +30,7 @@ from tgfix.local import adapter
 from tgfix.session import CHARS_PER_TOKEN
 
 GOAL = 5.0
-MODULE = Path(__file__).resolve().parents[1] / "data" / "cpython-3.11" / "configparser.py"
+MODULE = Path(__file__).resolve().parents[1] / "cases" / "55_configparser" / "fixed" / "cfg_parser.py"
 BUG = ("        if value.lower() not in self.BOOLEAN_STATES:\n", "        if value.lower() in self.BOOLEAN_STATES:\n")
 TESTS = '''\
 import pytest
