@@ -1,5 +1,5 @@
 """Benchmark for `tgfix polish --bench-cmd "python bench.py"`."""
 from solution import range_sums
 
-nums = list(range(3000))
-assert len(range_sums(nums, [(i, 2999) for i in range(0, 3000, 3)])) == 1000
+nums = list(range(6000))
+assert len(range_sums(nums, [(i, 5999) for i in range(0, 6000, 3)])) == 2000
