@@ -1,7 +1,7 @@
 """LeetCode-style examples: hidden-test pass rate of zero-shot vs tgfix, and the speed-ups of polish.
 
-    python bench/leetcode.py --model local/qwen2.5-coder-1.5b [--calls 4] [--polish-iters 2] [--only two_sum]
-    python bench/leetcode.py --corpus polish --out bench/reports/polish   # polish alone, tgfix's default budget
+    python -m bench.leetcode --model local/qwen2.5-coder-1.5b [--calls 4] [--polish-iters 2] [--only two_sum]
+    python -m bench.leetcode --corpus polish --out bench/reports/polish   # polish alone, tgfix's default budget
 
 The shape of the TextGrad paper's code experiment (LeetCode-Hard, test-time training): each
 method sees the problem statement and the starting solution of examples/leetcode/<name>/,
