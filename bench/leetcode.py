@@ -153,7 +153,15 @@ def polish_row(example: Example, args: argparse.Namespace, scratch: Path) -> dic
             "hidden_all_pass": after_hidden.all_passed, "accepted": sum(s.accepted for s in steps),
             "iterations": len(steps), "calls": run.usage.calls, "seconds": round(seconds_taken, 1),
             "all_tried_before": sum(bool(s.candidates) and all(not c.new for c in s.candidates) for s in steps),
-            "stop_reason": run.stop_reason}
+            "stop_reason": run.stop_reason, "attempts": attempts(run)}
+
+
+def attempts(run: Run) -> list[dict]:
+    """What each iteration read and proposed, for reading why proposals failed (item 1 of issue 29)."""
+    return [{"iteration": i.number, "critique": i.gradient,
+             "candidates": [{"verdict": c.verdict, "new": c.new, "diff": c.proposal.diff,
+                             "error": c.proposal.error, "reply": c.proposal.reply.text if c.proposal.reply else ""}
+                            for c in i.step.candidates]} for i in run.iterations]
 
 
 def polish_table(rows: list[dict]) -> str:
@@ -183,6 +191,8 @@ def run_polish_corpus(args: argparse.Namespace) -> None:
         rows.append(row)
         if out:
             out.mkdir(parents=True, exist_ok=True)
+            with (out / "attempts.jsonl").open("a") as file:
+                file.write(json.dumps({"problem": row["problem"], "attempts": row.pop("attempts")}) + "\n")
             with results.open("a") as file:
                 file.write(json.dumps(row) + "\n")
             (out / "summary.md").write_text(polish_table(rows) + "\n")

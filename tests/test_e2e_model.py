@@ -69,8 +69,9 @@ def test_embedded_model_run_with_the_trace_writes_its_report_page(quickstart, mo
                                                  (signal.SIGINT, "loading", -signal.SIGINT)],
                          ids=["SIGINT-generating", "SIGTERM-generating", "SIGINT-loading"])
 def test_interrupt_stops_tgfix_within_2_s_and_leaves_the_file(quickstart, signum, moment, code):
-    """2 s into "proposing" the answer is being generated: it is cancelled, and tgfix exits 130. While the
-    model loads, no handler can run (xllamacpp holds the GIL): the signal's default action ends tgfix."""
+    """Once tgfix says "proposing", the model is reading the prompt: the request is cancelled (the runtime's
+    test cancels one mid-answer), and tgfix exits 130. While the model loads, no handler can run (xllamacpp
+    holds the GIL): the signal's default action ends tgfix."""
     before = (quickstart / "textstats.py").read_text()
     child = subprocess.Popen([sys.executable, "-m", "tgfix.cli", "solve", "textstats.py", "--no-cache", "-v"],
                              cwd=quickstart, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
@@ -79,7 +80,8 @@ def test_interrupt_stops_tgfix_within_2_s_and_leaves_the_file(quickstart, signum
         for line in child.stderr:
             if line.startswith(f"... {moment}"):
                 break
-        time.sleep(2 if moment == "proposing" else 0.3)
+        if moment == "loading":
+            time.sleep(0.3)  # past the line, into the load: no later event can be printed while it holds the GIL
         assert child.poll() is None
         sent = time.perf_counter()
         child.send_signal(signum)

@@ -392,7 +392,16 @@ from tgfix.local import runtime
 signal.signal(signal.SIGTERM, signal.default_int_handler)  # as tgfix's CLI does
 local.register()
 runtime.get_server()
-print("loaded", flush=True)
+add, told = runtime._StreamedReply.add, []
+
+
+def add_and_tell(reply, chunk):  # the test signals once the first token is out
+    if not told and any((c.get("delta") or {}).get("content") for c in chunk.get("choices", ())):
+        told.append(print("generating", flush=True))
+    add(reply, chunk)
+
+
+runtime._StreamedReply.add = add_and_tell
 try:
     litellm.completion(model=local.LOCAL_MODEL, messages=%r, temperature=0, max_tokens=2000, caching=False)
 except KeyboardInterrupt:
@@ -407,8 +416,7 @@ def test_signal_mid_generation_ends_the_process_within_2_s(signum):
     child = subprocess.Popen([sys.executable, "-c", INTERRUPTED_CHILD], stdout=subprocess.PIPE, text=True,
                              preexec_fn=with_ctrl_c)
     try:
-        assert child.stdout.readline().strip() == "loaded"
-        time.sleep(6)  # the short prompt is processed; tokens are being generated
+        assert child.stdout.readline().strip() == "generating"
         assert child.poll() is None
         sent = time.perf_counter()
         child.send_signal(signum)
@@ -430,11 +438,20 @@ def greedy(request_messages=GREEDY_SHORT, server=None, max_tokens=96):
 
 
 @pytest.mark.model
-def test_interrupted_generation_leaves_the_server_usable():
+def test_interrupted_generation_leaves_the_server_usable(monkeypatch):
     reference = greedy()
-    threading.Timer(3.0, _thread.interrupt_main).start()
+    add, interrupted = runtime._StreamedReply.add, threading.Event()
+
+    def add_then_interrupt(reply, chunk):  # Ctrl-C once the first token is out
+        add(reply, chunk)
+        if any(reply.texts.get(0, ())) and not interrupted.is_set():
+            interrupted.set()
+            _thread.interrupt_main()
+
+    monkeypatch.setattr(runtime._StreamedReply, "add", add_then_interrupt)
     with pytest.raises(KeyboardInterrupt):
         runtime.chat({"messages": LONG_ANSWER, "temperature": 0, "max_tokens": 2000})
+    monkeypatch.undo()
     started = time.perf_counter()
     assert greedy() == reference
     print(f"next request after the interrupt: {time.perf_counter() - started:.1f} s")
