@@ -106,3 +106,15 @@ def test_embedded_model_solves_a_hard_problem_for_its_hidden_tests(tmp_path, mon
                                        "--max-iters", "2")
     assert result.exit_code == 0, result.output
     assert hidden(trap, (work / FILE).read_text()).all_passed
+
+
+@pytest.mark.model
+def test_embedded_model_polishes_a_corpus_problem_to_the_faster_algorithm(tmp_path, monkeypatch):
+    """The hidden test_fast_* tests pass only within the time limit, which only the faster algorithm meets."""
+    [anagrams] = [e for e in POLISH if e.name == "anagram_groups"]
+    work = workspace(anagrams, tmp_path / "anagrams")
+    monkeypatch.chdir(work)
+    result = cli("polish", FILE, "--tests", "tests", "--bench-cmd", anagrams.bench, "--max-iters", "2", "--no-cache")
+    assert result.exit_code == 0, result.output
+    assert "tgfix: speed up" in git.Repo(work).head.commit.message
+    assert hidden(anagrams, (work / FILE).read_text()).all_passed

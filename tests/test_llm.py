@@ -121,6 +121,14 @@ def test_the_greedy_answer_comes_first_as_a_call_gives_it(scripted, tmp_path):
     assert engine(MESSAGES).cached  # the same request as the first: the same greedy answer
 
 
+def test_after_a_runs_first_answer_the_embedded_model_reuses_the_prompt_prefix(scripted):
+    scripted += ["first", "second", "remote"]
+    engine = LLM(LOCAL_MODEL)
+    engine(MESSAGES), engine(MESSAGES + [{"role": "user", "content": "and then?"}])
+    LLM("openai/scripted", usage=engine.usage)(MESSAGES)
+    assert [r.get("cache_prompt") for r in scripted.requests] == [None, True, None]  # remote servers: their own rule
+
+
 def test_a_remote_models_samples_are_requested_at_once():
     with FakeOpenAI([by_seed], delay=ROUND_TRIP) as server:
         engine = LLM("openai/x", api_base=server.base_url)

@@ -221,6 +221,9 @@ def test_litellm_reaches_the_handler_with_sampling_params(monkeypatch):
     assert litellm.completion_cost(response) == 0.0
     litellm.completion(model=local.LOCAL_MODEL, messages=messages, temperature=0, max_tokens=64, caching=False)
     assert server.requests[-1]["cache_prompt"] is False  # greedy: the whole prompt, whatever came before
+    litellm.completion(model=local.LOCAL_MODEL, messages=messages, temperature=0, max_tokens=64, caching=False,
+                       cache_prompt=True)
+    assert server.requests[-1]["cache_prompt"] is True  # unless asked to reuse the prefix (tgfix.llm, later calls)
 
 
 def test_context_overflow_maps_to_litellm_error(monkeypatch):

@@ -11,6 +11,7 @@ from tgfix import llm, optimizer, patch
 from tgfix.llm import LLM, Reply
 from tgfix.loss import TestLoss
 from tgfix.optimizer import TGD
+from tgfix.source import with_lost_indentation_restored
 from tgfix.variable import Variable
 
 CRITIQUE = "largest() keeps the smaller value on line 8; it must keep the larger one."
@@ -48,6 +49,41 @@ BAD_REPLIES = {
     "unchanged": (fenced(BUGGY_STATS), "no change"),
     "echoed-prompt": (None, "no change"),  # None: the step prompt itself, the file between its tags
 }
+
+
+LOST_INDENTATION = """\
+def largest(xs):
+    best = xs[0]
+
+for x in xs:
+        if x > best:
+            best = x
+
+found = best
+    return found
+
+
+def mean(xs):
+    return sum(xs) / len(xs)
+"""
+
+
+def test_a_line_that_lost_its_indentation_after_a_blank_line_gets_it_back():
+    restored = with_lost_indentation_restored(LOST_INDENTATION)
+    assert restored == LOST_INDENTATION.replace("\nfor x", "\n    for x").replace("\nfound", "\n    found")
+
+
+@pytest.mark.parametrize("code", [FIXED_STATS, "def f(xs:\n    return xs\n", "def f():\n    x = (\n\ny = 1\n    )\n"],
+                         ids=["parses", "other-syntax-error", "still-wrong"])
+def test_code_that_parses_or_that_no_indentation_fixes_stays_as_it_is(code):
+    assert with_lost_indentation_restored(code) == code
+
+
+def test_a_whole_file_answer_that_lost_indentation_is_tested_as_restored(loss, scripted):
+    scripted.append(fenced(LOST_INDENTATION))
+    loss = loss_with_gradient(loss)
+    step = TGD([loss.variable], "openai/scripted", edit_format="whole", second_opinion=None).step(loss)
+    assert step.accepted and "\n    for x in xs:\n" in loss.variable.value
 
 
 def echo_the_prompt(request) -> str:

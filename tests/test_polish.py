@@ -9,6 +9,7 @@ import git
 import pytest
 
 from conftest import FAST, SLOW, cli, fenced, git_project
+from tgfix import prompts
 
 CRITIQUE = "The bottleneck is line 5 of total(): it sleeps 0.3 s on every call. Remove the sleep."
 
@@ -55,7 +56,9 @@ def test_after_a_wrong_speedup_the_next_step_samples_and_reads_what_broke(slow_p
     memory = second["messages"][1]["content"]
     assert "breaks tests.test_total.test_total; tests.test_total.test_total: assert 7 == 6" in memory
     assert "tried before: breaks" in result.output  # the repeated idea was not retimed
-    assert "<PAST_ATTEMPTS>" not in third["messages"][1]["content"]  # no new idea: the next samples without it
+    third = third["messages"][1]["content"]
+    assert "<PAST_ATTEMPTS>" not in third  # no new idea: the next samples without it, asked for another technique
+    assert f"a different technique: {prompts.SPEED_APPROACHES[0]}." in third
 
 
 def test_of_two_speedups_the_fastest_is_kept(slow_project, scripted):

@@ -263,13 +263,19 @@ class LLM:
         return [reply for replies in self._each(requests) for reply in replies]
 
     def _request(self, messages: list[dict], max_tokens: int | None) -> dict:
-        return {
+        request = {
             "model": self.model,
             "messages": messages,
             "temperature": self.temperature,
             "seed": self.seed,
             "max_tokens": self.max_tokens if max_tokens is None else min(max_tokens, self.max_tokens),
         }
+        # An in-process backend keeps the last prompt: after the run's first answer (which reads its prompt
+        # whole, so that it does not depend on what the process asked before) every request reuses the
+        # prefix it shares with the one before (tgfix.excerpt puts what a run's calls share first).
+        if self.backend and self.usage.calls:
+            request["cache_prompt"] = True
+        return request
 
     def _batches(self, request: dict, n: int) -> list[dict]:
         """The requests for n samples, each for as many as the server generates together."""
@@ -334,7 +340,9 @@ class LLM:
         return PLACEHOLDER_KEY if self.api_base else None
 
     def _cache_key(self, request: dict) -> dict:
-        """Everything that changes the answer: the request and the server that answers it."""
+        """Everything that changes the answer: the request and the server that answers it (a reused prefix
+        changes it only as the batch shapes round: the same request)."""
+        request = {k: v for k, v in request.items() if k != "cache_prompt"}
         return {**request, "api_base": self.api_base} if self.api_base else request
 
     def _complete(self, request: dict) -> list[dict]:

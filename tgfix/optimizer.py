@@ -13,6 +13,7 @@ at temperature 0 answers a rejected attempt with a near-copy of it), and a sourc
 in the run is never tested again. A step that brought no new idea (every answer a program
 tried before, or the file unchanged) makes the next one sample hotter and without the memory:
 shown its rejected attempt, a small model copies it even at temperature 0.8, sample after sample.
+Given `approaches` (polish's algorithmic techniques), such a step names the next one instead.
 
 On a large suite (SELECTION_MIN_TESTS tests or more) a candidate runs first only the tests that can
 tell quickly: those that executed the definitions the failures point at or the candidate changes
@@ -42,7 +43,7 @@ from tgfix.budget import BudgetSpent
 from tgfix.llm import LLM, Reply
 from tgfix.loss import Loss, failure_text
 from tgfix.runner import TestReport
-from tgfix.source import defined_names
+from tgfix.source import defined_names, with_lost_indentation_restored
 from tgfix.variable import Variable
 
 # auto: function-scoped from here on (bench/reports/embedded-1.5b-large: on the 70+ line cases it
@@ -131,7 +132,7 @@ class TGD:
     def __init__(self, parameters: list[Variable], model: str | LLM, *, edit_format: str = "auto",
                  candidates: int = 1, memory: int = 5, accept: Acceptance = improvement,
                  prefer: Preference = passing, prompt: prompts.Prompt = prompts.REPAIR_STEP,
-                 second_opinion: prompts.Prompt | None = prompts.BARE_REPAIR,
+                 second_opinion: prompts.Prompt | None = prompts.BARE_REPAIR, approaches: tuple[str, ...] = (),
                  on_status: Callable[[str], None] = lambda _: None):
         self.parameters = parameters
         self.engine = model if isinstance(model, LLM) else LLM(model)
@@ -142,9 +143,11 @@ class TGD:
         self.prefer = prefer
         self.prompt = prompt
         self.second_opinion = second_opinion  # on a Python file, its greedy answer follows a first miss
+        self.approaches = approaches  # named in turn to a step after one that brought no new idea
         self.on_status = on_status
         self.proposed = 0  # proposals asked for so far: the first (and a second opinion) are greedy
         self.repeating = False  # the last step brought no new idea: the next samples hotter, without memory
+        self.stuck = 0  # steps so far that brought no new idea
         self._tested: dict[str, Future] = {}  # fingerprint of a source -> its TestReport
         self._lock = threading.Lock()
 
@@ -164,6 +167,7 @@ class TGD:
         before = before.excluding(before.flaky.union(*(c.report.flaky for c in candidates if c.report)))
         candidates = [_judged_again(c, before, self.accept) for c in candidates]
         self.repeating = not any(c.new for c in candidates)
+        self.stuck += self.repeating
         best = max((c for c in candidates if c.accepted), default=None,
                    key=lambda c: (self.prefer(c.report), -len(c.proposal.diff)))
         if best:
@@ -258,10 +262,16 @@ class TGD:
         return (prompts.SCOPED_REPAIR_STEP if context else self.prompt).messages(
             context=context,
             name=x.name, role=x.role, problem=loss.problem_block(), file=x.value.rstrip("\n"),
-            loss=loss.text(), feedback=feedback, memory="" if self.repeating else x.memory.render(),
+            loss=loss.text(), feedback=feedback, memory=self._another_approach() if self.repeating else x.memory.render(),
             answer_format=answer,
             score=loss.report.score, first_failure=failure_text(failures[0]) if failures else "",
             first_loss=loss.text(failures[:1]))
+
+    def _another_approach(self) -> str:
+        """After a step that brought no new idea: the next technique of the list to try, if there is a list."""
+        if not self.approaches:
+            return ""
+        return prompts.ANOTHER_APPROACH.substitute(approach=self.approaches[(self.stuck - 1) % len(self.approaches)])
 
     def _validate(self, loss: Loss, proposal: Proposal) -> Candidate:
         x = loss.variable
@@ -419,6 +429,7 @@ def _new_source(loss: Loss, edit_format: str, reply: str) -> str:
     if edit_format == "udiff":
         return patch.apply_diff(x.value, patch.extract_diff(reply), x.name)
     code = patch.extract_code(reply, patch.fence_langs(x.name))
+    code = with_lost_indentation_restored(code) if x.is_python else code
     return scope.splice(x.value, code, excerpt.failure_targets(loss)) if edit_format == "function" else code
 
 

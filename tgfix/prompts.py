@@ -178,6 +178,27 @@ $feedback$memory
 
 $answer_format"""))
 
+# After a step whose proposals were all programs tried before (or the file unchanged): the next
+# technique of SPEED_APPROACHES, in turn (in the polish benchmark, three iterations running answered
+# "no change" to the same critique once the file had the critique's idea).
+ANOTHER_APPROACH = Template("""
+<ANOTHER_APPROACH>
+The last proposals were programs already tried, or the file unchanged: that idea has been tried. \
+Rewrite the slow part with a different technique: $approach. If it cannot help here, use another \
+technique that removes the bottleneck.
+</ANOTHER_APPROACH>
+""")
+
+SPEED_APPROACHES = (
+    "a dict or a set, for lookups in constant time instead of scans",
+    "sorting first, then one pass (two pointers)",
+    "prefix sums or running totals, in one pass",
+    "dynamic programming over a table instead of recursion",
+    "a heap (heapq), or a monotonic stack or deque",
+    "binary search (bisect) on a sorted list",
+    "caching the results of repeated calls (functools.cache)",
+)
+
 WHOLE_FILE_FORMAT = Template("""\
 Reply with the complete corrected `$name` in a single ```$lang code block, and nothing else.""")
 

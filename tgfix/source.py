@@ -1,11 +1,12 @@
 """What a Python source defines: the names a module or class body binds, the names a module offers
-others, and the functions a change touches."""
+others, and the functions a change touches; and a model's code with the indentation it lost put back."""
 
 from __future__ import annotations
 
 import ast
+import re
 
-from tgfix.patch import changed_lines
+from tgfix.patch import changed_lines, indentation
 
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
@@ -49,3 +50,39 @@ def describe_change(diff_text: str, new_source: str, verb: str = "edit") -> str:
     functions = [node for node in ast.walk(tree) if isinstance(node, FUNCTIONS)]
     touched = sorted({f.name for f in functions for n in lines if f.lineno <= n <= (f.end_lineno or f.lineno)})
     return f"{verb} {', '.join(name + '()' for name in touched)}" if touched else ""
+
+
+def with_lost_indentation_restored(code: str) -> str:
+    """The embedded model sometimes writes the first line after a blank line inside a block at column 0
+    ("\\n\\nmid = len(nums) // 2" for "\\n\\n    mid = ...": in the polish benchmark, every answer to
+    one problem for three iterations). Such a line is followed by a deeper one, which no valid line
+    at column 0 but a block's header or an open bracket is: give it the depth of the block around it.
+    Only when that makes the code parse; otherwise the code as it was."""
+    if _parses(code):
+        return code
+    lines = code.split("\n")
+    for n in range(1, len(lines)):
+        line, following = lines[n], next((l for l in lines[n + 1:] if l.strip()), "")
+        if lines[n - 1].strip() or not line.strip() or line[0].isspace() or not following[:1].isspace() \
+                or _continues(line):
+            continue
+        depth = indentation(following)
+        if line.rstrip().endswith(":"):  # a header: its body is one level deeper than it
+            depth = depth[:-1] if depth.endswith("\t") else depth[:-4]
+        lines[n] = depth + line
+    restored = "\n".join(lines)
+    return restored if _parses(restored) else code
+
+
+def _continues(line: str) -> bool:
+    """The statement goes on on the next line: an open bracket or a backslash."""
+    code = re.sub(r"#.*", "", line).rstrip()
+    return code.endswith("\\") or sum(code.count(c) for c in "([{") > sum(code.count(c) for c in ")]}")
+
+
+def _parses(code: str) -> bool:
+    try:
+        ast.parse(code)
+    except (SyntaxError, ValueError):
+        return False
+    return True

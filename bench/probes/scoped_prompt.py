@@ -6,8 +6,8 @@ Three iterations of tgfix's engine run on it for real (tests, coverage) with scr
 (every proposal a rejected variant of the buggy method), without the critic (the embedded model's
 default) and with it on every iteration (`--gradient always`), each once as before the excerpt
 (every prompt holds the whole file) and once with it. For every call: the prompt's tokens, the prefix it shares with the call before it, and the
-tokens the embedded runtime processes (what follows the shared prefix when the request asks for
-llama.cpp's prompt cache, which tgfix/local/adapter.py does for sampled requests, else all of it).
+tokens the embedded runtime processes (all of the run's first prompt; of every later one, what follows
+the prefix it shares with the call before: tgfix.llm asks llama.cpp's prompt cache to reuse it).
 Tokens are estimated at 3 characters a token (the GGUF tokenizer needs the model loaded).
 
 Run: python -m bench.probes scoped_prompt
@@ -26,7 +26,6 @@ from unittest import mock
 
 import tgfix as tg
 from tgfix import excerpt, llm
-from tgfix.local import adapter
 from tgfix.session import CHARS_PER_TOKEN
 
 GOAL = 5.0
@@ -77,10 +76,11 @@ class Call:
     prompt_tokens: int
     shared_tokens: int   # the prefix shared with the call before it
 
+    first: bool          # the run's first call reads its prompt whole; later ones reuse the shared prefix
+
     @property
     def processed(self) -> int:
-        cached = adapter._request([], {"temperature": 0.8 if self.sampled else 0})["cache_prompt"]
-        return self.prompt_tokens - self.shared_tokens if cached else self.prompt_tokens
+        return self.prompt_tokens if self.first else self.prompt_tokens - self.shared_tokens
 
 
 def project(scratch: Path) -> Path:
@@ -128,7 +128,7 @@ def scripted_run(root: Path, iterations: int, critic: bool) -> list[Call]:
         text = "\n".join(m["content"] for m in request["messages"])
         critic = text.rstrip().endswith("Do not write code.")
         calls.append(Call("critic" if critic else "editor", request["temperature"] > 0, tokens(text),
-                          tokens(os.path.commonprefix([before, text]))))
+                          tokens(os.path.commonprefix([before, text])), first=not calls))
         before = text
     return calls
 

@@ -158,7 +158,8 @@ def polish(file: str, settings: Settings, bench_cmd: str | None = None, repeat: 
                                "polish needs passing tests, run `tgfix solve` first")
         optimizer = TGD(s.variables, s.editor, edit_format=settings.edit_format, candidates=settings.candidates,
                         memory=settings.memory, accept=faster, prefer=lambda r: -r.timing.median,
-                        prompt=prompts.SPEED_STEP, second_opinion=None, on_status=reporter.status)
+                        prompt=prompts.SPEED_STEP, second_opinion=None, approaches=prompts.SPEED_APPROACHES,
+                        on_status=reporter.status)
         plan = Plan(settings.max_iters, settings.patience, critiques=lambda n: True,  # no failures to step from
                     on_accept=lambda x, it: s.save(x, it, verb="speed up"), done=lambda loss: False,
                     wanted="speed-up beyond the noise", budget=budget, prepare=s.prepare)

@@ -24,14 +24,16 @@ _PASSED_PARAMS = ("temperature", "seed", "max_tokens", "top_p", "stop", "n")
 def _request(messages: list, optional_params: dict) -> dict[str, Any]:
     """The server request; ``n`` completions of one prompt are generated together, one per slot.
 
-    A sampled request reuses the prompt prefix the slot holds from the request before (a later
-    step repeats the file and test results); a greedy one processes its whole prompt, so that
-    its answer does not depend on what was asked before it (runtime.start_server).
+    A sampled request, or one that asks for it (``cache_prompt``: tgfix.llm after a run's first
+    answer), reuses the prompt prefix the slot holds from the request before (a later step repeats
+    the file and test results); any other greedy one processes its whole prompt, so that its answer
+    does not depend on what was asked before it (runtime.start_server).
     """
     if optional_params.get("n", 1) > runtime.MAX_SAMPLES:
         raise CustomLLMError(status_code=400, message=f"n is at most {runtime.MAX_SAMPLES} for the embedded model")
     passed = {k: optional_params[k] for k in _PASSED_PARAMS if k in optional_params}
-    return {"messages": messages, **passed, "cache_prompt": passed.get("temperature", 0) > 0}
+    reuse = bool(optional_params.get("cache_prompt")) or passed.get("temperature", 0) > 0
+    return {"messages": messages, **passed, "cache_prompt": reuse}
 
 
 def _chat(request: dict[str, Any], timeout: float | None) -> dict[str, Any]:

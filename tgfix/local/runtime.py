@@ -96,7 +96,7 @@ def start_server(path: Path, layout: Layout) -> Any:
     params.verbosity = -1  # llama.cpp logs nothing to stderr
     # A cached prompt prefix changes the logits slightly (other batch shapes), so the same
     # request would answer differently depending on what was asked before it: only sampled
-    # requests ask for it (adapter._request).
+    # requests, and those after a run's first answer, ask for it (adapter._request).
     params.cache_prompt = False
     params.cache_ram_mib = 0
     # The server always opens an HTTP listener: keep it on a free loopback port, locked by a
