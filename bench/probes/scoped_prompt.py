@@ -10,7 +10,7 @@ tokens the embedded runtime processes (all of the run's first prompt; of every l
 the prefix it shares with the call before: tgfix.llm asks llama.cpp's prompt cache to reuse it).
 Tokens are estimated at 3 characters a token (the GGUF tokenizer needs the model loaded).
 
-Run: python -m bench.probes scoped_prompt
+Run: python -m bench.probes scoped_prompt [--replay]   (--replay: the seconds on the embedded model too)
 Goal: at least 5x fewer prompt tokens per call than the whole file.
 """
 
@@ -20,6 +20,7 @@ import argparse
 import os
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from unittest import mock
@@ -103,9 +104,9 @@ def reply(request: dict, attempts: list[int]) -> str:
             "        return self.BOOLEAN_STATES[value.lower()]\n```")
 
 
-def scripted_run(root: Path, iterations: int, critic: bool) -> list[Call]:
+def scripted_run(root: Path, iterations: int, critic: bool, sent: list | None = None) -> list[Call]:
     """The calls of `iterations` iterations (a critique, if `critic`, and a step) on the project, as the
-    prompts went out."""
+    prompts went out (their messages appended to `sent`)."""
     requests, attempts = [], []
     real = llm.litellm.completion
 
@@ -124,6 +125,8 @@ def scripted_run(root: Path, iterations: int, critic: bool) -> list[Call]:
                 tg.backward(loss, engine)
             optimizer.step(loss)
     calls, before = [], ""
+    if sent is not None:
+        sent += [request["messages"] for request in requests]
     for request in requests:
         text = "\n".join(m["content"] for m in request["messages"])
         critic = text.rstrip().endswith("Do not write code.")
@@ -131,6 +134,29 @@ def scripted_run(root: Path, iterations: int, critic: bool) -> list[Call]:
                           tokens(os.path.commonprefix([before, text])), first=not calls))
         before = text
     return calls
+
+
+def replay(prompts: list[list[dict]]) -> str:
+    """The prompts on the embedded model, 16-token answers, each call's prompt seconds: every prompt read
+    whole, then every prompt after the first reusing the prefix the one before it left (tgfix.llm)."""
+    from tgfix import local
+    from tgfix.local import runtime
+
+    local.load()
+    out = ["| call | whole prompt: s (tokens processed) | prefix reused: s (tokens processed, reused) |", "|---|---|---|"]
+    rows = {n: [] for n in range(len(prompts))}
+    for reuse in (False, True):
+        for n, messages in enumerate(prompts):
+            started = time.perf_counter()
+            reply = runtime.chat({"messages": messages, "temperature": 0, "seed": 1, "max_tokens": 16,
+                                  "cache_prompt": reuse and n > 0})
+            timings = reply.get("timings", {})
+            rows[n].append((time.perf_counter() - started, timings.get("prompt_n"), timings.get("cache_n")))
+    for n, ((whole, processed, _), (reused, processed_now, cached)) in rows.items():
+        out.append(f"| {n + 1} | {whole:.1f} ({processed}) | {reused:.1f} ({processed_now}, {cached}) |")
+    totals = [sum(row[arm][0] for row in rows.values()) for arm in (0, 1)]
+    out.append(f"| all | {totals[0]:.1f} | {totals[1]:.1f} |")
+    return "\n".join(out)
 
 
 def tokens(text: str) -> int:
@@ -150,6 +176,8 @@ def table(name: str, calls: list[Call]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--iterations", type=int, default=3)
+    parser.add_argument("--replay", action="store_true",
+                        help="also send the default run's excerpt prompts to the embedded model (idle machine)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="tgfix-bench-scoped-") as scratch:
         root = project(Path(scratch))
@@ -158,7 +186,8 @@ def main(argv: list[str] | None = None) -> int:
         for critic in (False, True):
             with mock.patch.object(excerpt, "LARGE_FILE_CHARS", sys.maxsize):
                 whole = scripted_run(root, args.iterations, critic)
-            scoped = scripted_run(root, args.iterations, critic)
+            sent = []
+            scoped = scripted_run(root, args.iterations, critic, sent)
             print(f"\n## {'with the critic (--gradient always)' if critic else 'without the critic (default)'}\n")
             print(table("whole file (before)", whole))
             print(table("\nexcerpt", scoped))
@@ -166,6 +195,8 @@ def main(argv: list[str] | None = None) -> int:
             processed = sum(c.processed for c in whole) / sum(c.processed for c in scoped)
             print(f"\nprompt tokens per call: {per_call:.1f}x fewer with the excerpt (goal {GOAL:.0f}x); "
                   f"tokens the runtime processes: {processed:.1f}x fewer")
+            if args.replay and not critic:
+                print(f"\nthe excerpt prompts on the embedded model (load {os.getloadavg()[0]:.2f}):\n{replay(sent)}")
     return 0
 
 
