@@ -120,13 +120,30 @@ def test_a_large_file_is_read_as_its_target_imports_signatures_and_failing_test(
 
 
 def test_a_file_larger_than_the_context_is_repaired_when_its_targets_fit(shipping, scripted, monkeypatch):
+    """The embedded model continues an answer begun with the target's signature; an outline line it echoes
+    after the target (where generation stops: scope.ANSWER_STOPS) changes nothing."""
     monkeypatch.chdir(shipping)
-    scripted.append(FIXED_COST)
+    scripted.append("        rate = RATES[self.zone.lower()]\n        return rounded_weight(self.weight) * rate\n\n"
+                    "    def label(self): ...\n")
     result = cli("solve", "shipping.py", "--model", "local/qwen2.5-coder-1.5b")
     assert result.exit_code == 0, result.output
     assert (shipping / "shipping.py").read_text() == FIXED
     assert git.Repo(shipping).head.commit.message.startswith("tgfix:")
-    assert scripted.requests[0]["max_tokens"] < 4096 - 1000  # the reply is bounded by the targets, not the file
+    request = scripted.requests[0]
+    assert request["max_tokens"] < 4096 - 1000  # the reply is bounded by the targets, not the file
+    assert request["messages"][-1] == {"role": "assistant", "content": "```python\nclass Parcel:\n    def cost(self):\n"}
+    assert request["stop"] == list(scope.ANSWER_STOPS)
+
+
+def test_an_answer_cut_inside_an_echoed_definition_keeps_the_complete_ones_before_it():
+    start = "```python\nclass Parcel:\n    def cost(self):\n"
+    body = "        return 1\n"
+    assert scope.answer_text(start, body + "\n    @property\n    def label(self)") == start + body + "```\n"
+    assert scope.answer_text(start, body + "```\nSome words.") == start + body + "```\n"
+
+
+def test_a_one_line_definition_begins_no_answer():
+    assert scope.answer_start(scope.Target("f", 1, 1, "def f(x): return x\n")) == ""
 
 
 def test_a_large_file_whose_largest_definition_does_not_fit_is_refused(shipping, scripted, monkeypatch):

@@ -229,6 +229,32 @@ def test_a_whole_file_reply_that_changes_another_function_replaces_it_too():
     assert splice(SOURCE, only_fetch, [push]) == only_fetch  # the target left as it was
 
 
+def test_the_outline_of_an_excerpt_echoed_back_is_ignored():
+    """Large case 54: the embedded model answered with the whole excerpt, every other definition a stub."""
+    (push,) = push_target()
+    reply = dedent('''\
+        class Stack:
+            """A bounded stack."""
+
+            def __init__(self): ...
+
+            @functools.lru_cache(maxsize=None)
+            def push(self, item):
+                if len(self.items) >= LIMIT:
+                    raise OverflowError
+                self.items.append(item)
+
+            def pop(self):
+                """Take the top item."""
+                ...
+
+
+        def mean(xs): ...
+        async def fetch(url): ...
+        ''')
+    assert splice(SOURCE, reply, [push]) == SOURCE.replace("> LIMIT", ">= LIMIT")
+
+
 def test_a_whole_file_reply_with_new_module_code_is_refused():
     (push,) = push_target()
     reply = "import math\n" + SOURCE.replace("> LIMIT", ">= LIMIT")

@@ -245,17 +245,18 @@ class LLM:
         return self.backend.capacity if self.backend else REMOTE
 
     def __call__(self, messages: list[dict], *, seed: int | None = None, temperature: float | None = None,
-                 max_tokens: int | None = None) -> Reply:
-        return self.sample(messages, 1, seed=seed, temperature=temperature, max_tokens=max_tokens)[0]
+                 max_tokens: int | None = None, stop: tuple[str, ...] = ()) -> Reply:
+        return self.sample(messages, 1, seed=seed, temperature=temperature, max_tokens=max_tokens, stop=stop)[0]
 
     def sample(self, messages: list[dict], n: int, *, seed: int | None = None, temperature: float | None = None,
-               max_tokens: int | None = None, greedy_first: bool = False) -> list[Reply]:
+               max_tokens: int | None = None, greedy_first: bool = False, stop: tuple[str, ...] = ()) -> list[Reply]:
         """n answers to one prompt, in order: with greedy_first, first the engine's own (as a call gives it),
         then samples with seeds seed, seed+1, ... Each request asks for as many samples as the server
         generates together, and up to as many requests as it serves at once are under way (Capacity). Each
-        answer counts as a call: fewer come back when the call budget has less left."""
+        answer counts as a call: fewer come back when the call budget has less left. Generation ends at
+        any of `stop`, which the answer leaves out."""
         n = self.budget.answers(n, self.usage.calls)
-        own = self._request(messages, max_tokens)
+        own = self._request(messages, max_tokens) | ({"stop": list(stop)} if stop else {})
         sampled = {**own, **({"seed": seed} if seed is not None else {}),
                    **({"temperature": temperature} if temperature is not None else {})}
         first = [own] if greedy_first else []

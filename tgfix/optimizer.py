@@ -186,10 +186,20 @@ class TGD:
         number, self.proposed = self.proposed, self.proposed + self.candidates
         edit_format = self._format_for(loss)
         messages, max_tokens = self._messages(loss, edit_format), _reply_tokens(loss, edit_format)
+        start = self._answer_start(loss, edit_format)
+        if start:
+            messages = [*messages, {"role": "assistant", "content": start}]
         greedy = number == 0
         replies = self.engine.sample(messages, self.candidates, max_tokens=max_tokens, greedy_first=greedy,
-                                     **self._sampling(number + greedy))
-        return [self._proposal(loss, edit_format, reply, number + n) for n, reply in enumerate(replies)]
+                                     stop=scope.ANSWER_STOPS if start else (), **self._sampling(number + greedy))
+        return [self._proposal(loss, edit_format, reply, number + n, start) for n, reply in enumerate(replies)]
+
+    def _answer_start(self, loss: Loss, edit_format: str) -> str:
+        """On a large file, the embedded model's answer is begun for it with the first target's signature:
+        shown the excerpt, it otherwise echoes the outline around the target (scope.ANSWER_STOPS)."""
+        if edit_format != "function" or not self.engine.is_local or not excerpt.context(loss):
+            return ""
+        return scope.answer_start(excerpt.failure_targets(loss)[0])
 
     def _second_opinion(self, loss: Loss) -> list[Proposal]:
         """The greedy answer to the plain request, or none once a budget is spent (the loop then stops
@@ -212,8 +222,8 @@ class TGD:
                 loss.fn.stop()  # or leaving the pool would wait for every test run to end
                 raise
 
-    def _proposal(self, loss: Loss, edit_format: str, reply: Reply, number: int) -> Proposal:
-        proposal = self._parse(loss, edit_format, reply)
+    def _proposal(self, loss: Loss, edit_format: str, reply: Reply, number: int, start: str = "") -> Proposal:
+        proposal = self._parse(loss, edit_format, reply, start)
         # a diff or definitions that do not fit: the whole file instead, unless it is too large to write
         if proposal.source is None and edit_format != "whole" and not excerpt.is_large(loss.variable.value):
             reply = self.engine(self._messages(loss, "whole"), max_tokens=_reply_tokens(loss, "whole"),
@@ -230,12 +240,13 @@ class TGD:
             return "whole"
         return wanted
 
-    def _parse(self, loss: Loss, edit_format: str, reply: Reply) -> Proposal:
+    def _parse(self, loss: Loss, edit_format: str, reply: Reply, start: str = "") -> Proposal:
+        """The proposal in a reply; with `start`, the reply continues the answer begun with it."""
         x = loss.variable
         try:
             if reply.truncated and edit_format == "udiff":  # a cut-off code block fails on its open fence
                 raise patch.PatchError("reply cut off at max_tokens")
-            source = _new_source(loss, edit_format, reply.text)
+            source = _new_source(loss, edit_format, scope.answer_text(start, reply.text) if start else reply.text)
         except patch.PatchError as error:
             return Proposal(None, "", edit_format, str(error), reply)
         source = _as_the_file_was(x, source)

@@ -8,6 +8,8 @@ file stays as it was.
 What a reply may contain, top level or inside a `class X:` wrapper for methods:
 - the definitions asked for (a method bare, at any indentation, or inside its class line);
 - code the file already has, unchanged (AST-equal): ignored, so a whole-file reply works;
+- a definition whose body is only `...` (after its docstring): the outline of a large file's
+  excerpt (tgfix.excerpt) echoed back, ignored;
 - new functions next to a definition asked for: inserted beside it, at its level (a new
   function next to a bare method becomes a method of the same class);
 - a changed definition of the file that was not asked for: it replaces that one too, for the
@@ -20,13 +22,14 @@ from __future__ import annotations
 
 import ast
 import re
+import textwrap
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from tgfix.patch import PatchError
-from tgfix.source import FUNCTIONS, bound_names
+from tgfix.source import FUNCTIONS, bound_names, parses
 
-__all__ = ["Target", "targets", "splice"]
+__all__ = ["Target", "targets", "splice", "answer_start", "answer_text", "ANSWER_STOPS"]
 
 # Python ends a line at "\r\n", "\r" or "\n"; ast line numbers count lines that way.
 LINE_END = re.compile(r"(?<=\n)|(?<=\r)(?!\n)")
@@ -123,12 +126,55 @@ def parse(source: str, what: str) -> ast.Module:
         raise PatchError(f"{what} does not parse: {error}") from None
 
 
+def is_outline(node: ast.stmt) -> bool:
+    """A function that is only its signature: `def f(x): ...`, or its docstring (then `...` or nothing)."""
+    if not isinstance(node, FUNCTIONS):
+        return False
+    body = node.body[1:] if ast.get_docstring(node, clean=False) is not None else node.body
+    return not body or len(body) == 1 and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+        and body[0].value.value is Ellipsis
+
+
 def first_line(node: ast.stmt) -> int:
     return min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
 
 
 def make_target(qualname: str, start: int, end: int, source_lines: list[str]) -> Target:
     return Target(qualname, start, end, "".join(source_lines[start - 1 : end]))
+
+
+# -----------------------------------------------------------------------------
+# an answer begun for the model (the embedded one continues an assistant message)
+
+# The end of the answer's block, or the start of an outline line the model echoes from the excerpt
+# (large case 54: after its target, the whole outline, 1,100 tokens, 150 s of generation on 2 cores).
+ANSWER_STOPS = ("\n```", ": ...\n", "\n    ...\n", "\n        ...\n")
+DEFINITION_LINE = re.compile(r"[ \t]*(@|def |async def |class )")
+
+
+def answer_start(target: Target) -> str:
+    """An answer's first lines: the fence and the target's decorators and signature (inside its class line
+    for a method), which the model continues; "" for a definition whose body starts on its `def` line."""
+    try:
+        node = ast.parse(textwrap.dedent(target.text)).body[0]
+    except (SyntaxError, ValueError, IndexError):
+        return ""
+    header = python_lines(target.text)[:node.body[0].lineno - 1]
+    if not header:
+        return ""
+    return "```python\n" + (f"class {target.owner}:\n" if target.owner else "") + "".join(header)
+
+
+def answer_text(start: str, continuation: str) -> str:
+    """The begun answer whole: its start and the model's continuation, cut back to its last complete
+    definition when generation stopped inside one (at an echoed outline line, or at max_tokens), fenced."""
+    code = python_lines(start.removeprefix("```python\n") + continuation.split("\n```")[0])
+    while code and not parses("".join(code)):
+        heads = [n for n, line in enumerate(code) if DEFINITION_LINE.match(line)]
+        if not heads or heads[-1] == 0:
+            break
+        code = code[:heads[-1]]
+    return "```python\n" + "".join(code).rstrip("\n") + "\n```\n"
 
 
 # -----------------------------------------------------------------------------
@@ -188,6 +234,8 @@ class Assembler:
         """One container's statements: the reply's top level (owner None) or a `class owner:` wrapper."""
         anchor, pending = None, []  # a new function goes after the target before it, else before the next one
         for node in statements:
+            if is_outline(node):
+                continue
             if isinstance(node, ast.ClassDef) and owner is None and self.owns_targets(node.name):
                 self.take(node.body, node.name)
             elif isinstance(node, (*FUNCTIONS, ast.ClassDef)) and (

@@ -58,7 +58,7 @@ def with_lost_indentation_restored(code: str) -> str:
     one problem for three iterations). Such a line is followed by a deeper one, which no valid line
     at column 0 but a block's header or an open bracket is: give it the depth of the block around it.
     Only when that makes the code parse; otherwise the code as it was."""
-    if _parses(code):
+    if parses(code):
         return code
     lines = code.split("\n")
     for n in range(1, len(lines)):
@@ -71,7 +71,7 @@ def with_lost_indentation_restored(code: str) -> str:
             depth = depth[:-1] if depth.endswith("\t") else depth[:-4]
         lines[n] = depth + line
     restored = "\n".join(lines)
-    return restored if _parses(restored) else code
+    return restored if parses(restored) else code
 
 
 def _continues(line: str) -> bool:
@@ -80,7 +80,7 @@ def _continues(line: str) -> bool:
     return code.endswith("\\") or sum(code.count(c) for c in "([{") > sum(code.count(c) for c in ")]}")
 
 
-def _parses(code: str) -> bool:
+def parses(code: str) -> bool:
     try:
         ast.parse(code)
     except (SyntaxError, ValueError):
