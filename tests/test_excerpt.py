@@ -135,6 +135,18 @@ def test_a_file_larger_than_the_context_is_repaired_when_its_targets_fit(shippin
     assert request["stop"] == list(scope.ANSWER_STOPS)
 
 
+def test_the_second_opinion_on_a_large_file_is_begun_with_the_target_too(shipping, scripted):
+    x, loss = first_loss(shipping)
+    scripted += ["        return 0\n", "        rate = RATES[self.zone.lower()]\n"
+                 "        return rounded_weight(self.weight) * rate\n"]
+    step = tg.TGD([x], model=tg.LLM("local/qwen2.5-coder-1.5b", cache=None)).step(loss)
+    assert step.accepted and x.value == FIXED
+    first, second = scripted.requests
+    assert first["messages"][-1] == second["messages"][-1] == {
+        "role": "assistant", "content": "```python\nclass Parcel:\n    def cost(self):\n"}
+    assert second["stop"] == list(scope.ANSWER_STOPS)
+
+
 def test_an_answer_cut_inside_an_echoed_definition_keeps_the_complete_ones_before_it():
     start = "```python\nclass Parcel:\n    def cost(self):\n"
     body = "        return 1\n"

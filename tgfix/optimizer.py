@@ -187,11 +187,9 @@ class TGD:
         edit_format = self._format_for(loss)
         messages, max_tokens = self._messages(loss, edit_format), _reply_tokens(loss, edit_format)
         start = self._answer_start(loss, edit_format)
-        if start:
-            messages = [*messages, {"role": "assistant", "content": start}]
         greedy = number == 0
-        replies = self.engine.sample(messages, self.candidates, max_tokens=max_tokens, greedy_first=greedy,
-                                     stop=scope.ANSWER_STOPS if start else (), **self._sampling(number + greedy))
+        replies = self.engine.sample(_begun(messages, start), self.candidates, max_tokens=max_tokens,
+                                     greedy_first=greedy, stop=_stops(start), **self._sampling(number + greedy))
         return [self._proposal(loss, edit_format, reply, number + n, start) for n, reply in enumerate(replies)]
 
     def _answer_start(self, loss: Loss, edit_format: str) -> str:
@@ -207,11 +205,13 @@ class TGD:
         self.on_status("asking for a second opinion")
         self.proposed += 1
         edit_format = "function" if excerpt.context(loss) else "whole"
+        start = self._answer_start(loss, edit_format)
         try:
-            reply = self.engine(bare_messages(loss, self.second_opinion), max_tokens=_reply_tokens(loss, edit_format))
+            reply = self.engine(_begun(bare_messages(loss, self.second_opinion), start),
+                                max_tokens=_reply_tokens(loss, edit_format), stop=_stops(start))
         except BudgetSpent:
             return []
-        return [self._parse(loss, edit_format, reply)]
+        return [self._parse(loss, edit_format, reply, start)]
 
     def _validate_all(self, loss: Loss, proposals: list[Proposal]) -> list[Candidate]:
         self.on_status("testing proposals")
@@ -378,6 +378,15 @@ def bare_messages(loss: Loss, prompt: prompts.Prompt = prompts.BARE_REPAIR) -> l
         return prompts.SCOPED_BARE_REPAIR.messages(context=context, failure=failure_text,
                                                    answer_format=function_format(loss))
     return prompt.messages(file=loss.variable.value.rstrip(), problem=loss.problem_block(), failure=failure_text)
+
+
+def _begun(messages: list[dict], start: str) -> list[dict]:
+    """The messages, and the answer begun with `start` for the model to continue (if any)."""
+    return [*messages, {"role": "assistant", "content": start}] if start else messages
+
+
+def _stops(start: str) -> tuple[str, ...]:
+    return scope.ANSWER_STOPS if start else ()
 
 
 def function_format(loss: Loss) -> str:

@@ -11,8 +11,10 @@ validation     what judging a candidate costs, with and without the current best
 overhead       tgfix's own overhead on a 5,000-file project, with scripted replies (no model)
 hook_overhead  what `tgfix hook` adds to pytest when the tests pass (no model)
 remote_candidates  a step's K candidates from a remote model, one after another and at once (fake server)
-scoped_prompt  prompt tokens per call on a 1,382-line module, whole file against its excerpt (no model)
+scoped_prompt  prompt tokens per call on a 1,382-line module, whole file against its excerpt (no model;
+               --replay: their seconds on the embedded model)
+first_step     the first step's greedy reply on one case: seconds, tokens, the reply (the embedded model)
 """
 
 PROBES = ("first_prompt", "samples", "model_speed", "prompt_cache", "scope_tokens", "validation", "overhead",
-          "hook_overhead", "remote_candidates", "scoped_prompt")
+          "hook_overhead", "remote_candidates", "scoped_prompt", "first_step")
