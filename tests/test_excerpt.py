@@ -1,6 +1,8 @@
 """Large files: the model reads the definitions the failures touch, in a context every call starts with."""
 
 import os
+import subprocess
+import sys
 
 import git
 import pytest
@@ -230,3 +232,15 @@ def test_a_long_table_the_target_reads_is_shown_by_its_first_line():
     shown = excerpt.file_excerpt(source, chosen)
     assert shown.startswith("ZONES = { ...\n\ndef zone(name):\n    return ZONES[name]") and "z7" not in shown
     assert "SHORT" not in shown  # module-level code the target does not name is left out
+
+
+@pytest.mark.model
+def test_embedded_model_repairs_a_large_module(shipping, monkeypatch):
+    """The whole path on a 1,100+ line module with the real model: excerpt, begun answer, splice, tests."""
+    monkeypatch.chdir(shipping)
+    result = cli("solve", "shipping.py", "--no-cache", "--json")
+    assert result.exit_code == 0, result.output
+    assert "def filler_139(a, b):" in (shipping / "shipping.py").read_text()  # the rest of the module is still there
+    git.Repo(shipping).git.checkout("HEAD~1", "--", "tests")  # the tests as they were: nothing but FILE changed
+    assert subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"], cwd=shipping,
+                          capture_output=True, timeout=120).returncode == 0
