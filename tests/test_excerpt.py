@@ -235,8 +235,11 @@ def test_a_long_table_the_target_reads_is_shown_by_its_first_line():
 
 
 @pytest.mark.model
-def test_embedded_model_repairs_a_large_module(shipping, monkeypatch):
-    """The whole path on a 1,100+ line module with the real model: excerpt, begun answer, splice, tests."""
+def test_embedded_model_repairs_a_large_module(tmp_path, monkeypatch):
+    """The whole path on a 1,100+ line module with the real model: excerpt, begun answer, splice, tests.
+    The bug: rounded_weight rounds down, where its docstring and two tests say up."""
+    shipping = git_project(tmp_path / "shipping", {"shipping.py": FIXED.replace("math.ceil", "math.floor"),
+                                                   "tests/test_shipping.py": TESTS})
     monkeypatch.chdir(shipping)
     result = cli("solve", "shipping.py", "--no-cache", "--json")
     assert result.exit_code == 0, result.output
