@@ -260,7 +260,7 @@ def test_each_command_returns_its_exit_code_rather_than_exiting(fixed, scripted,
 
     if name == "report":
         assert solve("stats.py", "--report", "run.json").exit_code == 0  # tests pass: no model call
-    scripted += [CRITIQUE, "no faster code here"]
+    scripted += [CRITIQUE] + ["no faster code here"] * 3  # polish asks twice more for another approach
     code = main.commands[name].main(args, prog_name=f"tgfix {name}", standalone_mode=False)
     assert code == (Exit.NO_IMPROVEMENT if name == "polish" else Exit.PASSED)
 

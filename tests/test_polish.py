@@ -8,7 +8,7 @@ import re
 import git
 import pytest
 
-from conftest import FAST, SLOW, cli, fenced, git_project
+from conftest import FAST, SLOW, TOTAL_TESTS, cli, fenced, git_project
 from tgfix import prompts
 
 CRITIQUE = "The bottleneck is line 5 of total(): it sleeps 0.3 s on every call. Remove the sleep."
@@ -46,8 +46,8 @@ def test_faster_but_wrong_is_rejected(slow_project, scripted):
 
 def test_after_a_wrong_speedup_the_next_step_samples_and_reads_what_broke(slow_project, scripted):
     wrong = FAST.replace("sum(xs)", "sum(xs) + 1")
-    scripted += [CRITIQUE, fenced(wrong), CRITIQUE, fenced(wrong), CRITIQUE, fenced(FAST)]
-    result = polish("--max-iters", "3")
+    scripted += [CRITIQUE, fenced(wrong), CRITIQUE, fenced(wrong), fenced(FAST)]
+    result = polish("--max-iters", "2", "-vv")
     assert result.exit_code == 0, result.output
     assert (slow_project / "total.py").read_text() == FAST
     first, second, third = (r for r in scripted.requests if "<CONSTRAINTS>" in r["messages"][1]["content"])
@@ -56,9 +56,25 @@ def test_after_a_wrong_speedup_the_next_step_samples_and_reads_what_broke(slow_p
     memory = second["messages"][1]["content"]
     assert "breaks tests.test_total.test_total; tests.test_total.test_total: assert 7 == 6" in memory
     assert "tried before: breaks" in result.output  # the repeated idea was not retimed
+    # no new idea: the same iteration asks again at once, without the memory, for another technique
+    assert re.search(r"\[2\] total.py .* accepted", result.output) and "[3]" not in result.output
     third = third["messages"][1]["content"]
-    assert "<PAST_ATTEMPTS>" not in third  # no new idea: the next samples without it, asked for another technique
-    assert f"a different technique: {prompts.SPEED_APPROACHES[0]}." in third
+    assert "<PAST_ATTEMPTS>" not in third
+    assert f"a different technique: {list(prompts.SPEED_APPROACHES)[0]}." in third
+
+
+def test_another_approach_is_one_the_file_does_not_use_yet(tmp_path, monkeypatch, scripted):
+    project = git_project(tmp_path, {"total.py": SLOW.replace("sum(xs)", "sum(set(xs) and xs)"),
+                                     "tests/test_total.py": TOTAL_TESTS})
+    monkeypatch.chdir(project)
+    same = (project / "total.py").read_text()
+    scripted += [CRITIQUE, fenced(same), fenced(same), fenced(same)]
+    result = polish("--max-iters", "1")
+    assert result.exit_code == 3, result.output
+    asked = [r["messages"][1]["content"] for r in scripted.requests if "<CONSTRAINTS>" in r["messages"][1]["content"]]
+    assert len(asked) == 3  # the step, then APPROACH_RETRIES asks for another technique
+    named = [re.search(r"a different technique: (.*?)\. If", text, re.S).group(1) for text in asked[1:]]
+    assert named == ["sorting first, then one pass (two pointers)", "prefix sums or running totals, in one pass"]
 
 
 def test_of_two_speedups_the_fastest_is_kept(slow_project, scripted):
@@ -107,7 +123,8 @@ def test_the_critic_and_the_editor_read_where_the_time_goes(tmp_path, monkeypatc
         "pairs.py": NESTED, "tests/test_pairs.py": f"from pairs import count_pairs\n\n\ndef test_pairs():\n    assert {call}\n",
         "bench.py": f"from pairs import count_pairs\n\nassert {call}\n"})
     monkeypatch.chdir(root)
-    scripted += ["The nested loop of lines 3-4 is quadratic: count complements in a dict.", fenced(NESTED)]
+    another = NESTED.replace("count += 1", "count += 2")  # a new program (wrong): no retry, no timing luck
+    scripted += ["The nested loop of lines 3-4 is quadratic: count complements in a dict.", fenced(another)]
     result = cli("polish", "pairs.py", "--tests", "tests", "--repeat", "1", "--max-iters", "1", "--no-cache",
                  "--model", "openai/scripted", *bench)
     assert result.exit_code == 3, result.output

@@ -13,7 +13,8 @@ at temperature 0 answers a rejected attempt with a near-copy of it), and a sourc
 in the run is never tested again. A step that brought no new idea (every answer a program
 tried before, or the file unchanged) makes the next one sample hotter and without the memory:
 shown its rejected attempt, a small model copies it even at temperature 0.8, sample after sample.
-Given `approaches` (polish's algorithmic techniques), such a step names the next one instead.
+Given `approaches` (polish's algorithmic techniques), such a step asks again at once, up to
+APPROACH_RETRIES times, each time naming a technique the file does not use yet.
 
 On a large suite (SELECTION_MIN_TESTS tests or more) a candidate runs first only the tests that can
 tell quickly: those that executed the definitions the failures point at or the candidate changes
@@ -53,6 +54,7 @@ SAMPLING_TEMPERATURE = 0.8  # every proposal after the first: distinct samples n
 # After a step that brought no new idea, hotter: the step prompt's samples at 1.1 returned the file
 # unchanged 24 times in 72, against 34 at 0.8, and were unusable no more often (bench/reports/samples).
 REPEAT_TEMPERATURE = 1.1
+APPROACH_RETRIES = 2  # asks within one step for another technique after answers that brought no new program
 REMOTE_MAX_TEMPERATURE = 1.0  # the range every provider takes (Anthropic's ends at 1)
 OUTCOME_MESSAGE_CHARS = 200  # of a rejected attempt's failure message, in the memory
 # A reply's length is bounded by the file it rewrites: a small model at temperature 0 can loop until
@@ -132,7 +134,7 @@ class TGD:
     def __init__(self, parameters: list[Variable], model: str | LLM, *, edit_format: str = "auto",
                  candidates: int = 1, memory: int = 5, accept: Acceptance = improvement,
                  prefer: Preference = passing, prompt: prompts.Prompt = prompts.REPAIR_STEP,
-                 second_opinion: prompts.Prompt | None = prompts.BARE_REPAIR, approaches: tuple[str, ...] = (),
+                 second_opinion: prompts.Prompt | None = prompts.BARE_REPAIR, approaches: dict[str, str] | None = None,
                  on_status: Callable[[str], None] = lambda _: None):
         self.parameters = parameters
         self.engine = model if isinstance(model, LLM) else LLM(model)
@@ -143,7 +145,7 @@ class TGD:
         self.prefer = prefer
         self.prompt = prompt
         self.second_opinion = second_opinion  # on a Python file, its greedy answer follows a first miss
-        self.approaches = approaches  # named in turn to a step after one that brought no new idea
+        self.approaches = approaches or {}  # technique -> what shows a file uses it (prompts.SPEED_APPROACHES)
         self.on_status = on_status
         self.proposed = 0  # proposals asked for so far: the first (and a second opinion) are greedy
         self.repeating = False  # the last step brought no new idea: the next samples hotter, without memory
@@ -164,6 +166,10 @@ class TGD:
         candidates = self._validate_all(loss, self.propose(loss))
         if first and self.second_opinion and x.is_python and not any(_nothing_left(c) for c in candidates):
             candidates += self._validate_all(loss, self._second_opinion(loss))
+        for _ in range(APPROACH_RETRIES if self.approaches else 0):
+            if any(c.new for c in candidates):
+                break
+            candidates += self._another_approach_asked(loss)
         before = before.excluding(before.flaky.union(*(c.report.flaky for c in candidates if c.report)))
         candidates = [_judged_again(c, before, self.accept) for c in candidates]
         self.repeating = not any(c.new for c in candidates)
@@ -269,20 +275,33 @@ class TGD:
         }[edit_format]()
         feedback = prompts.FEEDBACK.substitute(critique=x.grad) if x.grad else ""
         failures = loss.report.failures
+        memory = self._another_approach(x.value) if self.repeating else x.memory.render()
         context = excerpt.context(loss) if edit_format == "function" else ""
         return (prompts.SCOPED_REPAIR_STEP if context else self.prompt).messages(
             context=context,
             name=x.name, role=x.role, problem=loss.problem_block(), file=x.value.rstrip("\n"),
-            loss=loss.text(), feedback=feedback, memory=self._another_approach() if self.repeating else x.memory.render(),
+            loss=loss.text(), feedback=feedback, memory=memory,
             answer_format=answer,
             score=loss.report.score, first_failure=failure_text(failures[0]) if failures else "",
             first_loss=loss.text(failures[:1]))
 
-    def _another_approach(self) -> str:
-        """After a step that brought no new idea: the next technique of the list to try, if there is a list."""
+    def _another_approach_asked(self, loss: Loss) -> list[Candidate]:
+        """The step's answers brought no new program: ask again now, naming another technique (none once
+        a budget is spent: the step keeps what it has)."""
+        self.repeating, self.stuck = True, self.stuck + 1
+        self.on_status("asking for another approach")
+        try:
+            return self._validate_all(loss, self.propose(loss))
+        except BudgetSpent:
+            return []
+
+    def _another_approach(self, source: str) -> str:
+        """After answers that brought no new idea: the next technique of the list that source does not
+        use yet (any, if it uses them all), if there is a list."""
         if not self.approaches:
             return ""
-        return prompts.ANOTHER_APPROACH.substitute(approach=self.approaches[(self.stuck - 1) % len(self.approaches)])
+        unused = [a for a, used in self.approaches.items() if not re.search(used, source)] or list(self.approaches)
+        return prompts.ANOTHER_APPROACH.substitute(approach=unused[(self.stuck - 1) % len(unused)])
 
     def _validate(self, loss: Loss, proposal: Proposal) -> Candidate:
         x = loss.variable

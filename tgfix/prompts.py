@@ -178,9 +178,10 @@ $feedback$memory
 
 $answer_format"""))
 
-# After a step whose proposals were all programs tried before (or the file unchanged): the next
-# technique of SPEED_APPROACHES, in turn (in the polish benchmark, three iterations running answered
-# "no change" to the same critique once the file had the critique's idea).
+# When a step's proposals were all programs tried before (or the file unchanged), polish asks again at
+# once, naming the next technique of SPEED_APPROACHES the file does not already use (in the polish
+# benchmark, three iterations running answered "no change" to the same critique once the file had the
+# critique's idea, and the first technique of the list was often the one the file already used).
 ANOTHER_APPROACH = Template("""
 <ANOTHER_APPROACH>
 The last proposals were programs already tried, or the file unchanged: that idea has been tried. \
@@ -189,15 +190,16 @@ technique that removes the bottleneck.
 </ANOTHER_APPROACH>
 """)
 
-SPEED_APPROACHES = (
-    "a dict or a set, for lookups in constant time instead of scans",
-    "sorting first, then one pass (two pointers)",
-    "prefix sums or running totals, in one pass",
-    "dynamic programming over a table instead of recursion",
-    "a heap (heapq), or a monotonic stack or deque",
-    "binary search (bisect) on a sorted list",
-    "caching the results of repeated calls (functools.cache)",
-)
+# Each technique, and what in a file shows that it already uses it.
+SPEED_APPROACHES = {
+    "a dict or a set, for lookups in constant time instead of scans": r"\bdict\(|\bset\(|defaultdict|Counter|\{\}",
+    "sorting first, then one pass (two pointers)": r"\bsorted\(|\.sort\(",
+    "prefix sums or running totals, in one pass": r"\baccumulate\b|\bprefix",
+    "dynamic programming over a table instead of recursion": r"\bdp\b|\btable\b",
+    "a heap (heapq), or a monotonic stack or deque": r"\bheapq\b|\bdeque\b",
+    "binary search (bisect) on a sorted list": r"\bbisect\b",
+    "caching the results of repeated calls (functools.cache)": r"\bcache\b|\blru_cache\b|\bmemo",
+}
 
 WHOLE_FILE_FORMAT = Template("""\
 Reply with the complete corrected `$name` in a single ```$lang code block, and nothing else.""")
