@@ -45,6 +45,7 @@ BAD_REPLIES = {
     "blank-file": ("```python\n\n   \n```\n", "code block is empty"),
     "unclosed-fence": ("```python\ndef largest(xs):\n    return max(xs)\n", "never closed"),
     "invalid-syntax": ("```python\ndef largest(xs:\n    return max(xs)\n```\n", "syntax error line 1"),
+    "return-outside-function": ("```python\nreturn max(xs)\n```\n", "syntax error line 1: 'return' outside function"),
     "unencodable": ("```python\nx = '\ud800'\n```\n", "invalid source"),
     "unchanged": (fenced(BUGGY_STATS), "no change"),
     "echoed-prompt": (None, "no change"),  # None: the step prompt itself, the file between its tags
@@ -71,6 +72,11 @@ def mean(xs):
 def test_a_line_that_lost_its_indentation_after_a_blank_line_gets_it_back():
     restored = with_lost_indentation_restored(LOST_INDENTATION)
     assert restored == LOST_INDENTATION.replace("\nfor x", "\n    for x").replace("\nfound", "\n    found")
+
+
+def test_a_last_return_that_lost_its_indentation_gets_the_functions_depth():
+    lost = "def lis_length(nums):\n    best = [1] * len(nums)\n    for i in range(len(nums)):\n        pass\n\nreturn max(best)\n"
+    assert with_lost_indentation_restored(lost) == lost.replace("\nreturn", "\n    return")
 
 
 @pytest.mark.parametrize("code", [FIXED_STATS, "def f(xs:\n    return xs\n", "def f():\n    x = (\n\ny = 1\n    )\n"],

@@ -85,6 +85,12 @@ def test_critique_is_capped_and_a_looping_one_kept_once(x, loss_fn, scripted):
     assert gradient == f"{CRITIQUE}\n\nSecond point.\n\n{CRITIQUE[:20]}"
 
 
+def test_the_gradient_holds_no_code(x, loss_fn, scripted):
+    scripted.append(f"{CRITIQUE}\n\nHere is the fix:\n\n```python\ndef largest(xs):\n    return max(xs)\n```\n\nThen:\n```py\nx = 1")
+    gradient = tg.backward(loss_fn(x), tg.LLM("openai/scripted", cache=None))
+    assert gradient == f"{CRITIQUE}\n\nHere is the fix:\n\nThen:"
+
+
 def test_rejected_step_keeps_value_and_feeds_memory(x, loss_fn, scripted):
     worse = BUGGY_STATS.replace("return sum(xs) / len(xs)", "return 0")
     result = step_once(x, loss_fn, scripted, fenced(worse), "no code")  # the second opinion: no code either

@@ -63,16 +63,18 @@ def test_after_a_wrong_speedup_the_next_step_samples_and_reads_what_broke(slow_p
     assert f"a different technique: {list(prompts.SPEED_APPROACHES)[0]}." in third
 
 
-def test_another_approach_is_one_the_file_does_not_use_yet(tmp_path, monkeypatch, scripted):
+def test_another_approach_is_one_the_file_does_not_use_yet_and_without_a_new_idea_polish_stops(tmp_path, monkeypatch, scripted):
     project = git_project(tmp_path, {"total.py": SLOW.replace("sum(xs)", "sum(set(xs) and xs)"),
                                      "tests/test_total.py": TOTAL_TESTS})
     monkeypatch.chdir(project)
     same = (project / "total.py").read_text()
     scripted += [CRITIQUE, fenced(same), fenced(same), fenced(same)]
-    result = polish("--max-iters", "1")
+    result = polish("--max-iters", "3")
     assert result.exit_code == 3, result.output
+    assert "no speed-up beyond the noise and no new idea in 1 iteration (patience)" in result.output
     asked = [r["messages"][1]["content"] for r in scripted.requests if "<CONSTRAINTS>" in r["messages"][1]["content"]]
-    assert len(asked) == 3  # the step, then APPROACH_RETRIES asks for another technique
+    assert len(asked) == 3  # the step, then APPROACH_RETRIES asks for another technique, without the critique
+    assert CRITIQUE in asked[0] and not any(CRITIQUE in text for text in asked[1:])
     named = [re.search(r"a different technique: (.*?)\. If", text, re.S).group(1) for text in asked[1:]]
     assert named == ["sorting first, then one pass (two pointers)", "prefix sums or running totals, in one pass"]
 
@@ -117,8 +119,9 @@ def count_pairs(nums, k):
 
 @pytest.mark.parametrize("bench", [[], ["--bench-cmd", "python bench.py"]], ids=["tests", "bench-cmd"])
 def test_the_critic_and_the_editor_read_where_the_time_goes(tmp_path, monkeypatch, scripted, bench):
-    """A line profile of the timed run (the tests, or the bench command): the inner loop is named."""
-    call = "count_pairs(list(range(700)), 699) == 350"
+    """A line profile of the timed run (the tests, or the bench command): the inner loop is named; and the
+    function's time at three sizes of its input: it grows as n^2."""
+    call = "count_pairs(list(range(1400)), 1399) == 700"
     root = git_project(tmp_path / "project", {
         "pairs.py": NESTED, "tests/test_pairs.py": f"from pairs import count_pairs\n\n\ndef test_pairs():\n    assert {call}\n",
         "bench.py": f"from pairs import count_pairs\n\nassert {call}\n"})
@@ -132,3 +135,5 @@ def test_the_critic_and_the_editor_read_where_the_time_goes(tmp_path, monkeypatc
     for prompt in (critique, step):
         assert re.search(r"Where the time goes in pairs\.py .*\n  line 4 \(\d+%\): for j in range\(i \+ 1, len\(nums\)\):",
                          prompt), prompt
+        assert re.search(r"How its time grows: count_pairs, .* \(input size: time\) 350: .*, 700: .*, 1400: .*\. "
+                         r"Doubling the input multiplies its time by [\d.]+: quadratic", prompt), prompt

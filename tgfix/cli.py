@@ -168,7 +168,7 @@ def run_options(command):
         click.option("--max-iters", type=int, help="Iteration budget (default 12)."),
         click.option("--candidates", type=int, help="Proposals sampled and validated per step, 1-16 (default 1)."),
         click.option("--patience", type=int, help="Stop after this many iterations without improvement or a new "
-                                                  "idea (default: none, the budgets end the run)."),
+                                                  "idea (default: none, the budgets end the run; polish: 1)."),
         click.option("--max-cost", type=float, help="Stop once this many USD are spent."),
         click.option("--time-budget", type=float, help="Start no new step after this many seconds (default 240)."),
         click.option("--test-timeout", type=float, help="Seconds one test may run (default 10)."),

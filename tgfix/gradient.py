@@ -1,4 +1,5 @@
-"""Backward: an LLM turns the loss into a textual gradient, a critique of the file with no code in it.
+"""Backward: an LLM turns the loss into a textual gradient, a critique of the file with no code in it
+(what code the LLM writes anyway is cut out).
 
 Failures with different causes get one critique each (a single critique covering many
 criteria dilutes); the critiques are then concatenated, as TextGrad aggregates gradients.
@@ -7,6 +8,7 @@ The loss function supplies the prompt: a repair critique for tests, a speed one 
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
@@ -18,6 +20,7 @@ if TYPE_CHECKING:
     from tgfix.llm import LLM
 
 MAX_CLUSTERS = 3
+CODE_BLOCK = re.compile(r"```.*?(```|\Z)", re.S)
 CRITIQUE_TOKENS = 512  # a critique is prose; an uncapped one can run for minutes on a small CPU model
 
 
@@ -39,7 +42,14 @@ def critique(loss: Loss, engine: LLM, failures: tuple[TestCase, ...] | None) -> 
     messages = (prompts.SCOPED_CRITIQUE if context else loss.fn.critique).messages(
         context=context, name=x.name, role=x.role, problem=loss.problem_block(),
         numbered_file="" if context else x.numbered(), loss=loss.text(failures), memory=x.memory.render())
-    return without_repeats(engine(messages, max_tokens=CRITIQUE_TOKENS).text)
+    return without_repeats(without_code(engine(messages, max_tokens=CRITIQUE_TOKENS).text))
+
+
+def without_code(text: str) -> str:
+    """The critique without its code blocks (one cut off at the end too). Told not to, a small critic
+    still writes code, and the step copies it: in the polish benchmark, pair_count's critique held
+    one broken program, and the step returned it four times, asked for other techniques or not."""
+    return CODE_BLOCK.sub("", text).strip()
 
 
 def without_repeats(text: str) -> str:

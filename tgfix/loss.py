@@ -21,7 +21,7 @@ from tgfix import prompts
 from tgfix.errors import TestSetupError, UsageError
 from tgfix.hidden import hidden_by_sandbox
 from tgfix.localize import FileRanking, SuspiciousLine, rank_lines, traceback_sites
-from tgfix.runner import LineCoverage, TestCase, TestReport, TestSpec, line_profile, run_tests, trace_test
+from tgfix.runner import Growth, LineCoverage, TestCase, TestReport, TestSpec, growth, line_profile, run_tests, trace_test
 from tgfix.sandbox import Access, Limits, Processes
 from tgfix.variable import Variable, read_text
 
@@ -175,6 +175,10 @@ class TestLoss:
     def line_profile(self, x: Variable, source: str) -> dict[int, int]:
         """Where one run of these tests (or this command) spends its time in x: samples per line."""
         return line_profile(self.spec(x), {x.name: source}, x.name)
+
+    def growth(self, x: Variable, source: str) -> Growth | None:
+        """How the time of x's costliest function grows with its input, in one run of these tests (or this command)."""
+        return growth(self.spec(x), {x.name: source}, x.name)
 
     def stop(self) -> None:
         self.processes.stop()

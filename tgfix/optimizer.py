@@ -186,12 +186,13 @@ class TGD:
         reason = "; ".join(sorted({c.verdict for c in candidates}))
         return StepResult(False, before, before, "", reason, tuple(candidates))
 
-    def propose(self, loss: Loss) -> list[Proposal]:
+    def propose(self, loss: Loss, critique: bool = True) -> list[Proposal]:
         """This step's candidates: the run's first proposal is greedy, every other one a fresh sample
-        (asked for in one LLM.sample: together, as far as the engine allows)."""
+        (asked for in one LLM.sample: together, as far as the engine allows); without the critique
+        if told so."""
         number, self.proposed = self.proposed, self.proposed + self.candidates
         edit_format = self._format_for(loss)
-        messages, max_tokens = self._messages(loss, edit_format), _reply_tokens(loss, edit_format)
+        messages, max_tokens = self._messages(loss, edit_format, critique), _reply_tokens(loss, edit_format)
         start = self._answer_start(loss, edit_format)
         greedy = number == 0
         replies = self.engine.sample(_begun(messages, start), self.candidates, max_tokens=max_tokens,
@@ -266,14 +267,14 @@ class TGD:
         return {"seed": (self.engine.seed or 0) + number,
                 "temperature": max(self.engine.temperature, hot if self.repeating else SAMPLING_TEMPERATURE)}
 
-    def _messages(self, loss: Loss, edit_format: str) -> list[dict]:
+    def _messages(self, loss: Loss, edit_format: str, critique: bool = True) -> list[dict]:
         x = loss.variable
         answer = {
             "whole": lambda: prompts.WHOLE_FILE_FORMAT.substitute(name=x.name, lang=patch.fence_lang(x.name)),
             "udiff": lambda: prompts.UDIFF_FORMAT.substitute(name=x.name),
             "function": lambda: function_format(loss),
         }[edit_format]()
-        feedback = prompts.FEEDBACK.substitute(critique=x.grad) if x.grad else ""
+        feedback = prompts.FEEDBACK.substitute(critique=x.grad) if x.grad and critique else ""
         failures = loss.report.failures
         memory = self._another_approach(x.value) if self.repeating else x.memory.render()
         context = excerpt.context(loss) if edit_format == "function" else ""
@@ -286,12 +287,12 @@ class TGD:
             first_loss=loss.text(failures[:1]))
 
     def _another_approach_asked(self, loss: Loss) -> list[Candidate]:
-        """The step's answers brought no new program: ask again now, naming another technique (none once
-        a budget is spent: the step keeps what it has)."""
+        """The step's answers brought no new program: ask again now, naming another technique, without the
+        critique, whose idea that was (none once a budget is spent: the step keeps what it has)."""
         self.repeating, self.stuck = True, self.stuck + 1
         self.on_status("asking for another approach")
         try:
-            return self._validate_all(loss, self.propose(loss))
+            return self._validate_all(loss, self.propose(loss, critique=False))
         except BudgetSpent:
             return []
 
@@ -499,7 +500,7 @@ def _unfit_python(old: str, new: str, report: TestReport) -> str:
     it drops a name the file defined (whole-file answers silently lose code no test covers) without
     adding one the failing tests ask for (a rename they demand)."""
     try:
-        ast.parse(new)
+        compile(new, "<answer>", "exec", dont_inherit=True)  # ast.parse takes a `return` outside a function
     except SyntaxError as error:
         return f"syntax error line {error.lineno}: {error.msg}"
     except ValueError as error:  # e.g. a lone surrogate, which cannot be encoded

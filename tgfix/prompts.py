@@ -62,11 +62,16 @@ $lines""")
 
 TIMING = Template("""\
 All $count tests pass. Time of $what: $timing.
-Slowest tests: $slowest$hot""")
+Slowest tests: $slowest$hot$growth""")
 
 HOT_LINES = Template("""
 Where the time goes in $name (share of the time sampled in the file, one run of $what):
 $lines""")
+
+GROWTH = Template("""
+How its time grows: $function, called again on the first quarter, half and all of the inputs of \
+its largest call in one run of $what, took (input size: time) $sizes. Doubling the input \
+multiplies its time by $factor: $order.""")
 
 # --- backward: the textual gradient ---------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import shlex
@@ -222,17 +223,45 @@ def trace_test(spec: TestSpec, files: dict[str, str], name: str, test_id: str) -
 def line_profile(spec: TestSpec, files: dict[str, str], name: str) -> dict[int, int]:
     """Samples per line of file `name` (line_sampler: one per millisecond of CPU time spent there) in one
     run of the command, else of the pytest tests, with `files` in place; {} if nothing was sampled."""
-    def env(workdir: Path, out: Path) -> dict[str, str]:
-        return {"TGFIX_PROFILE": json.dumps({"file": str(workdir / name), "out": str(out)})}
-
-    if spec.command:
-        written = _command_output(spec, files, env)
-    else:
-        written = _plugin_output(spec, files, env)
     try:
-        return {int(line): count for line, count in json.loads(written).items()}
+        return {int(line): count for line, count in json.loads(_measured(spec, files, name, "TGFIX_PROFILE")).items()}
     except (ValueError, AttributeError):
         return {}
+
+
+@dataclass(frozen=True)
+class Growth:
+    """The time of one call of a function of the file at growing sizes of its arguments (line_sampler)."""
+    function: str
+    points: tuple[tuple[int, float], ...]  # (size, seconds), smallest first
+
+    @property
+    def per_doubling(self) -> float:
+        """How many times longer the call takes when its size doubles, from the two largest sizes."""
+        (small, before), (large, after) = self.points[-2:]
+        return (after / before) ** (math.log(2) / math.log(large / small))
+
+
+def growth(spec: TestSpec, files: dict[str, str], name: str) -> Growth | None:
+    """How the time of the costliest function of file `name` grows with its input, in one run of the
+    command, else of the pytest tests, with `files` in place; None if nothing was measured."""
+    try:
+        written = json.loads(_measured(spec, files, name, "TGFIX_GROWTH"))
+        points = tuple((int(size), float(seconds)) for size, seconds in written["points"])
+    except (ValueError, TypeError, KeyError):
+        return None
+    if len(points) < 2 or points[-2][0] >= points[-1][0] or not points[-2][1] > 0:
+        return None
+    return Growth(written["function"], points)
+
+
+def _measured(spec: TestSpec, files: dict[str, str], name: str, variable: str) -> str:
+    """What line_sampler, started by `variable`, wrote of file `name` in one run of the command, else of
+    the pytest tests."""
+    def env(workdir: Path, out: Path) -> dict[str, str]:
+        return {variable: json.dumps({"file": str(workdir / name), "out": str(out)})}
+
+    return _command_output(spec, files, env) if spec.command else _plugin_output(spec, files, env)
 
 
 def _command_output(spec: TestSpec, files: dict[str, str], env: Callable[[Path, Path], dict[str, str]]) -> str:

@@ -9,6 +9,7 @@ import re
 from tgfix.patch import changed_lines, indentation
 
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+OUTSIDE_A_FUNCTION_NEVER = re.compile(r"(return|yield)\b")  # a statement no module's top level can hold
 
 
 def bound_names(body: list[ast.stmt]) -> set[str]:
@@ -57,21 +58,33 @@ def with_lost_indentation_restored(code: str) -> str:
     ("\\n\\nmid = len(nums) // 2" for "\\n\\n    mid = ...": in the polish benchmark, every answer to
     one problem for three iterations). Such a line is followed by a deeper one, which no valid line
     at column 0 but a block's header or an open bracket is: give it the depth of the block around it.
-    Only when that makes the code parse; otherwise the code as it was."""
+    A function's last `return` so written (nothing deeper follows) gets the depth of the function's body.
+    Only when that makes the code compile; otherwise the code as it was."""
     if parses(code):
         return code
     lines = code.split("\n")
     for n in range(1, len(lines)):
         line, following = lines[n], next((l for l in lines[n + 1:] if l.strip()), "")
-        if lines[n - 1].strip() or not line.strip() or line[0].isspace() or not following[:1].isspace() \
-                or _continues(line):
+        if lines[n - 1].strip() or not line.strip() or line[0].isspace() or _continues(line):
             continue
-        depth = indentation(following)
-        if line.rstrip().endswith(":"):  # a header: its body is one level deeper than it
-            depth = depth[:-1] if depth.endswith("\t") else depth[:-4]
+        if following[:1].isspace():
+            depth = indentation(following)
+            if line.rstrip().endswith(":"):  # a header: its body is one level deeper than it
+                depth = depth[:-1] if depth.endswith("\t") else depth[:-4]
+        elif OUTSIDE_A_FUNCTION_NEVER.match(line):
+            depth = _body_depth(lines[:n])
+        else:
+            continue
         lines[n] = depth + line
     restored = "\n".join(lines)
     return restored if parses(restored) else code
+
+
+def _body_depth(lines: list[str]) -> str:
+    """The indentation of the body of the last function the lines begin (none: "")."""
+    heads = [n for n, line in enumerate(lines) if re.match(r"(async\s+)?def\s", line)]
+    body = next((line for line in lines[heads[-1] + 1:] if line.strip()), "") if heads else ""
+    return indentation(body)
 
 
 def _continues(line: str) -> bool:
@@ -81,8 +94,9 @@ def _continues(line: str) -> bool:
 
 
 def parses(code: str) -> bool:
+    """Whether code compiles: it parses, and has no `return` outside a function (which ast.parse takes)."""
     try:
-        ast.parse(code)
+        compile(code, "<answer>", "exec", dont_inherit=True)
     except (SyntaxError, ValueError):
         return False
     return True

@@ -7,6 +7,7 @@ the noise of the measurement. The loop, the session and the optimizer are solve'
 
 from __future__ import annotations
 
+import math
 import statistics
 from dataclasses import dataclass, field, replace
 from typing import Sequence
@@ -20,7 +21,7 @@ from tgfix.formatting import seconds
 from tgfix.loop import Iteration, Plan, Reporter, Silent, optimize
 from tgfix.loss import Loss, TestLoss
 from tgfix.optimizer import TGD
-from tgfix.runner import TestCase, TestReport
+from tgfix.runner import Growth, TestCase, TestReport
 from tgfix.session import Run, Trail, run_budget, session
 from tgfix.variable import Variable
 
@@ -29,6 +30,11 @@ MIN_GAIN = 0.05  # however steady the timings, less than 5 % faster is not worth
 SLOWEST_SHOWN = 3
 HOT_LINES_SHOWN = 5
 MIN_HOT_SHARE = 0.02  # a line with less of the time is no bottleneck worth naming
+# An iteration without a new program has asked three times (optimizer.APPROACH_RETRIES): in the polish
+# benchmark, such iterations came once the file had the faster algorithm, and the rest of the budget
+# brought nothing more (bench/reports/polish).
+POLISH_PATIENCE = 1
+MIN_GROWTH_SECONDS = 0.005  # a call shorter than this at its largest size times the interpreter, not the algorithm
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,7 @@ class SpeedLoss:
     critique: prompts.Prompt = prompts.SPEED_CRITIQUE
     measured: dict[str, TimedReport] = field(default_factory=dict)  # by source: a measurement is not repeated
     profiles: dict[str, dict[int, int]] = field(default_factory=dict)  # by source: samples per line
+    growths: dict[str, Growth | None] = field(default_factory=dict)  # by source
 
     @property
     def problem(self) -> str:
@@ -109,7 +116,7 @@ class SpeedLoss:
         slowest = sorted(cases, key=lambda case: -case.seconds)[:SLOWEST_SHOWN]
         return prompts.TIMING.substitute(count=len(cases), what=self.timed, timing=loss.report.timing,
                                          slowest=", ".join(f"{c.id} ({seconds(c.seconds)})" for c in slowest),
-                                         hot=self._hot_lines(loss.variable))
+                                         hot=self._hot_lines(loss.variable), growth=self._growth(loss.variable))
 
     def _hot_lines(self, x: Variable) -> str:
         """The lines of x where the timed run spends its time, hottest first (the current best's, profiled
@@ -124,6 +131,17 @@ class SpeedLoss:
                  if 0 < line <= len(source) and samples[line] / total >= MIN_HOT_SHARE]
         return prompts.HOT_LINES.substitute(name=x.name, what=self.timed, lines="\n".join(shown)) if shown else ""
 
+    def _growth(self, x: Variable) -> str:
+        """How the time of x's costliest function grows with its input (the current best's, measured once)."""
+        if x.value not in self.growths:
+            self.growths[x.value] = (self.bench or self.tests).growth(x, x.value)
+        growth = self.growths[x.value]
+        if growth is None or growth.points[-1][1] < MIN_GROWTH_SECONDS:
+            return ""
+        sizes = ", ".join(f"{size}: {seconds(spent)}" for size, spent in growth.points)
+        return prompts.GROWTH.substitute(function=growth.function, what=self.timed, sizes=sizes,
+                                         factor=f"{growth.per_doubling:.1f}", order=_order(growth.per_doubling))
+
     def _measure(self, x: Variable, source: str, before: TestReport | None) -> TimedReport:
         report = self.tests.evaluate(x, source, before)
         if not report.all_passed:
@@ -136,6 +154,18 @@ class SpeedLoss:
             return TimedReport(**{**vars(report), "cases": report.cases + tuple(failed.values())})
         samples = tuple(sum(c.seconds for c in run.cases) for run in runs)
         return TimedReport(**vars(report), timing=Timing(samples, sum(run.seconds for run in repeats)))
+
+
+def _order(per_doubling: float) -> str:
+    """The growth a time's factor per doubling of the input shows, in words."""
+    power = math.log2(max(per_doubling, 1.0))
+    if power < 1.3:
+        return "linear, or n log n"
+    if power < 2.5:
+        return "quadratic, n^2"
+    if power < 3.5:
+        return "cubic, n^3"
+    return "faster than any small power of n: exponential"
 
 
 def polish(file: str, settings: Settings, bench_cmd: str | None = None, repeat: int = REPEAT,
@@ -160,7 +190,8 @@ def polish(file: str, settings: Settings, bench_cmd: str | None = None, repeat: 
                         memory=settings.memory, accept=faster, prefer=lambda r: -r.timing.median,
                         prompt=prompts.SPEED_STEP, second_opinion=None, approaches=prompts.SPEED_APPROACHES,
                         on_status=reporter.status)
-        plan = Plan(settings.max_iters, settings.patience, critiques=lambda n: True,  # no failures to step from
+        patience = POLISH_PATIENCE if settings.patience is None else settings.patience
+        plan = Plan(settings.max_iters, patience, critiques=lambda n: True,  # no failures to step from
                     on_accept=lambda x, it: s.save(x, it, verb="speed up"), done=lambda loss: False,
                     wanted="speed-up beyond the noise", budget=budget, prepare=s.prepare)
         outcome = optimize(initial, loss_fn, optimizer, s.critic, plan, reporter)
