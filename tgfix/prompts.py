@@ -184,9 +184,10 @@ $feedback$memory
 $answer_format"""))
 
 # When a step's proposals were all programs tried before (or the file unchanged), polish asks again at
-# once, naming the next technique of SPEED_APPROACHES the file does not already use (in the polish
-# benchmark, three iterations running answered "no change" to the same critique once the file had the
-# critique's idea, and the first technique of the list was often the one the file already used).
+# once, without the critique whose idea that was, naming the next technique of SPEED_APPROACHES the
+# file does not already use (in the polish benchmark, three iterations running answered "no change"
+# to the same critique once the file had the critique's idea, and the first technique of the list was
+# often the one the file already used).
 ANOTHER_APPROACH = Template("""
 <ANOTHER_APPROACH>
 The last proposals were programs already tried, or the file unchanged: that idea has been tried. \

@@ -241,6 +241,18 @@ class Growth:
         (small, before), (large, after) = self.points[-2:]
         return (after / before) ** (math.log(2) / math.log(large / small))
 
+    @property
+    def order(self) -> str:
+        """The growth that factor shows, in words."""
+        power = math.log2(max(self.per_doubling, 1.0))
+        if power < 1.3:
+            return "linear, or n log n"
+        if power < 2.5:
+            return "quadratic, n^2"
+        if power < 3.5:
+            return "cubic, n^3"
+        return "faster than any small power of n: exponential"
+
 
 def growth(spec: TestSpec, files: dict[str, str], name: str) -> Growth | None:
     """How the time of the costliest function of file `name` grows with its input, in one run of the

@@ -14,7 +14,8 @@ remote_candidates  a step's K candidates from a remote model, one after another 
 scoped_prompt  prompt tokens per call on a 1,382-line module, whole file against its excerpt (no model;
                --replay: their seconds on the embedded model)
 first_step     the first step's greedy reply on one case: seconds, tokens, the reply (the embedded model)
+growth         how the time of each polish problem's costliest function grows, slow and reference (no model)
 """
 
 PROBES = ("first_prompt", "samples", "model_speed", "prompt_cache", "scope_tokens", "validation", "overhead",
-          "hook_overhead", "remote_candidates", "scoped_prompt", "first_step")
+          "hook_overhead", "remote_candidates", "scoped_prompt", "first_step", "growth")

@@ -7,7 +7,6 @@ the noise of the measurement. The loop, the session and the optimizer are solve'
 
 from __future__ import annotations
 
-import math
 import statistics
 from dataclasses import dataclass, field, replace
 from typing import Sequence
@@ -32,7 +31,7 @@ HOT_LINES_SHOWN = 5
 MIN_HOT_SHARE = 0.02  # a line with less of the time is no bottleneck worth naming
 # An iteration without a new program has asked three times (optimizer.APPROACH_RETRIES): in the polish
 # benchmark, such iterations came once the file had the faster algorithm, and the rest of the budget
-# brought nothing more (bench/reports/polish).
+# brought nothing more (bench/reports/polish-retries).
 POLISH_PATIENCE = 1
 MIN_GROWTH_SECONDS = 0.005  # a call shorter than this at its largest size times the interpreter, not the algorithm
 
@@ -140,7 +139,7 @@ class SpeedLoss:
             return ""
         sizes = ", ".join(f"{size}: {seconds(spent)}" for size, spent in growth.points)
         return prompts.GROWTH.substitute(function=growth.function, what=self.timed, sizes=sizes,
-                                         factor=f"{growth.per_doubling:.1f}", order=_order(growth.per_doubling))
+                                         factor=f"{growth.per_doubling:.1f}", order=growth.order)
 
     def _measure(self, x: Variable, source: str, before: TestReport | None) -> TimedReport:
         report = self.tests.evaluate(x, source, before)
@@ -154,18 +153,6 @@ class SpeedLoss:
             return TimedReport(**{**vars(report), "cases": report.cases + tuple(failed.values())})
         samples = tuple(sum(c.seconds for c in run.cases) for run in runs)
         return TimedReport(**vars(report), timing=Timing(samples, sum(run.seconds for run in repeats)))
-
-
-def _order(per_doubling: float) -> str:
-    """The growth a time's factor per doubling of the input shows, in words."""
-    power = math.log2(max(per_doubling, 1.0))
-    if power < 1.3:
-        return "linear, or n log n"
-    if power < 2.5:
-        return "quadratic, n^2"
-    if power < 3.5:
-        return "cubic, n^3"
-    return "faster than any small power of n: exponential"
 
 
 def polish(file: str, settings: Settings, bench_cmd: str | None = None, repeat: int = REPEAT,
