@@ -9,7 +9,7 @@ import pytest
 
 import tgfix as tg
 from conftest import cli, fenced, git_project
-from tgfix import excerpt, prompts, scope
+from tgfix import excerpt, optimizer, prompts, scope
 
 HEAD = '''\
 """Shipping costs."""
@@ -125,6 +125,7 @@ def test_a_file_larger_than_the_context_is_repaired_when_its_targets_fit(shippin
     """The embedded model continues an answer begun with the target's signature; an outline line it echoes
     after the target (where generation stops: scope.ANSWER_STOPS) changes nothing."""
     monkeypatch.chdir(shipping)
+    monkeypatch.setattr(optimizer, "CLOZE_LINES", 0)  # the whole target at once from the first step
     scripted.append("        rate = RATES[self.zone.lower()]\n        return rounded_weight(self.weight) * rate\n\n"
                     "    def label(self): ...\n")
     result = cli("solve", "shipping.py", "--model", "local/qwen2.5-coder-1.5b")
@@ -137,7 +138,8 @@ def test_a_file_larger_than_the_context_is_repaired_when_its_targets_fit(shippin
     assert request["stop"] == list(scope.ANSWER_STOPS)
 
 
-def test_the_second_opinion_on_a_large_file_is_begun_with_the_target_too(shipping, scripted):
+def test_the_second_opinion_on_a_large_file_is_begun_with_the_target_too(shipping, scripted, monkeypatch):
+    monkeypatch.setattr(optimizer, "CLOZE_LINES", 0)
     x, loss = first_loss(shipping)
     scripted += ["        return 0\n", "        rate = RATES[self.zone.lower()]\n"
                  "        return rounded_weight(self.weight) * rate\n"]
@@ -147,6 +149,28 @@ def test_the_second_opinion_on_a_large_file_is_begun_with_the_target_too(shippin
     assert first["messages"][-1] == second["messages"][-1] == {
         "role": "assistant", "content": "```python\nclass Parcel:\n    def cost(self):\n"}
     assert second["stop"] == list(scope.ANSWER_STOPS)
+
+
+def test_the_embedded_model_first_writes_each_line_the_failures_point_at_again_without_seeing_it(
+        shipping, scripted, monkeypatch):
+    """A cloze: the target without the line, the answer begun with the target up to it and the line's first
+    word (begun at the bare indentation, a small model writes the next line). The line as it was is no change."""
+    monkeypatch.setattr(optimizer, "CLOZE_ANSWERS", 1)
+    x, loss = first_loss(shipping)
+    scripted += [" = RATES[self.zone]", " = RATES[self.zone.lower()]  # zones are lower case"]
+    first = tg.TGD([x], model=tg.LLM("local/qwen2.5-coder-1.5b", cache=None)).step(loss)
+    assert not first.accepted and first.reason == "no change"
+    second = tg.TGD([x], model=tg.LLM("local/qwen2.5-coder-1.5b", cache=None)).step(loss)
+    assert second.accepted and x.value == FIXED.replace("lower()]\n", "lower()]  # zones are lower case\n")
+    request = scripted.requests[0]
+    prompt = request["messages"][1]["content"]
+    assert "RATES[self.zone]" not in prompt  # neither in the target nor in the traceback
+    assert f"    def cost(self):\n        {prompts.CLOZE_MARK}\n        return rounded_weight" in prompt
+    # the context: every definition by its signature, the target's too, and what the target reads
+    assert "    def cost(self):\n        ...\n" in prompt and 'RATES = {"eu": 3, "us": 5}' in prompt
+    assert request["messages"][-1] == {"role": "assistant", "content": "```python\nclass Parcel:\n"
+                                                                       "    def cost(self):\n        rate"}
+    assert request["stop"] == ["\n"] and request["max_tokens"] == optimizer.CLOZE_TOKENS
 
 
 def test_an_answer_cut_inside_an_echoed_definition_keeps_the_complete_ones_before_it():

@@ -54,6 +54,14 @@ def failure_targets(loss: Loss) -> tuple[scope.Target, ...]:
     return scope.targets(x.value, traced + [s.number for s in loss.suspicious])
 
 
+def pointed_lines(loss: Loss) -> tuple[tuple[int, scope.Target], ...]:
+    """The lines of the targets the failures point at, each with its target: those the tracebacks end in
+    (innermost first), then the suspicious lines, most suspicious first."""
+    traced = [n for case in loss.report.failures for n in reversed(loss.lines_traced(case))]
+    ranked = dict.fromkeys(traced + [s.number for s in loss.suspicious])
+    return tuple((n, t) for n in ranked for t in failure_targets(loss) if t.start < n <= t.end)
+
+
 def context(loss: Loss) -> str:
     """The stable context of every prompt on a large file with targets (prompts.SCOPED_CONTEXT), else ""."""
     x = loss.variable
@@ -62,6 +70,16 @@ def context(loss: Loss) -> str:
         return ""
     tests = failing_test_sources(x.root, loss.report.failures)
     return prompts.SCOPED_CONTEXT.substitute(name=x.name, excerpt=file_excerpt(x.value, chosen, tests),
+                                             shown=prompts.SHOWN_WITH_TARGETS, tests=tests or "(not found)",
+                                             problem=loss.problem_block())
+
+
+def outline_context(loss: Loss) -> str:
+    """context(), with the targets by their signatures too: for prompts that show a target themselves."""
+    x = loss.variable
+    tests = failing_test_sources(x.root, loss.report.failures)
+    excerpt = file_excerpt(x.value, failure_targets(loss), tests, in_full=False)
+    return prompts.SCOPED_CONTEXT.substitute(name=x.name, excerpt=excerpt, shown=prompts.SHOWN_AS_OUTLINE,
                                              tests=tests or "(not found)", problem=loss.problem_block())
 
 
@@ -84,12 +102,13 @@ def least_chars(source: str) -> int:
 # the file
 
 
-def file_excerpt(source: str, chosen: Sequence[scope.Target], tests: str = "") -> str:
-    """The file as the model reads it around the targets `chosen` (see the module doc)."""
+def file_excerpt(source: str, chosen: Sequence[scope.Target], tests: str = "", in_full: bool = True) -> str:
+    """The file as the model reads it around the targets `chosen` (see the module doc); not `in_full`, the
+    targets too by their signatures."""
     tree = ast.parse(source)
     lines = scope.python_lines(source)
-    starts = {t.start for t in chosen}
-    named = names_in(*(t.text for t in chosen), tests) - {t.name for t in chosen}
+    starts = {t.start for t in chosen} if in_full else set()
+    named = names_in(*(t.text for t in chosen), tests) - ({t.name for t in chosen} if in_full else set())
     blocks = []
     for node in tree.body:
         if isinstance(node, (ast.Import, ast.ImportFrom)):

@@ -54,6 +54,11 @@ SAMPLING_TEMPERATURE = 0.8  # every proposal after the first: distinct samples n
 # After a step that brought no new idea, hotter: the step prompt's samples at 1.1 returned the file
 # unchanged 24 times in 72, against 34 at 0.8, and were unusable no more often (bench/reports/samples).
 REPEAT_TEMPERATURE = 1.1
+# On a large file, the embedded model's first steps each write one line the failures point at again
+# (TGD._cloze): this many lines, greedy and sampled answers generated together for each.
+CLOZE_LINES = 8  # every suspicious line the loss shows
+CLOZE_ANSWERS = 4
+CLOZE_TOKENS = 96  # one line
 APPROACH_RETRIES = 2  # asks within one step for another technique after answers that brought no new program
 REMOTE_MAX_TEMPERATURE = 1.0  # the range every provider takes (Anthropic's ends at 1)
 OUTCOME_MESSAGE_CHARS = 200  # of a rejected attempt's failure message, in the memory
@@ -68,6 +73,7 @@ REPLY_MIN_TOKENS = 1024
 # selection costs a second pytest process for a candidate that is accepted (bench/reports/overhead-selection.txt).
 SELECTION_MIN_TESTS = 50
 SELECTION_MAX_SHARE = 0.5
+FIRST_WORD = re.compile(r"[ \t]*[\w.]*")
 CODING_DECLARATION = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+")  # PEP 263, as tokenize reads it
 
 
@@ -75,7 +81,7 @@ CODING_DECLARATION = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+")  # PEP 
 class Proposal:
     source: str | None     # the whole new file, None if the reply was unusable
     diff: str               # the unified diff tgfix computed from it
-    edit_format: str        # whole | udiff | function
+    edit_format: str        # whole | udiff | function | line
     error: str = ""         # why the reply was unusable
     reply: Reply | None = None
 
@@ -150,6 +156,7 @@ class TGD:
         self.proposed = 0  # proposals asked for so far: the first (and a second opinion) are greedy
         self.repeating = False  # the last step brought no new idea: the next samples hotter, without memory
         self.stuck = 0  # steps so far that brought no new idea
+        self.clozed = 0  # lines of a large file written again so far (_cloze)
         self._tested: dict[str, Future] = {}  # fingerprint of a source -> its TestReport
         self._lock = threading.Lock()
 
@@ -161,9 +168,11 @@ class TGD:
         """Propose changes to loss.variable from its gradient (if any) and loss, and keep the best valid one."""
         x, before = loss.variable, loss.report
         self._known(x, before)
-        first = self.proposed == 0
-        self.on_status(f"proposing {self.candidates} change{'s' if self.candidates > 1 else ''}")
-        candidates = self._validate_all(loss, self.propose(loss))
+        clozes = self._cloze(loss)
+        first = self.proposed == 0 and not clozes
+        if not clozes:
+            self.on_status(f"proposing {self.candidates} change{'s' if self.candidates > 1 else ''}")
+        candidates = self._validate_all(loss, clozes or self.propose(loss))
         if first and self.second_opinion and x.is_python and not any(_nothing_left(c) for c in candidates):
             candidates += self._validate_all(loss, self._second_opinion(loss))
         for _ in range(APPROACH_RETRIES if self.approaches else 0):
@@ -205,6 +214,27 @@ class TGD:
         if edit_format != "function" or not self.engine.is_local or not excerpt.context(loss):
             return ""
         return scope.answer_start(excerpt.failure_targets(loss)[0])
+
+    def _cloze(self, loss: Loss) -> list[Proposal]:
+        """On a large file, the embedded model's first CLOZE_LINES steps each write one of the lines the
+        failures point at again, shown its target without it: shown the line, it copies it, bug included.
+        The answer is begun with the target up to that line, and ends with it. [] once they are done, or
+        for another model or file."""
+        if self.clozed >= CLOZE_LINES or not self.engine.is_local or self._format_for(loss) != "function" \
+                or not excerpt.context(loss):
+            return []
+        pointed = excerpt.pointed_lines(loss)
+        if self.clozed >= len(pointed):
+            return []
+        line, target = pointed[self.clozed]
+        self.clozed += 1
+        self.on_status(f"asking for line {line} again")
+        old = scope.python_lines(loss.variable.value)[line - 1]
+        start = scope.answer_start(target, line) + _first_word(old)
+        replies = self.engine.sample(_begun(_cloze_messages(loss, target, old, line), start), CLOZE_ANSWERS,
+                                     max_tokens=CLOZE_TOKENS, greedy_first=True, stop=("\n",),
+                                     **self._sampling(self.clozed))
+        return [_line_written(loss, line, old, _first_word(old) + reply.text, reply) for reply in replies]
 
     def _second_opinion(self, loss: Loss) -> list[Proposal]:
         """The greedy answer to the plain request, or none once a budget is spent (the loop then stops
@@ -391,13 +421,44 @@ class TGD:
 def bare_messages(loss: Loss, prompt: prompts.Prompt = prompts.BARE_REPAIR) -> list[dict]:
     """The plain request: the file, the first failure as pytest words it, "The tests are correct. Fix the bug.";
     on a large file, the context of every call of the run instead of the file, and the targets to answer."""
-    failure = loss.report.failures[0]
-    failure_text = f"{failure.id}: {failure.message}\n{failure.traceback}"
+    failure_text = _first_failure(loss)
     context = excerpt.context(loss)
     if context:
         return prompts.SCOPED_BARE_REPAIR.messages(context=context, failure=failure_text,
                                                    answer_format=function_format(loss))
     return prompt.messages(file=loss.variable.value.rstrip(), problem=loss.problem_block(), failure=failure_text)
+
+
+def _first_failure(loss: Loss) -> str:
+    failure = loss.report.failures[0]
+    return f"{failure.id}: {failure.message}\n{failure.traceback}"
+
+
+def _cloze_messages(loss: Loss, target: scope.Target, old: str, line: int) -> list[dict]:
+    """The target with line `line` (`old`) left out, after the outline of the file, and the first failure
+    without that line either."""
+    lines = scope.python_lines(target.text)
+    lines[line - target.start] = patch.indentation(old) + prompts.CLOZE_MARK + "\n"
+    return prompts.CLOZE.messages(context=excerpt.outline_context(loss), target=target.qualname,
+                                  failure=_first_failure(loss).replace(old.strip(), prompts.CLOZE_MARK),
+                                  mark=prompts.CLOZE_MARK, masked="".join(lines).rstrip("\n"))
+
+
+def _first_word(line: str) -> str:
+    """The start of a line up to its first name or keyword, which a written-again line begins with: begun
+    at the bare indentation, a small model writes the line after the one left out."""
+    return FIRST_WORD.match(line)[0]
+
+
+def _line_written(loss: Loss, line: int, old: str, text: str, reply: Reply) -> Proposal:
+    """The file with line `line` as `text` (the answer) writes it, at the old line's indentation."""
+    x, written = loss.variable, text.split("\n")[0].strip()
+    lines = scope.python_lines(x.value)
+    if not written or written.startswith(("#", "...")) or [written] == [n.strip() for n in lines[line:line + 1]]:
+        return Proposal(None, "", "line", "the answer wrote no new line of code", reply)
+    lines[line - 1] = patch.indentation(old) + written + old[len(old.rstrip("\r\n")):]
+    source = "".join(lines)
+    return Proposal(source, patch.make_diff(x.value, source, x.name), "line", reply=reply)
 
 
 def _begun(messages: list[dict], start: str) -> list[dict]:

@@ -233,8 +233,10 @@ of the file stays as it is.""")
 
 SCOPED_SYSTEM = "You are an expert programmer who fixes bugs."
 
+SHOWN_WITH_TARGETS = "the definitions to fix in full; the imports; the other definitions by their signatures"
+SHOWN_AS_OUTLINE = "the imports; the definitions by their signatures"
 SCOPED_CONTEXT = Template("""\
-<FILE name="$name" shown="the definitions to fix in full; the imports; the other definitions by their signatures">
+<FILE name="$name" shown="$shown">
 $excerpt
 </FILE>
 
@@ -257,6 +259,21 @@ SCOPED_BARE_REPAIR = Prompt(
 $failure
 
 The tests are correct. Fix the bug. $answer_format"""))
+
+# One line the failures point at, written again without being shown it: shown the line, a small model
+# copies it, bug included. The answer is begun with the definition up to that line (tgfix.optimizer).
+CLOZE_MARK = "...  # the wrong line, left out"
+CLOZE = Prompt(
+    system=SCOPED_SYSTEM,
+    user=Template("""$context
+$failure
+
+The tests are correct. One line of `$target` is wrong. Here `$target` is without it: \
+the line `$mark` stands in its place.
+```python
+$masked
+```
+Write `$target` again, with that line as it must read for the tests to pass."""))
 
 SCOPED_CRITIQUE = Prompt(
     system=SCOPED_SYSTEM,

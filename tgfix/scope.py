@@ -152,17 +152,19 @@ ANSWER_STOPS = ("\n```", ": ...\n", "\n    ...\n", "\n        ...\n")
 DEFINITION_LINE = re.compile(r"[ \t]*(@|def |async def |class )")
 
 
-def answer_start(target: Target) -> str:
+def answer_start(target: Target, upto: int | None = None) -> str:
     """An answer's first lines: the fence and the target's decorators and signature (inside its class line
-    for a method), which the model continues; "" for a definition whose body starts on its `def` line."""
+    for a method), which the model continues; with `upto` (a line of the file in the target's body) the
+    target's lines before it too. "" for a definition whose body starts on its `def` line."""
     try:
         node = ast.parse(textwrap.dedent(target.text)).body[0]
     except (SyntaxError, ValueError, IndexError):
         return ""
-    header = python_lines(target.text)[:node.body[0].lineno - 1]
+    lines, header = python_lines(target.text), node.body[0].lineno - 1
     if not header:
         return ""
-    return "```python\n" + (f"class {target.owner}:\n" if target.owner else "") + "".join(header)
+    begun = max(header, (upto or 0) - target.start)
+    return "```python\n" + (f"class {target.owner}:\n" if target.owner else "") + "".join(lines[:begun])
 
 
 def answer_text(start: str, continuation: str) -> str:
