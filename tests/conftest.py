@@ -15,6 +15,13 @@ def pytest_configure(config):
         signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
+def pytest_collection_modifyitems(items):
+    """`pytest -m "not slow"` is the quick run: the model's and the browser's tests are slow too."""
+    for item in items:
+        if item.get_closest_marker("model") or item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)
+
+
 def with_ctrl_c() -> None:
     """preexec_fn for a child that must see Ctrl-C even when this runner was started ignoring it."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)

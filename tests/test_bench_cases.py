@@ -106,6 +106,7 @@ def test_case_metadata(case: Path):
     assert buggy != fixed
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_buggy_fails_and_fixed_passes(case: Path, tmp_path: Path):
     meta = _meta(case)

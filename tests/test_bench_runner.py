@@ -42,6 +42,7 @@ def oracle_that_cheats(work, case, setup):  # a right answer, but the tests were
     return oracle(work, case, setup)
 
 
+@pytest.mark.slow
 def test_judge_uses_pristine_tests_and_rejects_touched_tests(monkeypatch):
     for name, method in [("oracle", oracle), ("cheat", cheat), ("oracle-that-cheats", oracle_that_cheats)]:
         monkeypatch.setitem(METHODS, name, method)
@@ -53,6 +54,7 @@ def test_judge_uses_pristine_tests_and_rejects_touched_tests(monkeypatch):
     assert (both["solved"], both["passed"], both["tampered"]) == (False, 5, True)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("method", list(METHODS))
 def test_call_budget_is_enforced(method, scripted, tmp_path):
     scripted += ["The code is wrong somewhere, but I cannot say where."] * 20  # never a usable change
@@ -63,6 +65,7 @@ def test_call_budget_is_enforced(method, scripted, tmp_path):
     assert spoiler(CHUNKED) not in shown
 
 
+@pytest.mark.slow
 def test_resume_skips_done_rows(tmp_path, scripted):
     done = row("single-shot", False, 1, 3.0, case=CHUNKED.name, model="openai/scripted", budget=2,
                max_tokens=Setup.max_tokens, seconds_budget=run.DEFAULT_SECONDS)
@@ -129,6 +132,7 @@ def test_per_case_table_and_revisions():
     assert run.made_with(rows) == "Rows by tgfix revision: abc (2), unrecorded (1)."
 
 
+@pytest.mark.slow
 def test_best_of_n_tries_greedy_then_fresh_samples_and_stops_when_solved(scripted, tmp_path):
     scripted += ["no code", fenced(CHUNKED.fixed)]
     trace = METHODS["best-of-n"](corpus.prepare(CHUNKED, tmp_path / "work"), CHUNKED, SETUP)
@@ -138,6 +142,7 @@ def test_best_of_n_tries_greedy_then_fresh_samples_and_stops_when_solved(scripte
     assert trace.verdicts == ("unusable reply", "tests 5/5")
 
 
+@pytest.mark.slow
 def test_naive_retry_says_what_became_of_each_answer(scripted, tmp_path):
     work = corpus.prepare(CHUNKED, tmp_path / "work")
     scripted += [fenced((work / CHUNKED.file).read_text()), fenced(CHUNKED.fixed)]

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bench import corpus
 from bench.probes import PROBES, first_prompt, overhead, remote_candidates, samples
 from bench.probes.model_speed import repair_prompt
@@ -15,6 +17,7 @@ from conftest import fenced
 CHUNKED, LEAP = corpus.select(["02_chunked", "03_leap_year"])
 
 
+@pytest.mark.slow
 def test_first_prompt_variants_differ_as_named(scripted, tmp_path):
     scripted += [fenced(CHUNKED.fixed)] * len(first_prompt.VARIANTS)
     first_prompt.main(["--model", "openai/scripted", "--cases", CHUNKED.name, "--out", str(tmp_path)])
@@ -30,6 +33,7 @@ def test_first_prompt_variants_differ_as_named(scripted, tmp_path):
     assert "| today | 1/1 |" in (tmp_path / "first_prompt.md").read_text()
 
 
+@pytest.mark.slow
 def test_first_prompt_resumes_and_counts_a_miss(scripted, tmp_path):
     scripted += ["no code here"]
     args = ["--model", "openai/scripted", "--cases", LEAP.name, "--variants", "today", "--out", str(tmp_path)]
@@ -39,6 +43,7 @@ def test_first_prompt_resumes_and_counts_a_miss(scripted, tmp_path):
     assert (row["solved"], row["passed"], row["calls"]) == (False, 0, 1)
 
 
+@pytest.mark.slow
 def test_samples_counts_each_arms_answers(scripted, tmp_path):
     unchanged, fixed, garbage = fenced((CHUNKED.path / CHUNKED.file).read_text()), fenced(CHUNKED.fixed), "no code here"
     scripted += [unchanged, fixed, garbage, unchanged] + [unchanged] * 4 + [fixed] * 4
@@ -52,6 +57,7 @@ def test_samples_counts_each_arms_answers(scripted, tmp_path):
     assert "| bare@0.8 | 4 | 0 | 0 | 4 | 1 |" in table
 
 
+@pytest.mark.slow
 def test_samples_next_arm_shows_the_second_failing_test(scripted, tmp_path):
     (search,) = corpus.select(["01_binary_search"])
     scripted += ["no code here"] * 8
@@ -70,6 +76,7 @@ def test_model_speed_times_single_shots_prompt(tmp_path):
     assert "The tests are correct. Fix the bug." in user["content"]
 
 
+@pytest.mark.slow
 def test_overhead_solves_its_project_and_leaves_tgfix_as_it_was(monkeypatch, tmp_path, capsys):
     monkeypatch.setattr(overhead.tempfile, "tempdir", str(tmp_path))
     completion, copy_project = overhead.llm.litellm.completion, overhead.sandbox.copy_project
@@ -80,6 +87,7 @@ def test_overhead_solves_its_project_and_leaves_tgfix_as_it_was(monkeypatch, tmp
     assert (overhead.llm.litellm.completion, overhead.sandbox.copy_project) == (completion, copy_project)
 
 
+@pytest.mark.slow
 def test_every_probe_runs_from_the_one_entry_point():
     folder = Path(overhead.__file__).parent
     assert sorted(PROBES) == sorted(p.stem for p in folder.glob("*.py") if p.stem not in ("__init__", "__main__", "rows"))
@@ -104,6 +112,7 @@ def test_the_benchmark_imports_the_constants_tgfix_owns():
     assert {name: (where, owned[name]) for name, where in declared.items() if name in owned} == {}
 
 
+@pytest.mark.slow
 def test_remote_candidates_times_both_ways(capsys):
     remote_candidates.main(["--delay", "0.3", "--ks", "1,4"])
     rows = [line for line in capsys.readouterr().out.splitlines() if re.match(r"\| \d", line)]

@@ -30,6 +30,7 @@ def test_a_budget_allows_the_answers_its_call_cap_has_left():
     assert Budget.from_now(None).deadline is None and not Budget.from_now(None).out_of_time
 
 
+@pytest.mark.slow
 def test_solve_stops_at_the_call_cap_its_caller_passes(project, scripted, monkeypatch):
     """The benchmark compares methods at equal calls: it passes the cap; no setting carries it."""
     monkeypatch.chdir(project)
@@ -48,6 +49,7 @@ def test_the_editor_and_a_separate_critic_hold_the_budget_they_were_given():
     assert editor.budget is critic.budget is budget and editor.usage is critic.usage
 
 
+@pytest.mark.slow
 def test_the_loop_stops_at_its_plans_budget_and_sets_nothing_on_the_engines(project, scripted):
     plan = Plan(5, None, critiques=lambda n: False, on_accept=lambda x, iteration: None,
                 budget=Budget.from_now(0.001), prepare=lambda reporter: reporter.status("preparing"))
@@ -98,6 +100,7 @@ def wait_for(path: Path, seconds: float = 60) -> None:
     assert path.exists(), f"{path} never appeared"
 
 
+@pytest.mark.slow
 def test_stopping_a_loss_function_ends_its_own_test_runs_and_no_other(tmp_path):
     """What the optimizer does after Ctrl-C so that leaving its pool does not wait for every test run:
     the loss function ends its runs, not every run of the process (no global registry)."""

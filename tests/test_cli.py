@@ -22,6 +22,7 @@ def solve(*args):
 pytestmark = pytest.mark.usefixtures("in_project")
 
 
+@pytest.mark.slow
 def test_repairs_and_commits(project, scripted):
     scripted += [CRITIQUE, fenced(FIXED_STATS)]
     result = solve("stats.py", "--report", "run.json")
@@ -35,6 +36,7 @@ def test_repairs_and_commits(project, scripted):
     assert report["iterations"][0]["accepted"] and report["exit_code"] == 0
 
 
+@pytest.mark.slow
 def test_no_improvement_exit_3_leaves_file(project, scripted):
     buggy = (project / "stats.py").read_text()
     scripted += [CRITIQUE, "no code here", "no second opinion either", CRITIQUE, "no code here"]
@@ -44,6 +46,7 @@ def test_no_improvement_exit_3_leaves_file(project, scripted):
     assert len(list(git.Repo(project).iter_commits())) == 1
 
 
+@pytest.mark.slow
 def test_partial_improvement_exit_1(project, scripted):
     half_fixed = FIXED_STATS.replace("best = xs[0]", "best = 0")  # positives pass, all-negative fails
     scripted += [CRITIQUE, fenced(half_fixed), "no second opinion", CRITIQUE, "```python\nbroken(\n```"]
@@ -52,6 +55,7 @@ def test_partial_improvement_exit_1(project, scripted):
     assert (project / "stats.py").read_text() == half_fixed
 
 
+@pytest.mark.slow
 def test_by_default_the_first_step_reads_the_tests_and_later_ones_a_critique(project, scripted):
     pyproject = project / "pyproject.toml"
     pyproject.write_text(pyproject.read_text().replace('gradient = "always"\n', ""))
@@ -67,6 +71,7 @@ def test_by_default_the_first_step_reads_the_tests_and_later_ones_a_critique(pro
     assert CRITIQUE in scripted.requests[3]["messages"][1]["content"]
 
 
+@pytest.mark.slow
 def test_tests_already_pass_makes_no_model_call(project, scripted):
     (project / "stats.py").write_text(FIXED_STATS)
     git.Repo(project).git.commit("-am", "fixed by hand")
@@ -83,6 +88,7 @@ def test_tests_already_pass_makes_no_model_call(project, scripted):
     (["stats.py", "--test-cmd", "cd nowhere && python -m pytest"], 6, "test command cannot start"),
     (["stats.py", "--max-iters", "zero"], 2, "Invalid value"),
 ])
+@pytest.mark.slow
 def test_bad_input_one_line_and_exit_code(args, code, message, scripted):
     result = solve(*args)
     assert result.exit_code == code, result.output
@@ -97,6 +103,7 @@ def test_dirty_file_refused(project, scripted):
     assert "uncommitted changes" in result.output
 
 
+@pytest.mark.slow
 def test_no_tests_found_exit_6(project, scripted):
     (project / "empty").mkdir()
     (project / "empty" / "test_nothing.py").write_text("x = 1\n")
@@ -107,6 +114,7 @@ def test_no_tests_found_exit_6(project, scripted):
     assert "no tests found" in result.output
 
 
+@pytest.mark.slow
 def test_patience_counts_steps_without_a_new_idea(project, scripted):
     worse = FIXED_STATS.replace("return sum(xs) / len(xs)", "return 0")
     respelled = worse.replace("(xs)", "( xs )")
@@ -117,6 +125,7 @@ def test_patience_counts_steps_without_a_new_idea(project, scripted):
     assert len(scripted.requests) == 4 and scripted == ["no code"]  # the new idea and its twin, two repeats
 
 
+@pytest.mark.slow
 def test_time_budget_stops_before_the_next_step(project, scripted):
     scripted += [CRITIQUE, fenced(FIXED_STATS.replace("best = xs[0]", "best = 0"))]
     result = solve("stats.py", "--time-budget", "0.001", "--max-iters", "5")
@@ -125,6 +134,7 @@ def test_time_budget_stops_before_the_next_step(project, scripted):
     assert scripted.requests == []
 
 
+@pytest.mark.slow
 def test_dry_run_shows_the_best_diff_and_leaves_file_and_git(project, scripted):
     buggy = (project / "stats.py").read_text()
     scripted += [CRITIQUE, fenced(FIXED_STATS)]
@@ -135,6 +145,7 @@ def test_dry_run_shows_the_best_diff_and_leaves_file_and_git(project, scripted):
     assert len(list(git.Repo(project).iter_commits())) == 1 and not git.Repo(project).is_dirty()
 
 
+@pytest.mark.slow
 def test_json_summary_is_one_object_on_stdout(project, scripted):
     scripted += [CRITIQUE, fenced(FIXED_STATS)]
     result = solve("stats.py", "--json")
@@ -157,6 +168,7 @@ def test_auto_schedule_critiques_only_with_a_model_other_than_the_embedded_one(m
     assert schedule(Settings(gradient=gradient), LLM(model)) == expected
 
 
+@pytest.mark.slow
 def test_without_patience_the_budgets_end_the_run(project, scripted):
     """The default: unchanged files do not end the run, for a small model's fix may be its fifth sample."""
     unchanged = fenced((project / "stats.py").read_text())
@@ -254,6 +266,7 @@ def fixed(project):
     ("install-hook", []),
     ("report", ["run.json"]),
 ])
+@pytest.mark.slow
 def test_each_command_returns_its_exit_code_rather_than_exiting(fixed, scripted, name, args):
     from tgfix.cli import main
     from tgfix.errors import Exit

@@ -38,6 +38,7 @@ class Terminal(io.StringIO):
         return super().write(text)
 
 
+@pytest.mark.slow
 def test_a_spinner_frame_never_lands_between_the_clearing_and_the_line():
     terminal = Terminal()
     with console.Console(0, terminal) as reporter:
@@ -49,6 +50,7 @@ def test_a_spinner_frame_never_lands_between_the_clearing_and_the_line():
     assert terminal.writes[-1] == CLEAR  # nothing of the spinner is left on the screen
 
 
+@pytest.mark.slow
 def test_a_line_from_anywhere_clears_the_spinners_frame_first(capsys):
     terminal = Terminal()
     with console.Console(0, terminal) as reporter:

@@ -62,6 +62,7 @@ def test_doctor_sends_the_key_and_never_prints_it(project, server):
     assert "api key: given (--api-key)" in result.stdout
 
 
+@pytest.mark.slow
 def test_doctor_exits_5_when_the_model_does_not_answer(project):
     result = cli("doctor", "--model", "openai/x", "--api-base", "http://127.0.0.1:9/v1")
     assert result.exit_code == 5, result.output

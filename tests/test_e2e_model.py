@@ -68,6 +68,7 @@ def test_embedded_model_run_with_the_trace_writes_its_report_page(quickstart, mo
 @pytest.mark.parametrize("signum, moment, code", [(signal.SIGINT, "proposing", 130), (signal.SIGTERM, "proposing", 130),
                                                  (signal.SIGINT, "loading", -signal.SIGINT)],
                          ids=["SIGINT-generating", "SIGTERM-generating", "SIGINT-loading"])
+@pytest.mark.slow
 def test_interrupt_stops_tgfix_within_2_s_and_leaves_the_file(quickstart, signum, moment, code):
     """Once tgfix says "proposing", the model is reading the prompt: the request is cancelled (the runtime's
     test cancels one mid-answer), and tgfix exits 130. While the model loads, no handler can run (xllamacpp

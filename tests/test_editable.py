@@ -91,6 +91,7 @@ def site_packages(python: Path) -> Path:
     return site
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("pkg", ["st_pth", "st_compat", "st_finder", "st_flat", "flit_pth"])
 def test_an_editable_install_is_repaired_in_the_sandbox_copy(pkg, active, venv, scripted, monkeypatch):
     root, file = active / pkg, f"{BUILDS[pkg][1]}/{pkg}/stats.py"
@@ -152,6 +153,7 @@ def test_embedded_model_repairs_a_src_layout_package_installed_editable_in_its_v
     assert user.returncode == 0, user.stdout  # the user's own run, through the editable install, passes too
 
 
+@pytest.mark.slow
 def test_a_project_on_pythonpath_by_its_absolute_path_is_repaired_in_the_sandbox_copy(tmp_path, scripted,
                                                                                       monkeypatch):
     """`export PYTHONPATH=$PWD/src`, the src layout's way without an install, points at the user's tree too."""
@@ -164,6 +166,7 @@ def test_a_project_on_pythonpath_by_its_absolute_path_is_repaired_in_the_sandbox
     assert (tmp_path / file).read_text() == FIXED_STATS
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", [("solve", "--model", "openai/scripted"), ("polish",), ("hook",)])
 def test_every_command_stops_before_any_model_call_when_the_tests_import_the_users_tree(command, tmp_path,
                                                                                        scripted, monkeypatch):
@@ -179,6 +182,7 @@ def test_every_command_stops_before_any_model_call_when_the_tests_import_the_use
     assert scripted.requests == []
 
 
+@pytest.mark.slow
 def test_a_file_named_like_a_standard_module_in_a_namespace_package_is_not_taken_for_it(tmp_path, scripted,
                                                                                     monkeypatch):
     """src/app/types.py without an __init__.py is imported as app.types: sys.modules["types"] is not it."""

@@ -98,6 +98,7 @@ def test_the_module_is_large_and_over_the_embedded_context():
     assert len(BUGGY) // 3 > 8192  # the embedded model's context: the whole file cannot be read
 
 
+@pytest.mark.slow
 def test_a_large_file_is_read_as_its_target_imports_signatures_and_failing_test(shipping, scripted):
     x, loss = first_loss(shipping)
     scripted.append(FIXED_COST)
@@ -121,6 +122,7 @@ def test_a_large_file_is_read_as_its_target_imports_signatures_and_failing_test(
     assert len(system + prompt) * 5 < len(BUGGY)
 
 
+@pytest.mark.slow
 def test_a_file_larger_than_the_context_is_repaired_when_its_targets_fit(shipping, scripted, monkeypatch):
     """The embedded model continues an answer begun with the target's signature; an outline line it echoes
     after the target (where generation stops: scope.ANSWER_STOPS) changes nothing."""
@@ -138,6 +140,7 @@ def test_a_file_larger_than_the_context_is_repaired_when_its_targets_fit(shippin
     assert request["stop"] == list(scope.ANSWER_STOPS)
 
 
+@pytest.mark.slow
 def test_the_second_opinion_on_a_large_file_is_begun_with_the_target_too(shipping, scripted, monkeypatch):
     monkeypatch.setattr(optimizer, "CLOZE_LINES", 0)
     x, loss = first_loss(shipping)
@@ -195,6 +198,7 @@ def test_a_large_file_whose_largest_definition_does_not_fit_is_refused(shipping,
     assert scripted.requests == []
 
 
+@pytest.mark.slow
 def test_every_call_of_a_run_starts_with_the_same_context_and_the_changes_come_last(shipping, scripted):
     """Critic, step, second opinion, critic, sampled step: the prompt cache can keep all of the context."""
     x, loss = first_loss(shipping)
@@ -220,6 +224,7 @@ def test_every_call_of_a_run_starts_with_the_same_context_and_the_changes_come_l
     assert scripted.requests[-1]["temperature"] > 0  # sampled: the embedded runtime reuses the cached prefix
 
 
+@pytest.mark.slow
 def test_a_small_file_keeps_the_whole_file_prompt(project, scripted):
     x = tg.Variable.from_file(project / "stats.py")
     scripted.append("no code")

@@ -119,6 +119,7 @@ def two_files(tmp_path):
     return root
 
 
+@pytest.mark.slow
 def test_a_source_tried_for_one_file_is_tested_again_for_another(two_files, scripted, monkeypatch):
     monkeypatch.chdir(two_files)
     scripted += [fenced("VALUE = 2\n"), fenced("VALUE = 2\n")]
@@ -128,6 +129,7 @@ def test_a_source_tried_for_one_file_is_tested_again_for_another(two_files, scri
     assert "tests 0/2 -> 2/2: all tests pass." in result.stderr
 
 
+@pytest.mark.slow
 def test_iterations_count_passes_over_the_files_as_the_budget_does(two_files, scripted, monkeypatch):
     monkeypatch.chdir(two_files)
     scripted += ["no code"] * 4
@@ -151,6 +153,7 @@ def commit_file(project, name: str, content: bytes):
     return repo
 
 
+@pytest.mark.slow
 def test_a_crlf_file_keeps_its_line_endings_and_the_commit_has_only_the_real_change(project, scripted, monkeypatch):
     repo = commit_file(project, "stats.py", BUGGY_STATS.replace("\n", "\r\n").encode())
     monkeypatch.chdir(project)
@@ -166,6 +169,7 @@ def test_a_crlf_file_keeps_its_line_endings_and_the_commit_has_only_the_real_cha
 LATIN_HEADER = "#!/usr/bin/env python3\n# -*- coding: latin-1 -*-\n# Statistiques du café\n"
 
 
+@pytest.mark.slow
 def test_a_file_with_an_encoding_declaration_is_read_and_written_in_its_encoding(project, scripted, monkeypatch):
     commit_file(project, "stats.py", (LATIN_HEADER + BUGGY_STATS).encode("latin-1"))
     monkeypatch.chdir(project)
@@ -178,6 +182,7 @@ def test_a_file_with_an_encoding_declaration_is_read_and_written_in_its_encoding
     assert (project / "stats.py").read_bytes() == (LATIN_HEADER + FIXED_STATS).encode("latin-1")
 
 
+@pytest.mark.slow
 def test_a_file_without_a_final_newline_keeps_it_so(project, scripted, monkeypatch):
     commit_file(project, "stats.py", BUGGY_STATS.rstrip("\n").encode())
     monkeypatch.chdir(project)
@@ -254,6 +259,7 @@ def test_the_only_code_block_of_a_reply_is_a_non_python_files_answer_whatever_it
 # 7. --json tells the truth
 
 
+@pytest.mark.slow
 def test_json_says_nothing_was_written_or_committed_when_nothing_was(project, scripted, monkeypatch):
     monkeypatch.chdir(project)
     scripted += ["no code", "no code"]  # the answer and the second opinion
@@ -263,6 +269,7 @@ def test_json_says_nothing_was_written_or_committed_when_nothing_was(project, sc
     assert (summary["accepted"], summary["written"], summary["committed"]) == (0, False, False)
 
 
+@pytest.mark.slow
 def test_an_error_after_a_committed_step_still_gives_the_json_and_the_report(project, scripted, monkeypatch):
     monkeypatch.chdir(project)
 

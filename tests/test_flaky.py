@@ -65,6 +65,7 @@ def solve(*args):
     return cli("solve", *args, "--model", "openai/scripted")
 
 
+@pytest.mark.slow
 def test_a_no_op_edit_is_not_accepted_on_a_test_that_passed_by_chance(tmp_path, runs, scripted, monkeypatch):
     # Fails on odd runs: at the start (1), passes alone (2) but fails in the whole run that checks it (3),
     # passes on the no-op candidate (4), fails on the confirmation (5).
@@ -88,6 +89,7 @@ def test_a_no_op_edit_is_not_accepted_on_a_test_that_passed_by_chance(tmp_path, 
     assert report["final"]["calc.py"]["tests"]["score"] == "3/3 (1 flaky excluded)"
 
 
+@pytest.mark.slow
 def test_a_suite_that_disagrees_with_itself_at_the_start_is_flaky_before_any_model_call(tmp_path, runs, scripted,
                                                                                           monkeypatch):
     project = flaky_project(tmp_path / "project", runs, "run != 1")  # fails once, on the first run
@@ -104,6 +106,7 @@ def test_a_suite_that_disagrees_with_itself_at_the_start_is_flaky_before_any_mod
     assert summary["flaky"] == [FLAKY] and summary["tests"]["end"] == {"passed": 3, "total": 3}
 
 
+@pytest.mark.slow
 def test_a_test_that_fails_only_after_another_is_a_bug_not_flaky(tmp_path, scripted, monkeypatch):
     """It passes when rerun alone, but fails again in the whole suite: the start-up check repairs it."""
     project = tmp_path / "project"
@@ -124,6 +127,7 @@ def test_a_test_that_fails_only_after_another_is_a_bug_not_flaky(tmp_path, scrip
     assert "tests 1/2 -> 2/2" in git.Repo(project).head.commit.message
 
 
+@pytest.mark.slow
 def test_a_flaky_test_passing_beside_a_real_fix_does_not_count(tmp_path, runs, scripted, monkeypatch):
     # test_mul fails for real; test_flaky fails on runs 1 and 2, passes on the candidate's (3), fails after.
     project = flaky_project(tmp_path / "project", runs, "run == 3")
@@ -137,6 +141,7 @@ def test_a_flaky_test_passing_beside_a_real_fix_does_not_count(tmp_path, runs, s
     assert f"{FLAKY} failed on a rerun (flaky); tests 1/3 (1 flaky excluded) -> 3/3 (1 flaky excluded)" in message
 
 
+@pytest.mark.slow
 def test_only_runs_just_the_tests_named(tmp_path, runs):
     project = tmp_path / "project"
     (project / "tests").mkdir(parents=True)
@@ -160,6 +165,7 @@ def test_flaky_tests_are_out_of_the_score():
     assert excluded.excluding(frozenset({"b"})) is excluded
 
 
+@pytest.mark.slow
 def test_the_hook_lets_a_commit_through_when_what_failed_was_flaky(tmp_path, runs, scripted, monkeypatch):
     project = flaky_project(tmp_path / "project", runs, "run != 1")  # the hook's own run fails, later ones pass
     monkeypatch.chdir(project)

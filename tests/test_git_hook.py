@@ -40,12 +40,14 @@ def move_installer(project) -> None:
     hook.write_text(hook.read_text().replace(f"tgfix_python={sys.executable}", f"tgfix_python={GONE}"))
 
 
+@pytest.mark.slow
 def test_runs_the_installing_tgfix_without_tgfix_on_path(hooked):
     committed = commit(hooked, WITHOUT_TGFIX)
     assert committed.returncode == 0, committed.stderr
     assert committed.stderr.strip() == "tgfix: tests 4/4 pass"
 
 
+@pytest.mark.slow
 def test_falls_back_to_path_when_the_installing_tgfix_has_gone(hooked):
     move_installer(hooked)
     committed = commit(hooked, WITH_TGFIX)

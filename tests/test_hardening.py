@@ -177,6 +177,7 @@ def _snoop():
 """
 
 
+@pytest.mark.slow
 def test_the_key_stays_hidden_from_the_code_under_test(project):
     """A candidate reads tgfix's /proc/<pid>/environ and cmdline; neither the key nor any
     disguise of it reaches a prompt, the report or the terminal."""
@@ -223,6 +224,7 @@ def test_without_root_the_sandbox_hides_tgfix_too_and_keeps_the_users_ids():
     assert "65534 []" in result.stdout, result.stdout + result.stderr  # its own ids, and no process of tgfix's
 
 
+@pytest.mark.slow
 def test_known_keys_are_redacted_from_test_output(tmp_path, monkeypatch):
     monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-in-tgfix-env")
     sandbox.keep_secret("sk-given-by-flag")
@@ -281,6 +283,7 @@ HUNG = Limits(wall_seconds=3, file_bytes=1 << 20)
     ("def largest(xs):\n    return len(bytearray(10 << 30))\n", HUNG),  # 10 GB, with the default memory limit
     ("def largest(xs):\n    while True:\n        print('x' * 65536)\n", HUNG),  # output flood
 ], ids=["loop-at-import", "cpu", "10GB", "output-flood"])
+@pytest.mark.slow
 def test_runaway_candidate_fails_instead_of_hanging(tmp_path, candidate, limits):
     (tmp_path / "stats.py").write_text(BUGGY_STATS)
     (tmp_path / "test_largest.py").write_text("from stats import largest\n\ndef test_largest():\n"
@@ -328,6 +331,7 @@ def alive(pid: int) -> bool:
     return state not in ("Z", "X")
 
 
+@pytest.mark.slow
 def test_fork_bomb_is_bounded_and_every_process_killed(tmp_path):
     require_isolation(sandbox.isolation().processes, "nothing here can bound the process count")
     marker = f"# bomb {os.getpid()} {time.monotonic()}"  # in every child's command line
@@ -405,6 +409,7 @@ def busy_project(project):
     return project
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("n, exception", [(n, KeyboardInterrupt()) for n in range(1, EVENTS_IN_A_RUN + 1)]
                          + [(n, RuntimeError("simulated crash")) for n in (4, 9)])
 def test_interrupt_or_crash_at_any_point_loses_nothing(busy_project, scripted, private_tmp, monkeypatch, n,
@@ -428,6 +433,7 @@ def test_interrupt_or_crash_at_any_point_loses_nothing(busy_project, scripted, p
     assert not (busy_project / ".git" / "index.lock").exists()
 
 
+@pytest.mark.slow
 def test_tripwire_covers_a_whole_run(busy_project, scripted, private_tmp, monkeypatch):
     scripted += [fenced(FIXED_STATS)]
     tripwire = Tripwire(0, KeyboardInterrupt())
@@ -439,6 +445,7 @@ def test_tripwire_covers_a_whole_run(busy_project, scripted, private_tmp, monkey
     assert tripwire.events == EVENTS_IN_A_RUN
 
 
+@pytest.mark.slow
 def test_real_ctrl_c_during_a_test_run_stops_it_at_once(project, scripted, private_tmp, monkeypatch, tmp_path):
     started = tmp_path / "candidate-started"
     # It holds a lock on the file while it lives (its pid would be the sandbox's own numbering).
@@ -474,6 +481,7 @@ def test_second_run_on_the_same_project_is_refused(project, scripted, monkeypatc
     assert scripted.requests == []
 
 
+@pytest.mark.slow
 def test_test_files_changed_during_the_run_is_an_error(project, scripted, monkeypatch):
     scripted += ["no code", "no code"]  # the answer and the second opinion
     real_completion = llm.litellm.completion
@@ -543,6 +551,7 @@ def test_file_too_large_for_the_models_context(project, monkeypatch):
     assert_refused(tgfix("stats.py", model="local/qwen2.5-coder-1.5b"), 2, "too large for local/qwen2.5-coder-1.5b")
 
 
+@pytest.mark.slow
 def test_not_a_git_repository_writes_the_file_and_says_so(tmp_path, scripted, monkeypatch):
     (tmp_path / "tests").mkdir()
     (tmp_path / "stats.py").write_text(BUGGY_STATS)
@@ -563,6 +572,7 @@ def refusing_server():
         yield fake.base_url
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("api_base", ["http://127.0.0.1:9/v1", "refusing"], ids=["unreachable", "key-refused"])
 def test_model_unreachable_or_key_refused_exit_5_quickly(project, monkeypatch, refusing_server, api_base):
     monkeypatch.setenv("OPENAI_API_KEY", "sk-invalid")
@@ -577,6 +587,7 @@ def test_model_unreachable_or_key_refused_exit_5_quickly(project, monkeypatch, r
 @pytest.mark.parametrize("key_args, sent", [([], "Bearer sk-no-key-needed"), (["--api-key", "sk-mine-123"],
                                                                            "Bearer sk-mine-123")],
                          ids=["loopback-placeholder", "api-key"])
+@pytest.mark.slow
 def test_a_local_server_needs_no_provider_key_and_the_key_is_never_shown(project, monkeypatch, key_args, sent):
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     monkeypatch.chdir(project)
@@ -595,6 +606,7 @@ def test_an_unknown_local_model_names_the_embedded_one(project, scripted, monkey
     assert scripted.requests == []
 
 
+@pytest.mark.slow
 def test_a_file_larger_than_many_contexts_warns_when_the_models_size_is_unknown(project, scripted, monkeypatch):
     big = BUGGY_STATS + "".join(f"CONSTANT_{n} = {n}  # padding to make the file large\n" for n in range(600))
     (project / "stats.py").write_text(big)

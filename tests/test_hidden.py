@@ -72,6 +72,7 @@ def db_project(tmp_path, monkeypatch):
     return project_of(tmp_path / "db", {"db.py": DB, "tests/test_db.py": DB_TESTS})
 
 
+@pytest.mark.slow
 def test_a_variable_the_sandbox_removes_is_exit_6_naming_it(db_project, scripted):
     result = solve(db_project, "db.py")
     assert result.exit_code == 6, result.output
@@ -90,6 +91,7 @@ def test_polish_and_the_hook_say_it_too(db_project, scripted, command):
     assert scripted.requests == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("how", ["flag", "pattern in TGFIX_PASS_ENV", "pyproject"])
 def test_pass_env_lets_it_through_and_is_never_reported_as_removed(db_project, scripted, monkeypatch, how):
     args = ["--pass-env", "DB_PASS"] if how == "flag" else []
@@ -106,6 +108,7 @@ def test_pass_env_lets_it_through_and_is_never_reported_as_removed(db_project, s
     assert scripted.requests == []
 
 
+@pytest.mark.slow
 def test_a_failure_that_names_no_removed_variable_goes_to_the_model(db_project, scripted, monkeypatch):
     monkeypatch.delenv("DB_PASS")  # unset in tgfix's own environment too: not the sandbox's doing
     scripted.append(f"```python\ndef password():\n    return {SECRET!r}\n```\n")
@@ -154,6 +157,7 @@ def server():
     listener.close()
 
 
+@pytest.mark.slow
 def test_a_service_on_this_machine_is_exit_6_naming_it_and_works_with_network(tmp_path, server, scripted):
     require_isolation(sandbox.isolation().network, "no network namespaces on this machine")
     root = project_of(tmp_path / "client", {"client.py": CLIENT, "tests/test_client.py": CLIENT_TESTS,
@@ -168,6 +172,7 @@ def test_a_service_on_this_machine_is_exit_6_naming_it_and_works_with_network(tm
     assert scripted.requests == []
 
 
+@pytest.mark.slow
 def test_a_refused_connection_to_nothing_listening_outside_goes_to_the_model(tmp_path, scripted):
     require_isolation(sandbox.isolation().network, "no network namespaces on this machine")
     with socket.create_server(("127.0.0.1", 0)) as unused:
@@ -222,6 +227,7 @@ def test_a_module_the_tests_python_lacks_but_tgfixs_has_is_exit_6_naming_it(tmp_
     assert scripted.requests == []
 
 
+@pytest.mark.slow
 def test_a_module_nobody_has_goes_to_the_model(tmp_path, scripted):
     root = project_of(tmp_path / "pretty", {"pretty.py": PRETTY.replace("click", "clikc"),
                                             "tests/test_pretty.py": PRETTY_TESTS})

@@ -59,6 +59,7 @@ def hook_env(fake):
 
 # --- the hook command, in-process ---------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_failing_tests_repaired_in_working_tree_only(project, staged, scripted):
     scripted += [CRITIQUE, fenced(STAGED_FIXED)]
     before = index_state(staged)
@@ -72,6 +73,7 @@ def test_failing_tests_repaired_in_working_tree_only(project, staged, scripted):
     assert len(scripted.requests) == 2
 
 
+@pytest.mark.slow
 def test_nothing_repaired_lists_failures(project, staged, scripted):
     scripted += [CRITIQUE, "no code here", "no second opinion either"]
     result = hook("stats.py", "--max-iters", "1")
@@ -81,6 +83,7 @@ def test_nothing_repaired_lists_failures(project, staged, scripted):
     assert (project / "stats.py").read_text() == STAGED_BUGGY
 
 
+@pytest.mark.slow
 def test_allow_failing_from_pyproject(project, staged, scripted):
     with (project / "pyproject.toml").open("a") as pyproject:
         pyproject.write("hook_allow_failing = true\nhook_max_iters = 1\n")
@@ -91,6 +94,7 @@ def test_allow_failing_from_pyproject(project, staged, scripted):
     assert len(scripted.requests) == 3  # hook_max_iters = 1: one critique, one step and its second opinion
 
 
+@pytest.mark.slow
 def test_repairs_only_files_the_failing_tests_run(project, staged, scripted):
     (project / "other.py").write_text("def unused():\n    return 1\n")
     scripted += [CRITIQUE, fenced(STAGED_FIXED)]
@@ -123,6 +127,7 @@ def closed_port_url():
         return f"http://127.0.0.1:{sock.getsockname()[1]}/v1"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("choice, code, prefix", [("skip", 0, "tgfix: warning: "), ("fail", 1, "tgfix: error: ")])
 def test_model_unavailable_one_line(project, staged, monkeypatch, choice, code, prefix):
     monkeypatch.setenv("OPENAI_API_KEY", "dummy")
@@ -135,6 +140,7 @@ def test_model_unavailable_one_line(project, staged, monkeypatch, choice, code, 
     assert (project / "stats.py").read_text() == STAGED_BUGGY
 
 
+@pytest.mark.slow
 def test_passing_tests_exit_0_without_the_model_or_litellm(project):
     """The fast path: one test run, no model request, and litellm (seconds to import) never loaded."""
     (project / "stats.py").write_text(FIXED_STATS)
@@ -186,6 +192,7 @@ def test_install_hook_outside_a_repository(tmp_path, monkeypatch):
     assert result.exit_code == 4 and result.output.startswith("tgfix: error: not in a git repository")
 
 
+@pytest.mark.slow
 def test_git_hook_commit_flow(project, staged):
     """A real `git commit`: refused and repaired in the working tree; after `git add`, it goes through."""
     assert cli("install-hook").exit_code == 0
@@ -242,6 +249,7 @@ def pre_commit(*args, cwd, env):
                           capture_output=True, text=True)
 
 
+@pytest.mark.slow
 def test_pre_commit_try_repo_then_commit(project, staged, hook_repo, tmp_path):
     before = index_state(staged)
     with FakeOpenAI([CRITIQUE, fenced(STAGED_FIXED)]) as fake:

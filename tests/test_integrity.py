@@ -23,6 +23,7 @@ def commit_tests(project, text: str):
     ("import no_such_helper\n" + STATS_TESTS, "tests/test_stats.py:1: ModuleNotFoundError: No module named "
                                               "'no_such_helper'"),
 ], ids=["syntax-error", "missing-module"])
+@pytest.mark.slow
 def test_a_broken_test_file_is_exit_6_before_any_model_call(project, scripted, tests, where):
     commit_tests(project, tests)
     result = solve()
@@ -35,6 +36,7 @@ def test_a_broken_test_file_is_exit_6_before_any_model_call(project, scripted, t
     BUGGY_STATS.replace("def largest(xs):", "def largest(xs:"),   # FILE does not parse: tgfix's job
     BUGGY_STATS.replace("def mean(xs):", "def average(xs):"),     # the tests import a name FILE lacks
 ], ids=["file-syntax-error", "name-missing-from-file"])
+@pytest.mark.slow
 def test_a_collection_error_of_file_itself_is_repaired(project, scripted, source):
     (project / "stats.py").write_text(source)
     git.Repo(project).git.commit("-am", "broken file")

@@ -51,6 +51,7 @@ def no_active_virtualenv(monkeypatch):
     monkeypatch.delenv("TGFIX_PYTHON", raising=False)
 
 
+@pytest.mark.slow
 def test_tests_pass_with_the_projects_venv_and_fail_with_tgfixs_own(tmp_path, only_pytest):
     spec = project_with_tests(tmp_path)
     venv_python = make_venv(tmp_path / ".venv", paths=(only_pytest,))

@@ -36,6 +36,7 @@ def test_layout(example):
     assert (example.bench is not None) == (example.start == "slow")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("example", EXAMPLES + POLISH, ids=lambda e: e.name)
 def test_reference_passes_visible_and_hidden_tests(example):
     report = run_tests(TestSpec(example.path, ("tests", "hidden"), test_timeout=example.time_limit),
@@ -47,6 +48,7 @@ def test_the_polish_corpus_has_a_dozen_slow_problems():
     assert len(POLISH) >= 12 and {e.start for e in POLISH} == {"slow"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("example", POLISH, ids=lambda e: e.name)
 def test_slow_solution_passes_all_but_the_speed_tests(example):
     """Correct but slow: the visible tests and the hidden edge cases pass, every test_fast_* runs out of time."""
@@ -56,6 +58,7 @@ def test_slow_solution_passes_all_but_the_speed_tests(example):
     assert fast and {case.id for case in report.failures} == fast, report.failures
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: e.name)
 def test_starting_solution(example):
     if example.start == "buggy":
@@ -78,6 +81,7 @@ def test_reference_is_much_faster_on_the_bench(example, tmp_path):
     assert compute_seconds(FILE) > 5 * compute_seconds("reference/solution.py")
 
 
+@pytest.mark.slow
 def test_solve_with_problem_and_plain_assert_tests(tmp_path, scripted, monkeypatch):
     """Visible tests as top-level asserts: the failing assert is named in the loss, the fix is accepted."""
     [two_sum] = examples(["two_sum"])

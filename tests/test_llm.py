@@ -48,6 +48,7 @@ def test_cache_key_changes_with_sampling_parameters():
     assert len(keys) == 3
 
 
+@pytest.mark.slow
 def test_cache_key_is_stable_across_processes():
     code = ("from tgfix.llm import DiskCache; print(DiskCache.key({'model': 'm', 'messages': "
             "[{'role': 'user', 'content': 'hi'}], 'seed': 1}))")
@@ -129,6 +130,7 @@ def test_after_a_runs_first_answer_the_embedded_model_reuses_the_prompt_prefix(s
     assert [r.get("cache_prompt") for r in scripted.requests] == [None, True, None]  # remote servers: their own rule
 
 
+@pytest.mark.slow
 def test_a_remote_models_samples_are_requested_at_once():
     with FakeOpenAI([by_seed], delay=ROUND_TRIP) as server:
         engine = LLM("openai/x", api_base=server.base_url)
@@ -150,6 +152,7 @@ def test_no_more_remote_requests_are_under_way_than_the_cap():
     assert server.most_in_flight == REMOTE.concurrent_requests == 4
 
 
+@pytest.mark.slow
 def test_a_request_that_fails_fails_the_sample_and_the_others_still_count():
     def refuse_one(request):
         if request["seed"] == 11:
@@ -167,6 +170,7 @@ def test_a_request_that_fails_fails_the_sample_and_the_others_still_count():
     assert engine.usage.calls == 3  # the answers under way came, and were paid for
 
 
+@pytest.mark.slow
 def test_the_deadline_ends_every_remote_request_under_way():
     with FakeOpenAI(["never sent"], delay=100) as server:
         engine = LLM("openai/x", api_base=server.base_url, budget=Budget(deadline=time.monotonic() + ROUND_TRIP))

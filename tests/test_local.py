@@ -258,6 +258,7 @@ except KeyboardInterrupt:
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_a_signal_during_the_model_load_ends_the_process_at_once(signum):
     """xllamacpp holds the GIL while it loads, so no handler could run: the signal's default action does."""
@@ -289,6 +290,7 @@ def test_a_generation_past_its_timeout_is_cancelled():
     assert server.stopped.wait(1.0)
 
 
+@pytest.mark.slow
 def test_the_time_budget_cuts_off_the_answer_under_way(project, monkeypatch):
     """A model that never finishes: the run still ends at its wall-clock budget, as no improvement."""
     server = FakeServer(forever_chunk=token("x"))
@@ -322,6 +324,7 @@ class SlotServer:
                 callback(chunk)
 
 
+@pytest.mark.slow
 def test_more_candidates_than_slots_are_asked_for_in_batches(project, monkeypatch):
     """--candidates 5: the step after the first asks for 5 samples, 4 a request on the embedded model."""
     requests = []

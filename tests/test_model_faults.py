@@ -70,6 +70,7 @@ def full_folder(tmp_path):
 # 1. the time budget holds against a slow or hung server, retries included
 
 
+@pytest.mark.slow
 def test_the_time_budget_holds_against_a_hung_server(in_project):
     with FakeOpenAI(["never sent"], delay=100) as server:
         started = time.monotonic()
@@ -82,6 +83,7 @@ def test_the_time_budget_holds_against_a_hung_server(in_project):
     assert "1 model call (0 cached, 1 cut off by the time budget)" in result.stderr
 
 
+@pytest.mark.slow
 def test_retries_after_server_errors_get_only_the_time_left():
     with FakeOpenAI([Raw({"error": {"message": "overloaded"}}, 503, delay=1)]) as server:
         engine = LLM("openai/x", api_base=server.base_url, budget=Budget(deadline=time.monotonic() + 2.5))
@@ -187,6 +189,7 @@ def test_an_unknown_model_string_is_a_usage_error_before_the_tests_run(in_projec
     assert "pass at start" not in result.output and scripted.requests == []
 
 
+@pytest.mark.slow
 def test_an_answer_without_choices_is_exit_5(in_project):
     with FakeOpenAI([Raw({**COMPLETION, "choices": []})]) as server:
         result = solve(server)
@@ -220,6 +223,7 @@ def test_a_cache_write_that_fails_is_one_warning_and_the_reply_is_kept(tmp_path,
                         "cached in this run"]
 
 
+@pytest.mark.slow
 def test_a_full_disk_for_the_cache_keeps_the_fix(in_project, full_folder, monkeypatch):
     monkeypatch.setenv("TGFIX_CACHE_DIR", str(full_folder))
     with FakeOpenAI([fenced(FIXED_STATS)]) as server:
@@ -229,6 +233,7 @@ def test_a_full_disk_for_the_cache_keeps_the_fix(in_project, full_folder, monkey
     assert result.stderr.count("tgfix: warning: cannot write the reply cache") == 1
 
 
+@pytest.mark.slow
 def test_an_unwritable_cache_is_a_warning_before_the_first_model_call(in_project, tmp_path, monkeypatch):
     (tmp_path / "a-file").write_text("")
     monkeypatch.setenv("TGFIX_CACHE_DIR", str(tmp_path / "a-file"))  # the cache folder would be inside a file
@@ -252,6 +257,7 @@ def test_a_report_path_that_is_a_folder_is_refused_before_the_run(in_project, sc
     assert scripted.requests == [] and list((in_project / "out").iterdir()) == []
 
 
+@pytest.mark.slow
 def test_a_full_disk_for_the_report_is_a_warning_after_the_fix_is_committed(in_project, full_folder):
     with FakeOpenAI([fenced(FIXED_STATS)]) as server:
         result = solve(server, "--report", str(full_folder / "run.json"))
@@ -261,6 +267,7 @@ def test_a_full_disk_for_the_report_is_a_warning_after_the_fix_is_committed(in_p
     assert not (full_folder / "run.json").exists()  # no empty or half-written report
 
 
+@pytest.mark.slow
 def test_the_report_page_on_a_full_disk_is_an_environment_error(in_project, full_folder):
     with FakeOpenAI([fenced(FIXED_STATS)]) as server:
         assert solve(server, "--report", "run.json").exit_code == 0

@@ -85,6 +85,7 @@ def test_code_that_parses_or_that_no_indentation_fixes_stays_as_it_is(code):
     assert with_lost_indentation_restored(code) == code
 
 
+@pytest.mark.slow
 def test_a_whole_file_answer_that_lost_indentation_is_tested_as_restored(loss, scripted):
     scripted.append(fenced(LOST_INDENTATION))
     loss = loss_with_gradient(loss)
@@ -130,6 +131,7 @@ def test_reply_cut_off_inside_its_code_block_is_rejected_into_memory(loss, scrip
     assert "never closed" in x.memory[-1].outcome
 
 
+@pytest.mark.slow
 def test_reply_cut_off_after_its_code_block_is_used(loss, scripted, monkeypatch):
     cut_off_replies(monkeypatch)
     scripted.append(fenced(FIXED_STATS) + "\nThe bug was that largest kept the smaller value, so")
@@ -138,6 +140,7 @@ def test_reply_cut_off_after_its_code_block_is_used(loss, scripted, monkeypatch)
     assert step.accepted and loss.variable.value == FIXED_STATS
 
 
+@pytest.mark.slow
 def test_cut_off_diff_is_not_applied(loss, scripted, monkeypatch):
     """A diff cut off at max_tokens may lack hunks and still apply: the whole-file fallback is asked for."""
     cut_off_replies(monkeypatch)
@@ -149,6 +152,7 @@ def test_cut_off_diff_is_not_applied(loss, scripted, monkeypatch):
     assert step.accepted and step.candidates[0].proposal.edit_format == "whole"
 
 
+@pytest.mark.slow
 def test_reply_length_is_bounded_by_the_file(loss, scripted):
     scripted.append(fenced(FIXED_STATS))
     loss = loss_with_gradient(loss)
@@ -156,6 +160,7 @@ def test_reply_length_is_bounded_by_the_file(loss, scripted):
     assert scripted.requests[-1]["max_tokens"] == optimizer.REPLY_MIN_TOKENS  # a small file
 
 
+@pytest.mark.slow
 def test_reply_length_grows_with_the_file(loss, scripted):
     scripted.append(fenced(FIXED_STATS))
     loss = loss_with_gradient(loss)
@@ -175,6 +180,7 @@ OTHER_FILE_DIFF = """```diff
 """
 
 
+@pytest.mark.slow
 def test_diff_for_another_file_is_refused_and_the_whole_file_fallback_still_runs(loss, scripted):
     loss = loss_with_gradient(loss)
     x = loss.variable
@@ -187,6 +193,7 @@ def test_diff_for_another_file_is_refused_and_the_whole_file_fallback_still_runs
     assert (x.root / "tests" / "test_stats.py").read_text() == STATS_TESTS
 
 
+@pytest.mark.slow
 def test_the_run_goes_on_after_bad_replies(project, scripted, monkeypatch):
     monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
     monkeypatch.chdir(project)

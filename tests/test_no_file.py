@@ -194,6 +194,7 @@ def checked_shop(tmp_path, monkeypatch):
     return root
 
 
+@pytest.mark.slow
 def test_without_files_repairs_the_file_the_failing_tests_point_at(shop, scripted):
     scripted += [fenced(FIXED_PRICING)]
     result = solve("--tests", "tests")
@@ -207,6 +208,7 @@ def test_without_files_repairs_the_file_the_failing_tests_point_at(shop, scripte
     assert git.Repo(shop).git.status("--porcelain") == ""
 
 
+@pytest.mark.slow
 def test_json_names_the_chosen_files_and_why(shop, scripted):
     scripted += [fenced(FIXED_PRICING)]
     result = solve("--tests", "tests", "--json")
@@ -219,6 +221,7 @@ def test_json_names_the_chosen_files_and_why(shop, scripted):
         {"file": "shop/cart.py", "score": 0.25, "evidence": "Ochiai 0.50 (line 17)"}]
 
 
+@pytest.mark.slow
 def test_without_files_and_no_failing_test_nothing_to_repair(shop, scripted):
     (shop / "shop" / "pricing.py").write_text(FIXED_PRICING)
     git.Repo(shop).git.commit("-am", "fixed by hand")
@@ -237,6 +240,7 @@ def test_without_files_a_test_command_is_a_usage_error(shop, scripted):
                                      "coverage to choose them by")
 
 
+@pytest.mark.slow
 def test_the_next_file_when_the_first_is_not_the_bug(checked_shop, scripted):
     """checks.py comes first (the traceback ends there); its run finds nothing, and cart.py is repaired
     next, within the same time budget."""
@@ -257,6 +261,7 @@ def test_the_next_file_when_the_first_is_not_the_bug(checked_shop, scripted):
     assert (checked_shop / "shop" / "checks.py").read_text() == CHECKS
 
 
+@pytest.mark.slow
 def test_max_files_from_the_environment(checked_shop, scripted, monkeypatch):
     monkeypatch.setenv("TGFIX_MAX_FILES", "1")
     scripted += ["I see no bug."]
@@ -281,6 +286,7 @@ def venv_with_strictcheck(tmp_path_factory) -> Path:
     return python
 
 
+@pytest.mark.slow
 def test_a_traceback_into_an_installed_package_does_not_choose_it(tmp_path, monkeypatch, scripted,
                                                                    venv_with_strictcheck):
     checks = {"checks": "strictcheck"}

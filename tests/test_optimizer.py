@@ -52,6 +52,7 @@ def step_once(x, loss_fn, scripted, *replies, **options):
     return tg.TGD([x], model=engine, **options).step(loss)
 
 
+@pytest.mark.slow
 def test_pytorch_shaped_loop_repairs(x, loss_fn, scripted):
     scripted += [CRITIQUE, fenced(FIXED_STATS)]
     engine = tg.LLM("openai/scripted", cache=None)
@@ -67,6 +68,7 @@ def test_pytorch_shaped_loop_repairs(x, loss_fn, scripted):
     assert x.memory[0].accepted and x.memory[0].outcome == "tests 2/4 -> 4/4"
 
 
+@pytest.mark.slow
 def test_backward_prompt_carries_the_loss(x, loss_fn, scripted):
     scripted.append(CRITIQUE)
     loss = loss_fn(x)
@@ -78,6 +80,7 @@ def test_backward_prompt_carries_the_loss(x, loss_fn, scripted):
     assert x.grad == gradient == CRITIQUE
 
 
+@pytest.mark.slow
 def test_critique_is_capped_and_a_looping_one_kept_once(x, loss_fn, scripted):
     scripted.append(f"{CRITIQUE}\n\nSecond point.\n\n{CRITIQUE}\n\nSecond point.\n\n{CRITIQUE[:20]}")
     gradient = tg.backward(loss_fn(x), tg.LLM("openai/scripted", cache=None, max_tokens=4096))
@@ -85,12 +88,14 @@ def test_critique_is_capped_and_a_looping_one_kept_once(x, loss_fn, scripted):
     assert gradient == f"{CRITIQUE}\n\nSecond point.\n\n{CRITIQUE[:20]}"
 
 
+@pytest.mark.slow
 def test_the_gradient_holds_no_code(x, loss_fn, scripted):
     scripted.append(f"{CRITIQUE}\n\nHere is the fix:\n\n```python\ndef largest(xs):\n    return max(xs)\n```\n\nThen:\n```py\nx = 1")
     gradient = tg.backward(loss_fn(x), tg.LLM("openai/scripted", cache=None))
     assert gradient == f"{CRITIQUE}\n\nHere is the fix:\n\nThen:"
 
 
+@pytest.mark.slow
 def test_rejected_step_keeps_value_and_feeds_memory(x, loss_fn, scripted):
     worse = BUGGY_STATS.replace("return sum(xs) / len(xs)", "return 0")
     result = step_once(x, loss_fn, scripted, fenced(worse), "no code")  # the second opinion: no code either
@@ -99,6 +104,7 @@ def test_rejected_step_keeps_value_and_feeds_memory(x, loss_fn, scripted):
     assert not x.memory[0].accepted and "-    return sum(xs) / len(xs)" in x.memory[0].diff
 
 
+@pytest.mark.slow
 def test_memory_reaches_the_next_prompts(x, loss_fn, scripted):
     step_once(x, loss_fn, scripted, "sorry, no code", "sorry, no code")
     scripted += [CRITIQUE, fenced(FIXED_STATS)]
@@ -111,6 +117,7 @@ def test_memory_reaches_the_next_prompts(x, loss_fn, scripted):
         assert "<PAST_ATTEMPTS>" in prompt and "no ```python code block" in prompt
 
 
+@pytest.mark.slow
 def test_a_later_step_reads_the_first_steps_prompt_with_the_memory_added(x, loss_fn, scripted):
     """One repair prompt: a later step repeats the first one's file and failure, so the embedded
     model reuses that prefix (adapter._request), and adds what earlier attempts got."""
@@ -125,12 +132,14 @@ def test_a_later_step_reads_the_first_steps_prompt_with_the_memory_added(x, loss
     assert later[1]["content"].startswith(head) and "<PAST_ATTEMPTS>" in later[1]["content"]
 
 
+@pytest.mark.slow
 def test_syntax_error_rejected_before_tests(x, loss_fn, scripted):
     result = step_once(x, loss_fn, scripted, fenced("def largest(:\n"), second_opinion=None)
     assert result.candidates[0].report is None
     assert result.reason.startswith("syntax error")
 
 
+@pytest.mark.slow
 def test_first_candidate_is_greedy_the_others_sampled_and_the_best_kept(x, loss_fn, scripted):
     half = FIXED_STATS.replace("best = xs[0]", "best = 0")
     result = step_once(x, loss_fn, scripted, fenced(half), fenced(FIXED_STATS), "no code", candidates=3)
@@ -139,6 +148,7 @@ def test_first_candidate_is_greedy_the_others_sampled_and_the_best_kept(x, loss_
     assert sampling == [(0.0, 0), (0.8, 1), (0.8, 2)]
 
 
+@pytest.mark.slow
 def test_after_a_miss_a_second_opinion_then_fresh_samples(x, loss_fn, scripted):
     """The first step's miss brings the greedy answer to the plain request; later proposals are samples."""
     engine = tg.LLM("openai/scripted", cache=None)
@@ -152,6 +162,7 @@ def test_after_a_miss_a_second_opinion_then_fresh_samples(x, loss_fn, scripted):
     assert scripted.requests[1]["messages"] == plain_request
 
 
+@pytest.mark.slow
 def test_the_second_opinions_fix_is_kept_and_a_first_fix_needs_none(x, loss_fn, scripted):
     half = FIXED_STATS.replace("best = xs[0]", "best = 0")  # passes 3 of 4
     result = step_once(x, loss_fn, scripted, fenced(half), fenced(FIXED_STATS))
@@ -162,6 +173,7 @@ def test_the_second_opinions_fix_is_kept_and_a_first_fix_needs_none(x, loss_fn, 
     assert fixed_first.accepted and len(fixed_first.candidates) == 1
 
 
+@pytest.mark.slow
 def test_a_budget_spent_before_the_second_opinion_keeps_the_first_answer(x, loss_fn, scripted):
     half = FIXED_STATS.replace("best = xs[0]", "best = 0")
     scripted += [fenced(half)]
@@ -170,6 +182,7 @@ def test_a_budget_spent_before_the_second_opinion_keeps_the_first_answer(x, loss
     assert result.accepted and x.value == half and len(result.candidates) == 1
 
 
+@pytest.mark.slow
 def test_a_source_tried_before_is_not_tested_again(x, loss_fn, scripted):
     worse = BUGGY_STATS.replace("return sum(xs) / len(xs)", "return 0")
     respelled = worse.replace("return 0", "return 0  # same program, other spelling")
@@ -183,6 +196,7 @@ def test_a_source_tried_before_is_not_tested_again(x, loss_fn, scripted):
     assert third.new_ideas == 0 and third.reason.startswith("tried before: no gain")  # the current file, respelt
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("model, hot", [("openai/scripted", 1.0), (local.LOCAL_MODEL, 1.1)])
 def test_a_step_without_a_new_idea_makes_the_next_one_sample_hotter_without_the_memory(x, loss_fn, scripted,
                                                                                        model, hot):
@@ -199,6 +213,7 @@ def test_a_step_without_a_new_idea_makes_the_next_one_sample_hotter_without_the_
     assert [r["temperature"] for r in scripted.requests] == [0.0, 0.8, hot, hot, hot, 0.8]
 
 
+@pytest.mark.slow
 def test_udiff_proposal_applied_leniently(x, loss_fn, scripted):
     diff = "```diff\n--- a/stats.py\n+++ b/stats.py\n@@ ... @@\n     for x in xs:\n-        if x < best:\n" \
            "+        if x > best:\n             best = x\n```"
@@ -207,6 +222,7 @@ def test_udiff_proposal_applied_leniently(x, loss_fn, scripted):
     assert result.diff.startswith("--- a/stats.py\n+++ b/stats.py\n@@ -5,")  # tgfix's own true diff
 
 
+@pytest.mark.slow
 def test_unappliable_udiff_falls_back_to_whole_file(x, loss_fn, scripted):
     bad_diff = "```diff\n@@ ... @@\n-    not in the file\n+    anything\n```"
     result = step_once(x, loss_fn, scripted, bad_diff, fenced(FIXED_STATS), edit_format="udiff")
@@ -214,6 +230,7 @@ def test_unappliable_udiff_falls_back_to_whole_file(x, loss_fn, scripted):
     assert "```python code block" in scripted.requests[-1]["messages"][1]["content"]
 
 
+@pytest.mark.slow
 def test_without_a_critique_the_step_reads_the_loss(x, loss_fn, scripted):
     scripted.append(fenced(FIXED_STATS))
     assert tg.TGD([x], model=tg.LLM("openai/scripted", cache=None)).step(loss_fn(x)).accepted
@@ -224,6 +241,7 @@ def test_without_a_critique_the_step_reads_the_loss(x, loss_fn, scripted):
     assert "Lines most executed by failing tests" in prompt and "if x < best:" in prompt.split("suspiciousness")[1]
 
 
+@pytest.mark.slow
 def test_a_proposal_that_drops_a_defined_name_is_rejected_before_tests(x, loss_fn, scripted):
     without_mean = FIXED_STATS[FIXED_STATS.index("def largest"):]  # fixes the bug, loses untested code
     result = step_once(x, loss_fn, scripted, fenced(without_mean), second_opinion=None)
@@ -232,6 +250,7 @@ def test_a_proposal_that_drops_a_defined_name_is_rejected_before_tests(x, loss_f
     assert x.memory[-1].outcome == result.reason and x.value == BUGGY_STATS
 
 
+@pytest.mark.slow
 def test_failures_cluster_by_the_line_they_point_at_and_critiques_are_numbered(tmp_path, scripted):
     (tmp_path / "two.py").write_text("def f():\n    return 1\n\n\ndef g():\n    return 1\n")
     (tmp_path / "test_two.py").write_text(
@@ -247,6 +266,7 @@ def test_failures_cluster_by_the_line_they_point_at_and_critiques_are_numbered(t
     assert text == "Critique 1 of 2:\nf returns 1.\n\nCritique 2 of 2:\ng returns 1."
 
 
+@pytest.mark.slow
 def test_function_scoped_answer_is_spliced_and_leaves_every_other_line(x, loss_fn, scripted):
     fixed_largest = FIXED_STATS[FIXED_STATS.index("def largest"):]
     result = step_once(x, loss_fn, scripted, fenced(fixed_largest), edit_format="function")
@@ -255,6 +275,7 @@ def test_function_scoped_answer_is_spliced_and_leaves_every_other_line(x, loss_f
     assert "definitions of only these functions of `stats.py`: `largest` (lines 5-10)" in step_prompt
 
 
+@pytest.mark.slow
 def test_function_scoped_answer_that_does_not_fit_falls_back_to_the_whole_file(x, loss_fn, scripted):
     result = step_once(x, loss_fn, scripted, fenced("def unrelated():\n    pass\n"), fenced(FIXED_STATS),
                        edit_format="function")
@@ -276,6 +297,7 @@ def test_memory_keeps_the_latest_attempts_each_cut_to_a_few_lines():
     assert len(memory) == 2
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("module, rejected", [("git", True), ("json", False)], ids=["third-party", "stdlib"])
 def test_a_proposal_that_deletes_a_third_party_import_is_rejected_before_tests(project, scripted, module, rejected):
     (project / "stats.py").write_text(f"import {module}\n\n\n{BUGGY_STATS}")  # git: GitPython, which tgfix has
@@ -317,6 +339,7 @@ def test_a_commands_python_traceback_points_the_edit_at_the_function(packaged, s
     assert "definitions of only these functions of `pkg/calc.py`: `offset` (lines 5-6)" in prompt
 
 
+@pytest.mark.slow
 def test_a_file_of_the_same_name_elsewhere_in_the_traceback_is_not_the_variable(packaged, scripted):
     loss = tg.TestLoss(tests=packaged.root / "tests", localize=False)(packaged)
     assert "tests/calc.py:2: in twice" in loss.report.failures[0].traceback
@@ -335,6 +358,7 @@ def test_critiques_and_edits_read_the_same_lines_of_a_traceback(packaged):
     assert [loss.lines_traced(case) for case in cases] == [[2], [6], []]
     assert [[case.id for case in cluster] for cluster in failure_clusters(loss)] == [
         ["test_scale"], ["test_offset"], ["test_twice"]]
+@pytest.mark.slow
 def test_a_steps_candidates_from_a_remote_model_take_one_round_trip(x, loss_fn):
     """The run's first step: the greedy answer and three samples, asked for at once."""
     round_trip = 1.5

@@ -22,6 +22,7 @@ def commits(root) -> list[str]:
     return [c.message for c in git.Repo(root).iter_commits()]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("bench", [[], ["--bench-cmd", "python bench.py"]], ids=["tests", "bench-cmd"])
 def test_speedup_is_committed_with_timings(slow_project, scripted, bench):
     scripted += [CRITIQUE, fenced(FAST)]
@@ -35,6 +36,7 @@ def test_speedup_is_committed_with_timings(slow_project, scripted, bench):
     assert "x faster" in result.output
 
 
+@pytest.mark.slow
 def test_faster_but_wrong_is_rejected(slow_project, scripted):
     scripted += [CRITIQUE, fenced(FAST.replace("sum(xs)", "sum(xs) + 1"))]
     result = polish("--max-iters", "1")
@@ -44,6 +46,7 @@ def test_faster_but_wrong_is_rejected(slow_project, scripted):
     assert len(commits(slow_project)) == 1
 
 
+@pytest.mark.slow
 def test_after_a_wrong_speedup_the_next_step_samples_and_reads_what_broke(slow_project, scripted):
     wrong = FAST.replace("sum(xs)", "sum(xs) + 1")
     scripted += [CRITIQUE, fenced(wrong), CRITIQUE, fenced(wrong), fenced(FAST)]
@@ -63,6 +66,7 @@ def test_after_a_wrong_speedup_the_next_step_samples_and_reads_what_broke(slow_p
     assert f"a different technique: {list(prompts.SPEED_APPROACHES)[0]}." in third
 
 
+@pytest.mark.slow
 def test_another_approach_is_one_the_file_does_not_use_yet_and_without_a_new_idea_polish_stops(tmp_path, monkeypatch, scripted):
     project = git_project(tmp_path, {"total.py": SLOW.replace("sum(xs)", "sum(set(xs) and xs)"),
                                      "tests/test_total.py": TOTAL_TESTS})
@@ -79,6 +83,7 @@ def test_another_approach_is_one_the_file_does_not_use_yet_and_without_a_new_ide
     assert named == ["sorting first, then one pass (two pointers)", "prefix sums or running totals, in one pass"]
 
 
+@pytest.mark.slow
 def test_of_two_speedups_the_fastest_is_kept(slow_project, scripted):
     faster = SLOW.replace("0.3", "0.1")
     scripted += [CRITIQUE, fenced(faster), fenced(FAST)]  # FAST: the fastest, and the larger change
@@ -87,6 +92,7 @@ def test_of_two_speedups_the_fastest_is_kept(slow_project, scripted):
     assert (slow_project / "total.py").read_text() == FAST
 
 
+@pytest.mark.slow
 def test_as_fast_is_within_the_noise(slow_project, scripted):
     scripted += [CRITIQUE, fenced(SLOW.replace("return sum(xs)", "return sum(x for x in xs)"))]
     result = polish("--max-iters", "1")
@@ -95,6 +101,7 @@ def test_as_fast_is_within_the_noise(slow_project, scripted):
     assert (slow_project / "total.py").read_text() == SLOW
 
 
+@pytest.mark.slow
 def test_failing_tests_send_the_user_to_solve(slow_project, scripted):
     (slow_project / "total.py").write_text(FAST.replace("sum(xs)", "max(xs)"))
     git.Repo(slow_project).git.commit("-am", "broken")
@@ -117,6 +124,7 @@ def count_pairs(nums, k):
 '''
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("bench", [[], ["--bench-cmd", "python bench.py"]], ids=["tests", "bench-cmd"])
 def test_the_critic_and_the_editor_read_where_the_time_goes(tmp_path, monkeypatch, scripted, bench):
     """A line profile of the timed run (the tests, or the bench command): the inner loop is named; and the

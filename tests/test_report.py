@@ -40,6 +40,7 @@ def solved(project, scripted, monkeypatch):
     return run
 
 
+@pytest.mark.slow
 def test_report_prompts_holds_every_prompt_sent(solved, scripted):
     report = json.loads(solved("run.json", "--report-prompts").read_text())
     sent = {hashlib.sha256(json.dumps(r["messages"], sort_keys=True).encode()).hexdigest(): r["messages"]
@@ -48,10 +49,12 @@ def test_report_prompts_holds_every_prompt_sent(solved, scripted):
     assert all(c["reply"]["prompt_sha256"] in report["prompts"] for it in report["iterations"] for c in it["candidates"])
 
 
+@pytest.mark.slow
 def test_without_report_prompts_only_their_hashes(solved):
     assert "prompts" not in json.loads(solved("run.json").read_text())
 
 
+@pytest.mark.slow
 def test_report_holds_every_iteration_and_candidate(solved, scripted):
     report = json.loads(solved("run.json").read_text())
     assert report["schema"] == SCHEMA and report["command"] == "solve" and report["model"] == "openai/scripted"
@@ -73,6 +76,7 @@ def test_report_holds_every_iteration_and_candidate(solved, scripted):
     assert report["time"]["total"] > 0 and report["time"]["tests"] > 0
 
 
+@pytest.mark.slow
 def test_report_command_writes_the_page_next_to_the_json(solved):
     source = solved("run.json")
     result = cli("report", str(source))
@@ -81,6 +85,7 @@ def test_report_command_writes_the_page_next_to_the_json(solved):
     assert "<svg" in page and "+        if x &gt; best:" in page and "all tests pass" in page
 
 
+@pytest.mark.slow
 def test_page_of_a_run_with_nothing_to_do(project, scripted, monkeypatch):
     monkeypatch.chdir(project)
     (project / "stats.py").write_text(FIXED_STATS)
@@ -107,6 +112,7 @@ def test_missing_report_is_usage_error(tmp_path):
     assert result.exit_code == 2 and "no such file" in result.stderr
 
 
+@pytest.mark.slow
 def test_polish_report_plots_median_times(slow_project, scripted):
     scripted += [SPEED_CRITIQUE, fenced(FAST)]
     result = polish("--max-iters", "1", "--report", "run.json")

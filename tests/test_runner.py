@@ -51,6 +51,7 @@ def write_project(root, source, tests):
     return TestSpec(root, ("tests",), test_timeout=1.0)
 
 
+@pytest.mark.slow
 def test_real_run_fail_pass_and_timeout(tmp_path):
     spec = write_project(tmp_path, "def f():\n    return 3\n\ndef loop():\n    while True:\n        pass\n", """
         from mod import f, loop
@@ -65,6 +66,7 @@ def test_real_run_fail_pass_and_timeout(tmp_path):
     assert "infinite loop" in loop.message
 
 
+@pytest.mark.slow
 def test_candidate_source_is_tested_not_the_users_file(tmp_path):
     spec = write_project(tmp_path, "def f():\n    return 3\n", "from mod import f\ndef test_f(): assert f() == 2\n")
     report, _ = run_tests(spec, {"mod.py": "def f():\n    return 2\n"})
@@ -78,12 +80,14 @@ def test_collection_error_is_a_failure(tmp_path):
     assert not report.all_passed and report.failures
 
 
+@pytest.mark.slow
 def test_no_tests_is_a_setup_error(tmp_path):
     spec = write_project(tmp_path, "x = 1\n", "y = 2\n")
     with pytest.raises(TestSetupError, match="no tests found"):
         run_tests(spec, {"mod.py": "x = 1\n"})
 
 
+@pytest.mark.slow
 def test_coverage_per_test(tmp_path):
     (tmp_path / "tests").mkdir()
     (tmp_path / "stats.py").write_text(BUGGY_STATS)
@@ -121,6 +125,7 @@ def test_a_test_command_that_cannot_start_is_a_setup_error(tmp_path, command):
         run_tests(spec, {"mod.py": "x = 1\n"})
 
 
+@pytest.mark.slow
 def test_no_tests_found_says_what_pytest_said_not_a_coverage_warning(tmp_path):
     (tmp_path / "tests").mkdir()
     with pytest.raises(TestSetupError) as caught:
@@ -172,12 +177,14 @@ def test_trace_holds_the_last_lines_the_failing_test_ran_with_their_variables(tr
     assert {"line": 9, "locals": {"xs": "[1, 3, 2]", "best": "1", "odd": "<Opaque instance>", "x": "2"}} in steps
 
 
+@pytest.mark.slow
 def test_trace_of_a_test_that_is_not_there_is_empty(traced):
     from tgfix.runner import trace_test
 
     assert trace_test(TestSpec(traced, ("tests",)), {}, "traced.py", "tests.test_traced.test_gone") == ()
 
 
+@pytest.mark.slow
 def test_the_loss_shows_the_trace_only_when_asked(traced):
     from tgfix.loss import TestLoss
     from tgfix.variable import Variable

@@ -73,6 +73,7 @@ def ran(candidate: dict) -> list[str]:
     return [case["id"] for case in candidate["tests"]["cases"] if case["outcome"] != "not run"]
 
 
+@pytest.mark.slow
 def test_a_regression_among_the_selected_tests_stops_the_run_at_once(project, scripted):
     scripted += [fenced(FIXED.replace("return -x", "return x + 1"))]  # add fixed, negate broken
     result = solve("--max-iters", "1", "--no-second-opinion")
@@ -87,6 +88,7 @@ def test_a_regression_among_the_selected_tests_stops_the_run_at_once(project, sc
     assert (project / "calc.py").read_text() == CALC
 
 
+@pytest.mark.slow
 def test_a_candidate_that_breaks_a_test_outside_the_selection_is_rejected_by_the_whole_suite(project, scripted):
     scripted += [fenced(FIXED.replace("SCALE = 2", "SCALE = 3"))]  # add fixed; double broken from module level
     result = solve("--max-iters", "1", "--no-second-opinion")
@@ -98,6 +100,7 @@ def test_a_candidate_that_breaks_a_test_outside_the_selection_is_rejected_by_the
     assert len(git.Repo(project).head.commit.parents) == 0, "nothing was committed"
 
 
+@pytest.mark.slow
 def test_an_accepted_candidates_verdict_comes_from_the_whole_suite(project, scripted):
     scripted += [fenced(FIXED)]
     result = solve()
@@ -110,6 +113,7 @@ def test_an_accepted_candidates_verdict_comes_from_the_whole_suite(project, scri
     assert "tests 50/60 -> 60/60" in git.Repo(project).head.commit.message
 
 
+@pytest.mark.slow
 def test_a_candidate_that_gains_nothing_on_the_selected_tests_runs_no_other(project, scripted):
     scripted += [fenced(CALC.replace("a - b", "a * b"))]  # still wrong, breaks nothing
     result = solve("--max-iters", "1", "--no-second-opinion")
@@ -122,6 +126,7 @@ def test_a_candidate_that_gains_nothing_on_the_selected_tests_runs_no_other(proj
     assert "running the whole suite" not in result.stderr
 
 
+@pytest.mark.slow
 def test_a_small_suite_runs_whole(tmp_path, monkeypatch, scripted):
     root = tmp_path / "small"
     (root / "tests").mkdir(parents=True)
@@ -164,6 +169,7 @@ def test_flaky():
 '''
 
 
+@pytest.mark.slow
 def test_a_test_passing_on_the_selected_run_and_failing_on_the_whole_suite_is_flaky(tmp_path, monkeypatch, scripted):
     # As in test_flaky: fails on odd runs. At the start (1), passes alone (2), fails in the whole run that
     # checks it (3); passes on the candidate's selected tests (4), fails on the whole suite (5).

@@ -45,6 +45,7 @@ def calc_project(root: Path, pyproject: str = "", tests_in: str = "tests") -> Pa
     return root
 
 
+@pytest.mark.slow
 def test_a_node_id_selects_one_test(project, scripted, monkeypatch):
     monkeypatch.chdir(project)
     scripted += [fenced(FIXED_STATS)]
@@ -54,6 +55,7 @@ def test_a_node_id_selects_one_test(project, scripted, monkeypatch):
     assert "test_largest_negative" not in scripted.requests[0]["messages"][1]["content"]
 
 
+@pytest.mark.slow
 def test_tests_k_selects_by_expression(project, scripted, monkeypatch):
     monkeypatch.chdir(project)
     scripted += [fenced(FIXED_STATS)]
@@ -62,6 +64,7 @@ def test_tests_k_selects_by_expression(project, scripted, monkeypatch):
     assert "tests 1/2 -> 2/2" in last_commit(project)  # test_largest fails, test_largest_single passes
 
 
+@pytest.mark.slow
 def test_tests_k_that_selects_nothing_is_exit_6(project, scripted, monkeypatch):
     monkeypatch.chdir(project)
     result = solve("stats.py", "--tests", "tests", "--tests-k", "median")
@@ -91,6 +94,7 @@ def test_a_node_id_whose_file_is_missing_is_a_usage_error(project, monkeypatch):
     assert result.exit_code == 2 and "no such tests path: tests/test_nothing.py" in result.stderr
 
 
+@pytest.mark.slow
 def test_a_flat_project_with_tests_beside_the_code(tmp_path, scripted, monkeypatch):
     root = calc_project(tmp_path / "flat", tests_in=".")
     (root / "conftest.py").write_text("")
@@ -129,6 +133,7 @@ def test_the_projects_python_files_say_what_is_a_test(tmp_path, config):
     assert loss.is_test(root / "check_calc.py", root) and not loss.is_test(root / "calc.py", root)
 
 
+@pytest.mark.slow
 def test_a_tests_folder_outside_the_project(tmp_path, scripted, monkeypatch):
     """The tests' own way to the project (a conftest putting ../project on sys.path) reaches the copy."""
     root = calc_project(tmp_path / "project")
@@ -155,6 +160,7 @@ def test_a_tests_path_around_the_whole_project_is_a_usage_error(tmp_path, script
     assert scripted.requests == []
 
 
+@pytest.mark.slow
 def test_a_syntax_error_in_file_is_repaired_with_tests_outside_the_project(tmp_path, scripted, monkeypatch):
     """The copy's paths hold the project's folder name (tgfix-*/project/calc.py): still FILE's fault, not the tests'."""
     root = calc_project(tmp_path / "project")
@@ -170,6 +176,7 @@ def test_a_syntax_error_in_file_is_repaired_with_tests_outside_the_project(tmp_p
     assert (root / "calc.py").read_text() == FIXED_CALC
 
 
+@pytest.mark.slow
 def test_a_changed_test_outside_the_project_is_noticed(tmp_path, scripted, monkeypatch):
     root = calc_project(tmp_path / "project")
     tests = tmp_path / "tests"
@@ -186,6 +193,7 @@ def test_a_changed_test_outside_the_project_is_noticed(tmp_path, scripted, monke
     assert result.exit_code == 4 and "the test files changed during the run" in result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("option", ["-x", "--exitfirst", "--maxfail=1", "--sw", "--co", "--pdb", "--lf"])
 def test_addopts_never_hide_an_outcome(tmp_path, scripted, monkeypatch, option):
     """--lf: the cache is on (the option must parse) and in the copy, not the cache_dir the project names."""
@@ -201,6 +209,7 @@ def test_addopts_never_hide_an_outcome(tmp_path, scripted, monkeypatch, option):
     assert "tests 0/2 -> 2/2" in last_commit(root)
 
 
+@pytest.mark.slow
 def test_the_options_that_make_the_suite_run_are_kept(tmp_path, scripted, monkeypatch):
     """-p of the project's plugin, --import-mode and pythonpath (a src layout) still apply; -x does not."""
     root = tmp_path / "project"
@@ -229,6 +238,7 @@ def xdist_venv(tmp_path_factory):
     return venv
 
 
+@pytest.mark.slow
 def test_xdist_in_addopts_runs_in_one_process_with_localization(tmp_path, scripted, monkeypatch, xdist_venv):
     """Tests in xdist's workers escape coverage: the model would get no suspicious lines."""
     root = calc_project(tmp_path / "project", '[tool.pytest.ini_options]\naddopts = "-n 2 -x"\n')

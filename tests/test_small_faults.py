@@ -38,6 +38,7 @@ def test_a_file_that_is_a_folder_says_so(project, scripted):
     assert result.output == "tgfix: error: lib is a directory: pass the source files in it that the tests run\n"
 
 
+@pytest.mark.slow
 def test_a_failing_bench_command_is_not_sent_to_solve(project, scripted):
     (project / "stats.py").write_text(FIXED_STATS)
     git.Repo(project).git.commit("-am", "fixed")
@@ -48,6 +49,7 @@ def test_a_failing_bench_command_is_not_sent_to_solve(project, scripted):
     assert scripted.requests == []
 
 
+@pytest.mark.slow
 def test_the_hooks_git_add_hint_quotes_a_path_with_a_space(tmp_path, monkeypatch, scripted):
     root = tmp_path / "spaced"
     (root / "my lib").mkdir(parents=True)
@@ -65,6 +67,7 @@ def test_the_hooks_git_add_hint_quotes_a_path_with_a_space(tmp_path, monkeypatch
     assert "then `git add 'my lib/stats.py'` and commit again" in result.stderr
 
 
+@pytest.mark.slow
 def test_progress_shows_a_line_per_stage_where_stderr_is_no_terminal(scripted):
     scripted += [CRITIQUE, fenced(FIXED_STATS)]
     result = cli("solve", "stats.py", "--model", "openai/scripted")

@@ -18,6 +18,7 @@ def collected(*args: str) -> list[str]:
     return [line for line in listing.stdout.splitlines() if "::" in line]
 
 
+@pytest.mark.slow
 def test_the_quick_command_leaves_out_the_browser_and_the_model():
     quick = collected("-m", "not model and not browser", "tests/test_report.py", "tests/test_e2e_model.py")
     assert quick and not any("chromium" in test or "test_e2e_model" in test for test in quick)

@@ -45,6 +45,7 @@ def start_up(root) -> float:
     return time.monotonic() - started
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("source", [SWALLOWER, BLOCKER], ids=["catches", "blocks"])
 def test_a_candidate_that_defeats_the_timeout_is_judged_in_about_the_limit(tmp_path, source):
     write_project(tmp_path, source, THREE_TESTS)
@@ -58,6 +59,7 @@ def test_a_candidate_that_defeats_the_timeout_is_judged_in_about_the_limit(tmp_p
     assert elapsed < 2.0 + 1 + 3 * quick, (elapsed, quick)  # the limit, the grace, and two pytest start-ups
 
 
+@pytest.mark.slow
 def test_the_watchdog_ends_a_test_the_limit_cannot_stop_and_the_other_tests_run_on(tmp_path):
     write_project(tmp_path, BLOCKER, THREE_TESTS)
     report, _ = run_tests(spec_with(tmp_path, 1.0), {"mod.py": BLOCKER})
@@ -67,6 +69,7 @@ def test_the_watchdog_ends_a_test_the_limit_cannot_stop_and_the_other_tests_run_
     assert re.search(r'mod\.py", line [67] in f', hung.traceback), hung.traceback  # where it looped
 
 
+@pytest.mark.slow
 def test_a_caught_timeout_fails_the_test_even_when_it_then_returns(tmp_path):
     source = "import time\ndef f():\n    try:\n        time.sleep(30)\n    except BaseException:\n        return 1\n"
     write_project(tmp_path, source, "from mod import f\ndef test_f(): assert f() == 1\n")
@@ -75,6 +78,7 @@ def test_a_caught_timeout_fails_the_test_even_when_it_then_returns(tmp_path):
     assert case.timed_out and "caught or blocked the TimeoutError" in case.message
 
 
+@pytest.mark.slow
 def test_a_validation_run_stops_when_a_test_that_passed_before_is_ended(tmp_path):
     write_project(tmp_path, BLOCKER, THREE_TESTS)
     fixed = "def f():\n    return 1\n"
@@ -89,6 +93,7 @@ HANGING_SUITE = "from mod import loop\n" + "".join(
     f"def test_{n}(): {'assert True' if n == 1 else 'loop()'}\n" for n in range(9))
 
 
+@pytest.mark.slow
 def test_a_suite_whose_tests_all_hang_costs_about_one_limit(tmp_path):
     source = "def loop():\n    while True:\n        pass\n"
     write_project(tmp_path, source, HANGING_SUITE)
@@ -105,6 +110,7 @@ def test_a_suite_whose_tests_all_hang_costs_about_one_limit(tmp_path):
     assert elapsed < 1.5 * 6.0 + 2 * quick, (elapsed, quick)  # not 8 limits one after another (48 s)
 
 
+@pytest.mark.slow
 def test_the_short_limit_after_a_timeout_follows_the_passing_tests(tmp_path):
     source = "def loop():\n    while True:\n        pass\n"
     write_project(tmp_path, source, """
@@ -130,6 +136,7 @@ def f():  # the limit fires on the jump back to the inner loop's head, which Pyt
 '''
 
 
+@pytest.mark.slow
 def test_a_timeout_in_a_nested_loop_is_a_timed_out_test_not_an_internal_error(tmp_path):
     write_project(tmp_path, QUADRATIC, THREE_TESTS)
     report, _ = run_tests(spec_with(tmp_path, 0.5), {"mod.py": QUADRATIC})

@@ -3,6 +3,8 @@
 import textwrap
 from dataclasses import replace
 
+import pytest
+
 from tgfix.optimizer import improvement
 from tgfix.runner import NOT_RUN, SHORT_LIMIT, TestCase, TestReport, TestSpec, run_tests, validation_plan
 
@@ -37,6 +39,7 @@ def outcomes(report: TestReport) -> list[tuple[str, str]]:
     return [(case.id.rsplit(".", 1)[-1], case.outcome) for case in report.cases]
 
 
+@pytest.mark.slow
 def test_stops_at_the_first_previously_passing_test_that_fails(tmp_path):
     spec = project(tmp_path)
     before, _ = run_tests(spec, {"mod.py": GOOD})
@@ -52,6 +55,7 @@ def test_stops_at_the_first_previously_passing_test_that_fails(tmp_path):
     assert "test_3_f_again" not in after.output  # it never ran
 
 
+@pytest.mark.slow
 def test_an_early_stop_skips_the_test_command_too(tmp_path):
     spec = replace(project(tmp_path), command="python -c pass")
     before, _ = run_tests(spec, {"mod.py": GOOD})
@@ -59,6 +63,7 @@ def test_an_early_stop_skips_the_test_command_too(tmp_path):
     assert [c.outcome for c in after.cases if c.id == "command: python -c pass"] == [NOT_RUN]
 
 
+@pytest.mark.slow
 def test_a_candidate_that_breaks_nothing_runs_every_test(tmp_path):
     spec = project(tmp_path)
     before, _ = run_tests(spec, {"mod.py": GOOD})
@@ -82,6 +87,7 @@ LOOPING = """
 """
 
 
+@pytest.mark.slow
 def test_a_test_that_timed_out_on_the_best_gets_a_short_limit(tmp_path):
     spec = project(tmp_path, LOOPING, test_timeout=3)
     before, _ = run_tests(spec, {"mod.py": GOOD})
@@ -94,6 +100,7 @@ def test_a_test_that_timed_out_on_the_best_gets_a_short_limit(tmp_path):
     assert loop.message.startswith(f"TimeoutError: test exceeded {validation_plan(before, 3).limits[loop.id]:g} s")
 
 
+@pytest.mark.slow
 def test_the_default_limit_comes_from_the_passing_tests(tmp_path):
     slow_when_broken = """
         import time

@@ -16,6 +16,11 @@ shown its rejected attempt, a small model copies it even at temperature 0.8, sam
 Given `approaches` (polish's algorithmic techniques), such a step asks again at once, up to
 APPROACH_RETRIES times, each time naming a technique the file does not use yet.
 
+On a large file with the embedded model, the first steps are clozes: each writes one line the failures
+point at again (the tracebacks' lines, then the suspicious ones), shown its definition without that
+line. Shown the line, a small model copies it, bug included, whether asked for the whole definition
+or for the lines to change.
+
 On a large suite (SELECTION_MIN_TESTS tests or more) a candidate runs first only the tests that can
 tell quickly: those that executed the definitions the failures point at or the candidate changes
 (the coverage contexts of the forward pass) and the ones that failed. Only a candidate that would
@@ -55,7 +60,10 @@ SAMPLING_TEMPERATURE = 0.8  # every proposal after the first: distinct samples n
 # unchanged 24 times in 72, against 34 at 0.8, and were unusable no more often (bench/reports/samples).
 REPEAT_TEMPERATURE = 1.1
 # On a large file, the embedded model's first steps each write one line the failures point at again
-# (TGD._cloze): this many lines, greedy and sampled answers generated together for each.
+# (TGD._cloze): this many lines, samples generated together in one request for each. No greedy answer:
+# it would be a second request, on the runtime's single-sequence server, which holds no prefix of the
+# batched one's (bench/reports/embedded-1.5b-large-cloze: two lines in 240 s with it, 3,000 prompt
+# tokens a request).
 CLOZE_LINES = 8  # every suspicious line the loss shows
 CLOZE_ANSWERS = 4
 CLOZE_TOKENS = 96  # one line
@@ -232,7 +240,7 @@ class TGD:
         old = scope.python_lines(loss.variable.value)[line - 1]
         start = scope.answer_start(target, line) + _first_word(old)
         replies = self.engine.sample(_begun(_cloze_messages(loss, target, old, line), start), CLOZE_ANSWERS,
-                                     max_tokens=CLOZE_TOKENS, greedy_first=True, stop=("\n",),
+                                     max_tokens=CLOZE_TOKENS, stop=("\n",),
                                      **self._sampling(self.clozed))
         return [_line_written(loss, line, old, _first_word(old) + reply.text, reply) for reply in replies]
 
