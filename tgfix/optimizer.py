@@ -238,11 +238,11 @@ class TGD:
         self.clozed += 1
         self.on_status(f"asking for line {line} again")
         old = scope.python_lines(loss.variable.value)[line - 1]
-        start = scope.answer_start(target, line) + _first_word(old)
-        replies = self.engine.sample(_begun(_cloze_messages(loss, target, old, line), start), CLOZE_ANSWERS,
-                                     max_tokens=CLOZE_TOKENS, stop=("\n",),
+        word = _first_word(old)
+        begun = _begun(_cloze_messages(loss, target, old, line), scope.answer_start(target, line) + word)
+        replies = self.engine.sample(begun, CLOZE_ANSWERS, max_tokens=CLOZE_TOKENS, stop=("\n",),
                                      **self._sampling(self.clozed))
-        return [_line_written(loss, line, old, _first_word(old) + reply.text, reply) for reply in replies]
+        return [_line_written(loss, line, old, word + reply.text, reply) for reply in replies]
 
     def _second_opinion(self, loss: Loss) -> list[Proposal]:
         """The greedy answer to the plain request, or none once a budget is spent (the loop then stops
