@@ -276,3 +276,43 @@ def test_embedded_model_repairs_a_large_module(tmp_path, monkeypatch):
     git.Repo(shipping).git.checkout("HEAD~1", "--", "tests")  # the tests as they were: nothing but FILE changed
     assert subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"], cwd=shipping,
                           capture_output=True, timeout=120).returncode == 0
+
+
+CLAMP = '''\
+def clamp(x, low, high):
+    if x < low:
+        return low
+    y = x
+    if y > high:
+        y = high
+    return y
+'''
+
+
+def test_the_lines_asked_for_again_are_the_traced_one_and_its_condition_then_the_deciding_ones_first():
+    target = scope.targets(CLAMP, [6])
+    scores = {2: 0.5, 3: 0.5, 4: 0.5, 5: 0.5, 6: 0.7, 7: 0.5}
+    assert [n for n, _ in excerpt.lines_to_ask(CLAMP, [6], scores, target)] == [6, 5, 2, 3, 7, 4]
+    assert [n for n, _ in excerpt.lines_to_ask(CLAMP, [], {4: 0.5, 6: 0.5}, target)] == [4, 6, 5]
+
+
+SESSION = '''\
+class Session:
+    def __init__(self):
+        self.stack = []
+
+    def enter(self, item):
+        self.stack.append(item)
+
+    def leave(self):
+        return self.stack.pop(0)
+''' + "".join(f"\n\ndef helper_{n}():\n    return {n}\n" for n in range(3))
+
+
+def test_a_cloze_context_shows_the_other_targets_in_full_and_the_one_left_out_by_its_signature():
+    init, enter, leave = scope.targets(SESSION, [3, 6, 9])
+    shown = excerpt.file_excerpt(SESSION, (init, enter, leave), left_out=leave)
+    assert "        self.stack.append(item)" in shown and "        self.stack = []" in shown
+    assert "pop(0)" not in shown and "    def leave(self): ..." in shown
+    without_init = excerpt.file_excerpt(SESSION, (init, enter, leave), left_out=init)
+    assert "self.stack = []" not in without_init and "pop(0)" in without_init

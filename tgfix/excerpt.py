@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from tgfix import prompts, scope
+from tgfix.localize import ochiai
 from tgfix.loss import Loss
 from tgfix.runner import TestCase
 
@@ -55,11 +56,36 @@ def failure_targets(loss: Loss) -> tuple[scope.Target, ...]:
 
 
 def pointed_lines(loss: Loss) -> tuple[tuple[int, scope.Target], ...]:
-    """The lines of the targets the failures point at, each with its target: those the tracebacks end in
-    (innermost first), then the suspicious lines, most suspicious first."""
+    """The lines of the targets the failures point at, each with its target (lines_to_ask)."""
     traced = [n for case in loss.report.failures for n in reversed(loss.lines_traced(case))]
-    ranked = dict.fromkeys(traced + [s.number for s in loss.suspicious])
-    return tuple((n, t) for n in ranked for t in failure_targets(loss) if t.start < n <= t.end)
+    failing = frozenset(case.id for case in loss.report.failures)
+    scores = {n: ochiai(tests, failing) for n, tests in loss.coverage.items()}
+    return lines_to_ask(loss.variable.value, traced, scores, failure_targets(loss))
+
+
+def lines_to_ask(source: str, traced: Sequence[int], scores: dict[int, float],
+                 targets: Sequence[scope.Target]) -> tuple[tuple[int, scope.Target], ...]:
+    """The lines of `targets` in the order to ask for them again: those the tracebacks end in (`traced`,
+    innermost first), then the others by suspiciousness (`scores`), of lines alike first those that decide
+    (a condition, a comparison, a return: where every test runs every line, that is all there is to go
+    by); each followed by the condition that let it run."""
+    tree = ast.parse(source)
+    guards, deciding = guarding_conditions(tree), deciding_lines(tree)
+    suspicious = sorted((n for n, score in scores.items() if score > 0),
+                        key=lambda n: (-round(scores[n], 2), n not in deciding, n))
+    ranked = dict.fromkeys(m for n in [*traced, *suspicious] for m in (n, *guards.get(n, ())))
+    return tuple((n, t) for n in ranked for t in targets if t.start < n <= t.end)
+
+
+def guarding_conditions(tree: ast.Module) -> dict[int, tuple[int]]:
+    """The line of each statement in the body (or else branch) of an `if` or `while`, to that condition's line."""
+    return {child.lineno: (node.lineno,) for node in ast.walk(tree) if isinstance(node, (ast.If, ast.While))
+            for child in (*node.body, *node.orelse)}
+
+
+def deciding_lines(tree: ast.Module) -> set[int]:
+    """The lines of conditions, returns, and comparisons."""
+    return {node.lineno for node in ast.walk(tree) if isinstance(node, (ast.If, ast.While, ast.Assert, ast.Return, ast.Compare))}
 
 
 def context(loss: Loss) -> str:
@@ -74,12 +100,12 @@ def context(loss: Loss) -> str:
                                              problem=loss.problem_block())
 
 
-def outline_context(loss: Loss) -> str:
-    """context(), with the targets by their signatures too: for prompts that show a target themselves."""
+def cloze_context(loss: Loss, left_out: scope.Target) -> str:
+    """context(), with the target `left_out` by its signature: for a prompt that shows it itself."""
     x = loss.variable
     tests = failing_test_sources(x.root, loss.report.failures)
-    excerpt = file_excerpt(x.value, failure_targets(loss), tests, in_full=False)
-    return prompts.SCOPED_CONTEXT.substitute(name=x.name, excerpt=excerpt, shown=prompts.SHOWN_AS_OUTLINE,
+    excerpt = file_excerpt(x.value, failure_targets(loss), tests, left_out=left_out)
+    return prompts.SCOPED_CONTEXT.substitute(name=x.name, excerpt=excerpt, shown=prompts.SHOWN_BUT_ONE,
                                              tests=tests or "(not found)", problem=loss.problem_block())
 
 
@@ -102,13 +128,15 @@ def least_chars(source: str) -> int:
 # the file
 
 
-def file_excerpt(source: str, chosen: Sequence[scope.Target], tests: str = "", in_full: bool = True) -> str:
-    """The file as the model reads it around the targets `chosen` (see the module doc); not `in_full`, the
-    targets too by their signatures."""
+def file_excerpt(source: str, chosen: Sequence[scope.Target], tests: str = "",
+                 left_out: scope.Target | None = None) -> str:
+    """The file as the model reads it around the targets `chosen` (see the module doc); `left_out`, one of
+    them, by its signature only."""
     tree = ast.parse(source)
     lines = scope.python_lines(source)
-    starts = {t.start for t in chosen} if in_full else set()
-    named = names_in(*(t.text for t in chosen), tests) - ({t.name for t in chosen} if in_full else set())
+    starts = {t.start for t in chosen if t != left_out}
+    named = names_in(*(t.text for t in chosen), tests) - {t.name for t in chosen if t != left_out}
+    hidden = left_out.start if left_out else 0
     blocks = []
     for node in tree.body:
         if isinstance(node, (ast.Import, ast.ImportFrom)):
@@ -116,13 +144,15 @@ def file_excerpt(source: str, chosen: Sequence[scope.Target], tests: str = "", i
         elif isinstance(node, scope.FUNCTIONS):
             blocks.append(function_view(node, lines, starts, named, ""))
         elif isinstance(node, ast.ClassDef):
-            blocks.append(class_view(node, lines, starts, named))
+            blocks.append(class_view(node, lines, starts, named, hidden))
         elif isinstance(node, (ast.Assign, ast.AnnAssign)) and scope.bound_names([node]) & named:
             blocks.append(statement(lines, node))
     return joined(block.rstrip("\n") for block in blocks if block)
 
 
-def class_view(node: ast.ClassDef, lines: list[str], starts: set[int], named: set[str]) -> str:
+def class_view(node: ast.ClassDef, lines: list[str], starts: set[int], named: set[str], hidden: int = 0) -> str:
+    """The class by its header and attributes when it owns a target (and its `__init__` in full, unless that
+    starts at line `hidden`), by its signature otherwise."""
     methods = [m for m in node.body if isinstance(m, scope.FUNCTIONS)]
     owns_target = any(scope.first_line(m) in starts for m in methods)
     if not owns_target and node.name not in named and not any(m.name in named for m in methods):
@@ -131,7 +161,8 @@ def class_view(node: ast.ClassDef, lines: list[str], starts: set[int], named: se
     parts = [header(node, ""), *docstring_line(node, indent)]
     for member in node.body[1 if ast.get_docstring(node) is not None else 0:]:
         if isinstance(member, scope.FUNCTIONS):
-            is_init = member.name == "__init__" and owns_target and member.end_lineno - member.lineno < INIT_LINES
+            is_init = member.name == "__init__" and owns_target and member.end_lineno - member.lineno < INIT_LINES \
+                and scope.first_line(member) != hidden
             parts.append(segment(lines, member) if is_init else function_view(member, lines, starts, named, indent))
         elif isinstance(member, ast.ClassDef):
             parts.append(outline(member, indent))

@@ -64,7 +64,7 @@ REPEAT_TEMPERATURE = 1.1
 # it would be a second request, on the runtime's single-sequence server, which holds no prefix of the
 # batched one's (bench/reports/embedded-1.5b-large-cloze: two lines in 240 s with it, 3,000 prompt
 # tokens a request).
-CLOZE_LINES = 8  # every suspicious line the loss shows
+CLOZE_LINES = 12  # more than 240 s allows on a 1,400-line module (about 20 s a line after the first)
 CLOZE_ANSWERS = 4
 CLOZE_TOKENS = 96  # one line
 APPROACH_RETRIES = 2  # asks within one step for another technique after answers that brought no new program
@@ -241,7 +241,7 @@ class TGD:
         word = _first_word(old)
         begun = _begun(_cloze_messages(loss, target, old, line), scope.answer_start(target, line) + word)
         replies = self.engine.sample(begun, CLOZE_ANSWERS, max_tokens=CLOZE_TOKENS, stop=("\n",),
-                                     **self._sampling(self.clozed))
+                                     **self._sampling(self.clozed, repeating=False))
         return [_line_written(loss, line, old, word + reply.text, reply) for reply in replies]
 
     def _second_opinion(self, loss: Loss) -> list[Proposal]:
@@ -297,13 +297,15 @@ class TGD:
         source = _as_the_file_was(x, source)
         return Proposal(source, patch.make_diff(x.value, source, x.name), edit_format, reply=reply)
 
-    def _sampling(self, number: int) -> dict:
-        """The engine's own settings for the run's first proposal; a fresh seed at temperature for the rest."""
+    def _sampling(self, number: int, repeating: bool | None = None) -> dict:
+        """The engine's own settings for the run's first proposal; a fresh seed at temperature for the rest,
+        hotter while the answers repeat (a cloze asks for a new line each time: never hotter)."""
         if number == 0:
             return {}
         hot = REPEAT_TEMPERATURE if self.engine.is_local else min(REPEAT_TEMPERATURE, REMOTE_MAX_TEMPERATURE)
+        repeating = self.repeating if repeating is None else repeating
         return {"seed": (self.engine.seed or 0) + number,
-                "temperature": max(self.engine.temperature, hot if self.repeating else SAMPLING_TEMPERATURE)}
+                "temperature": max(self.engine.temperature, hot if repeating else SAMPLING_TEMPERATURE)}
 
     def _messages(self, loss: Loss, edit_format: str, critique: bool = True) -> list[dict]:
         x = loss.variable
@@ -447,7 +449,7 @@ def _cloze_messages(loss: Loss, target: scope.Target, old: str, line: int) -> li
     without that line either."""
     lines = scope.python_lines(target.text)
     lines[line - target.start] = patch.indentation(old) + prompts.CLOZE_MARK + "\n"
-    return prompts.CLOZE.messages(context=excerpt.outline_context(loss), target=target.qualname,
+    return prompts.CLOZE.messages(context=excerpt.cloze_context(loss, target), target=target.qualname,
                                   failure=_first_failure(loss).replace(old.strip(), prompts.CLOZE_MARK),
                                   mark=prompts.CLOZE_MARK, masked="".join(lines).rstrip("\n"))
 
