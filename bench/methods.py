@@ -27,13 +27,14 @@ from pathlib import Path
 from string import Template
 
 from bench.corpus import Case
-from tgfix import local, patch, prompts
+from tgfix import excerpt, local, patch, prompts
 from tgfix.config import Settings
 from tgfix.commands.solve import solve
 from tgfix.budget import Budget, BudgetSpent
+from tgfix.errors import ModelUnavailable
 from tgfix.llm import LLM, DiskCache, Usage
 from tgfix.loss import Loss, TestLoss
-from tgfix.optimizer import SAMPLING_TEMPERATURE, bare_messages
+from tgfix.optimizer import SAMPLING_TEMPERATURE, PlainRequest, plain_request
 from tgfix.runner import TestReport
 from tgfix.session import Run, run_budget
 from tgfix.variable import Variable
@@ -79,12 +80,15 @@ def single_shot(work: Path, case: Case, setup: Setup) -> Trace:
 
 
 def best_of_n(work: Path, case: Case, setup: Setup) -> Trace:
-    """Sample the bare prompt on the original file until a sample passes or a budget ends; keep the best."""
+    """Sample the plain request on the original file until a sample passes or a budget ends; keep the best.
+    On a large file the request is tgfix's there too (tgfix.excerpt: the targets back), found from the
+    first test run's coverage."""
     x = Variable.from_file(work / case.file, root=work)
-    loss_fn = TestLoss(tests=str(work / case.tests), problem=_problem(work, case), localize=False)
+    loss_fn = TestLoss(tests=str(work / case.tests), problem=_problem(work, case),
+                       localize=excerpt.is_large(x.value))
     llm = LLM(setup.model, max_tokens=setup.max_tokens, cache=_cache(setup), budget=_budget(setup))
     loss = loss_fn(x)
-    messages = bare_messages(loss)
+    request = plain_request(loss, llm.is_local)
     best, curve, test_seconds, stop_reason = loss.report, [len(loss.report.passed)], loss.report.seconds, "all tests pass"
     verdicts = []
     try:
@@ -92,7 +96,7 @@ def best_of_n(work: Path, case: Case, setup: Setup) -> Trace:
             if best.all_passed:
                 break
             sampling = {} if number == 0 else {"temperature": SAMPLING_TEMPERATURE, "seed": number}
-            source = _source(llm(messages, **sampling).text)
+            source = _plain_answer(llm, loss, request, sampling)
             report = loss_fn.evaluate(x, source) if source is not None else None
             if report is not None:
                 test_seconds += report.seconds
@@ -101,9 +105,17 @@ def best_of_n(work: Path, case: Case, setup: Setup) -> Trace:
                     x.path.write_text(source)
             verdicts.append(_verdict(x.value, source, report))
             curve.append(len(best.passed))
-    except BudgetSpent as spent:
-        stop_reason = str(spent)
+    except (BudgetSpent, ModelUnavailable) as ended:
+        stop_reason = str(ended)
     return Trace(llm.usage, tuple(curve), test_seconds, stop_reason, tuple(verdicts))
+
+
+def _plain_answer(llm: LLM, loss: Loss, request: PlainRequest, sampling: dict) -> str | None:
+    """The file an answer to the plain request makes, or None."""
+    if request.edit_format == "whole":
+        return _source(llm(request.messages, **sampling).text)
+    reply = llm(request.messages, max_tokens=request.max_tokens, stop=request.stop, **sampling)
+    return request.answer(loss, reply).source
 
 
 def _verdict(old: str, source: str | None, report: TestReport | None) -> str:
@@ -134,8 +146,8 @@ def naive_retry(work: Path, case: Case, setup: Setup) -> Trace:
                 test_seconds += loss.report.seconds
             verdicts.append(_verdict(old, source, loss.report))
             curve.append(len(loss.report.passed))
-    except BudgetSpent as spent:
-        stop_reason = str(spent)
+    except (BudgetSpent, ModelUnavailable) as ended:
+        stop_reason = str(ended)
     return Trace(llm.usage, tuple(curve), test_seconds, stop_reason, tuple(verdicts))
 
 

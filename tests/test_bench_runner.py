@@ -6,15 +6,18 @@ import shutil
 import tomllib
 from types import SimpleNamespace
 
+import litellm
 import pytest
 
 from bench import corpus, methods, run
 from bench.methods import METHODS, Setup, Trace
 from conftest import fenced
+from tgfix import prompts, scope
 from tgfix.llm import Usage
 from tgfix.runner import TestReport
 
 CHUNKED, LEAP = corpus.select(["02_chunked", "03_leap_year"])
+HEADERS, = corpus.select(["65_headerregistry"])  # a 1,000+ line module
 SETUP = Setup("openai/scripted", calls=2, gradient_model="openai/scripted-critic")
 
 
@@ -140,6 +143,25 @@ def test_best_of_n_tries_greedy_then_fresh_samples_and_stops_when_solved(scripte
     assert trace.stop_reason == "all tests pass" and trace.curve[-1] == 5
     assert scripted.requests[0]["messages"] == scripted.requests[1]["messages"]  # no feedback at all
     assert trace.verdicts == ("unusable reply", "tests 5/5")
+
+
+@pytest.mark.slow
+def test_best_of_n_on_a_large_file_asks_for_the_targets_and_splices_the_answer(scripted, tmp_path):
+    addr_spec = scope.targets(HEADERS.fixed, [HEADERS.fixed.splitlines().index("            return '<>'") + 1])[0]
+    scripted += [fenced("class Address:\n" + addr_spec.text)]
+    trace = METHODS["best-of-n"](corpus.prepare(HEADERS, tmp_path / "work"), HEADERS, SETUP)
+    assert trace.stop_reason == "all tests pass" and len(scripted.requests) == 1
+    prompt = scripted.requests[0]["messages"][1]["content"]
+    assert prompts.SHOWN_WITH_TARGETS in prompt and len(prompt) < len(HEADERS.fixed) / 2
+
+
+def test_a_model_error_ends_a_baseline_unsolved_not_the_benchmark(scripted, tmp_path):
+    def refused(request):
+        raise litellm.AuthenticationError(message="bad key", llm_provider="openai", model="scripted")
+
+    scripted += [refused]
+    trace = METHODS["best-of-n"](corpus.prepare(CHUNKED, tmp_path / "work"), CHUNKED, SETUP)
+    assert trace.stop_reason.startswith("model openai/scripted unavailable") and len(trace.curve) == 1
 
 
 @pytest.mark.slow

@@ -176,6 +176,17 @@ def test_the_embedded_model_first_writes_each_line_the_failures_point_at_again_w
     assert request["stop"] == ["\n"] and request["max_tokens"] == optimizer.CLOZE_TOKENS
 
 
+def test_a_whole_statement_written_for_the_first_line_of_a_longer_one_replaces_all_of_it(
+        shipping, scripted, monkeypatch):
+    """Left in place, the statement's second line would dangle after it (a syntax error)."""
+    monkeypatch.setattr(optimizer, "CLOZE_ANSWERS", 1)
+    (shipping / "shipping.py").write_text(BUGGY.replace("RATES[self.zone]\n", "RATES[\n            self.zone]\n"))
+    x, loss = first_loss(shipping)
+    scripted += [" = RATES[self.zone.lower()]"]
+    assert tg.TGD([x], model=tg.LLM("local/qwen2.5-coder-1.5b", cache=None)).step(loss).accepted
+    assert x.value == FIXED
+
+
 def test_an_answer_cut_inside_an_echoed_definition_keeps_the_complete_ones_before_it():
     start = "```python\nclass Parcel:\n    def cost(self):\n"
     body = "        return 1\n"
@@ -292,27 +303,26 @@ def clamp(x, low, high):
 def test_the_lines_asked_for_again_are_the_traced_one_and_its_condition_then_the_deciding_ones_first():
     target = scope.targets(CLAMP, [6])
     scores = {2: 0.5, 3: 0.5, 4: 0.5, 5: 0.5, 6: 0.7, 7: 0.5}
-    assert [n for n, _ in excerpt.lines_to_ask(CLAMP, [6], scores, target)] == [6, 5, 2, 3, 7, 4]
-    assert [n for n, _ in excerpt.lines_to_ask(CLAMP, [], {4: 0.5, 6: 0.5}, target)] == [4, 6, 5]
+    assert [p.line for p in excerpt.lines_to_ask(CLAMP, [6], scores, target)] == [6, 5, 2, 3, 7, 4]
+    assert [p.line for p in excerpt.lines_to_ask(CLAMP, [], {4: 0.5, 6: 0.5}, target)] == [4, 6, 5]
 
 
-SESSION = '''\
-class Session:
-    def __init__(self):
-        self.stack = []
+SPLIT = '''\
+def total(prices, rate):
+    result = sum(price * rate
+                 for price in prices)
+    if (result > 100
+            and rate < 1):
+        return result
+    try:
+        return round(result)
+    except (TypeError,
+            ValueError):
+        return 0
+'''
 
-    def enter(self, item):
-        self.stack.append(item)
 
-    def leave(self):
-        return self.stack.pop(0)
-''' + "".join(f"\n\ndef helper_{n}():\n    return {n}\n" for n in range(3))
-
-
-def test_a_cloze_context_shows_the_other_targets_in_full_and_the_one_left_out_by_its_signature():
-    init, enter, leave = scope.targets(SESSION, [3, 6, 9])
-    shown = excerpt.file_excerpt(SESSION, (init, enter, leave), left_out=leave)
-    assert "        self.stack.append(item)" in shown and "        self.stack = []" in shown
-    assert "pop(0)" not in shown and "    def leave(self): ..." in shown
-    without_init = excerpt.file_excerpt(SESSION, (init, enter, leave), left_out=init)
-    assert "self.stack = []" not in without_init and "pop(0)" in without_init
+def test_a_line_that_begins_a_statement_over_several_lines_knows_where_the_statement_ends():
+    target = scope.targets(SPLIT, [3])
+    asked = excerpt.lines_to_ask(SPLIT, [3], {2: 0.5, 5: 0.5, 6: 0.5, 9: 0.5}, target)
+    assert [(p.line, p.last) for p in asked] == [(3, 3), (5, 5), (6, 6), (4, 5), (2, 3), (9, 10)]

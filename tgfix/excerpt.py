@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -55,8 +56,17 @@ def failure_targets(loss: Loss) -> tuple[scope.Target, ...]:
     return scope.targets(x.value, traced + [s.number for s in loss.suspicious])
 
 
-def pointed_lines(loss: Loss) -> tuple[tuple[int, scope.Target], ...]:
-    """The lines of the targets the failures point at, each with its target (lines_to_ask)."""
+@dataclass(frozen=True)
+class Pointed:
+    """A line of a target the failures point at; `last`, the last line of the statement it begins (the
+    line itself when it begins none, or a statement of one line)."""
+    line: int
+    last: int
+    target: scope.Target
+
+
+def pointed_lines(loss: Loss) -> tuple[Pointed, ...]:
+    """The lines of the targets the failures point at (lines_to_ask)."""
     traced = [n for case in loss.report.failures for n in reversed(loss.lines_traced(case))]
     failing = frozenset(case.id for case in loss.report.failures)
     scores = {n: ochiai(tests, failing) for n, tests in loss.coverage.items()}
@@ -64,17 +74,34 @@ def pointed_lines(loss: Loss) -> tuple[tuple[int, scope.Target], ...]:
 
 
 def lines_to_ask(source: str, traced: Sequence[int], scores: dict[int, float],
-                 targets: Sequence[scope.Target]) -> tuple[tuple[int, scope.Target], ...]:
+                 targets: Sequence[scope.Target]) -> tuple[Pointed, ...]:
     """The lines of `targets` in the order to ask for them again: those the tracebacks end in (`traced`,
     innermost first), then the others by suspiciousness (`scores`), of lines alike first those that decide
     (a condition, a comparison, a return: where every test runs every line, that is all there is to go
     by); each followed by the condition that let it run."""
     tree = ast.parse(source)
-    guards, deciding = guarding_conditions(tree), deciding_lines(tree)
+    guards, deciding, ends = guarding_conditions(tree), deciding_lines(tree), statement_ends(tree)
     suspicious = sorted((n for n, score in scores.items() if score > 0),
                         key=lambda n: (-round(scores[n], 2), n not in deciding, n))
     ranked = dict.fromkeys(m for n in [*traced, *suspicious] for m in (n, *guards.get(n, ())))
-    return tuple((n, t) for n in ranked for t in targets if t.start < n <= t.end)
+    return tuple(Pointed(n, ends.get(n, n), t) for n in ranked for t in targets if t.start < n <= t.end)
+
+
+def statement_ends(tree: ast.Module) -> dict[int, int]:
+    """The first line of every statement inside a definition, to its last: of a compound statement (`if`,
+    `for`, `except`...), the last line of its header."""
+    ends = {}
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.stmt, ast.excepthandler)) and not isinstance(node, (*scope.FUNCTIONS, ast.ClassDef)):
+            ends[node.lineno] = header_end(node) if hasattr(node, "body") else node.end_lineno
+    return ends
+
+
+def header_end(node: ast.stmt | ast.excepthandler) -> int:
+    """The last line of a compound statement's header: of the expressions in it."""
+    parts = [c for c in ast.iter_child_nodes(node) if isinstance(c, ast.expr)]
+    parts += [item.context_expr for item in getattr(node, "items", ())]
+    return max([node.lineno, *(part.end_lineno for part in parts)])
 
 
 def guarding_conditions(tree: ast.Module) -> dict[int, tuple[int]]:
@@ -85,7 +112,8 @@ def guarding_conditions(tree: ast.Module) -> dict[int, tuple[int]]:
 
 def deciding_lines(tree: ast.Module) -> set[int]:
     """The lines of conditions, returns, and comparisons."""
-    return {node.lineno for node in ast.walk(tree) if isinstance(node, (ast.If, ast.While, ast.Assert, ast.Return, ast.Compare))}
+    deciding = (ast.If, ast.While, ast.Assert, ast.Return, ast.Compare)
+    return {node.lineno for node in ast.walk(tree) if isinstance(node, deciding)}
 
 
 def context(loss: Loss) -> str:

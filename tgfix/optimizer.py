@@ -37,8 +37,10 @@ import ast
 import dataclasses
 import difflib
 import hashlib
+import io
 import re
 import threading
+import tokenize
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Callable
@@ -210,53 +212,45 @@ class TGD:
         number, self.proposed = self.proposed, self.proposed + self.candidates
         edit_format = self._format_for(loss)
         messages, max_tokens = self._messages(loss, edit_format, critique), _reply_tokens(loss, edit_format)
-        start = self._answer_start(loss, edit_format)
+        start = _answer_start(loss, edit_format, self.engine.is_local)
         greedy = number == 0
         replies = self.engine.sample(_begun(messages, start), self.candidates, max_tokens=max_tokens,
                                      greedy_first=greedy, stop=_stops(start), **self._sampling(number + greedy))
         return [self._proposal(loss, edit_format, reply, number + n, start) for n, reply in enumerate(replies)]
 
-    def _answer_start(self, loss: Loss, edit_format: str) -> str:
-        """On a large file, the embedded model's answer is begun for it with the first target's signature:
-        shown the excerpt, it otherwise echoes the outline around the target (scope.ANSWER_STOPS)."""
-        if edit_format != "function" or not self.engine.is_local or not excerpt.context(loss):
-            return ""
-        return scope.answer_start(excerpt.failure_targets(loss)[0])
-
     def _cloze(self, loss: Loss) -> list[Proposal]:
         """On a large file, the embedded model's first CLOZE_LINES steps each write one of the lines the
         failures point at again, shown its target without it: shown the line, it copies it, bug included.
-        The answer is begun with the target up to that line, and ends with it. [] once they are done, or
-        for another model or file."""
+        The answer is begun with the target up to that line and the line's first word, and ends with it.
+        [] once they are done, or for another model or file."""
         if self.clozed >= CLOZE_LINES or not self.engine.is_local or self._format_for(loss) != "function" \
                 or not excerpt.context(loss):
             return []
         pointed = excerpt.pointed_lines(loss)
         if self.clozed >= len(pointed):
             return []
-        line, target = pointed[self.clozed]
+        asked = pointed[self.clozed]
         self.clozed += 1
-        self.on_status(f"asking for line {line} again")
-        old = scope.python_lines(loss.variable.value)[line - 1]
+        self.on_status(f"asking for line {asked.line} again")
+        old = scope.python_lines(loss.variable.value)[asked.line - 1]
         word = _first_word(old)
-        begun = _begun(_cloze_messages(loss, target, old, line), scope.answer_start(target, line) + word)
+        begun = _begun(_cloze_messages(loss, asked.target, old, asked.line),
+                       scope.answer_start(asked.target, asked.line) + word)
         replies = self.engine.sample(begun, CLOZE_ANSWERS, max_tokens=CLOZE_TOKENS, stop=("\n",),
                                      **self._sampling(self.clozed, repeating=False))
-        return [_line_written(loss, line, old, word + reply.text, reply) for reply in replies]
+        return [_line_written(loss, asked, old, word + reply.text, reply) for reply in replies]
 
     def _second_opinion(self, loss: Loss) -> list[Proposal]:
         """The greedy answer to the plain request, or none once a budget is spent (the loop then stops
         on it, and this step keeps what its first answers earned)."""
         self.on_status("asking for a second opinion")
         self.proposed += 1
-        edit_format = "function" if excerpt.context(loss) else "whole"
-        start = self._answer_start(loss, edit_format)
+        request = plain_request(loss, self.engine.is_local, self.second_opinion)
         try:
-            reply = self.engine(_begun(bare_messages(loss, self.second_opinion), start),
-                                max_tokens=_reply_tokens(loss, edit_format), stop=_stops(start))
+            reply = self.engine(request.messages, max_tokens=request.max_tokens, stop=request.stop)
         except BudgetSpent:
             return []
-        return [self._parse(loss, edit_format, reply, start)]
+        return [request.answer(loss, reply)]
 
     def _validate_all(self, loss: Loss, proposals: list[Proposal]) -> list[Candidate]:
         self.on_status("testing proposals")
@@ -268,12 +262,12 @@ class TGD:
                 raise
 
     def _proposal(self, loss: Loss, edit_format: str, reply: Reply, number: int, start: str = "") -> Proposal:
-        proposal = self._parse(loss, edit_format, reply, start)
+        proposal = _parse(loss, edit_format, reply, start)
         # a diff or definitions that do not fit: the whole file instead, unless it is too large to write
         if proposal.source is None and edit_format != "whole" and not excerpt.is_large(loss.variable.value):
             reply = self.engine(self._messages(loss, "whole"), max_tokens=_reply_tokens(loss, "whole"),
                                 **self._sampling(number))
-            return self._parse(loss, "whole", reply)
+            return _parse(loss, "whole", reply)
         return proposal
 
     def _format_for(self, loss: Loss) -> str:
@@ -284,18 +278,6 @@ class TGD:
         if wanted == "function" and not excerpt.failure_targets(loss):
             return "whole"
         return wanted
-
-    def _parse(self, loss: Loss, edit_format: str, reply: Reply, start: str = "") -> Proposal:
-        """The proposal in a reply; with `start`, the reply continues the answer begun with it."""
-        x = loss.variable
-        try:
-            if reply.truncated and edit_format == "udiff":  # a cut-off code block fails on its open fence
-                raise patch.PatchError("reply cut off at max_tokens")
-            source = _new_source(loss, edit_format, scope.answer_text(start, reply.text) if start else reply.text)
-        except patch.PatchError as error:
-            return Proposal(None, "", edit_format, str(error), reply)
-        source = _as_the_file_was(x, source)
-        return Proposal(source, patch.make_diff(x.value, source, x.name), edit_format, reply=reply)
 
     def _sampling(self, number: int, repeating: bool | None = None) -> dict:
         """The engine's own settings for the run's first proposal; a fresh seed at temperature for the rest,
@@ -439,6 +421,51 @@ def bare_messages(loss: Loss, prompt: prompts.Prompt = prompts.BARE_REPAIR) -> l
     return prompt.messages(file=loss.variable.value.rstrip(), problem=loss.problem_block(), failure=failure_text)
 
 
+@dataclass(frozen=True)
+class PlainRequest:
+    """The plain request on a loss (bare_messages), and how its answer reads: the whole file, or on a large
+    file the targets, the embedded model's answer begun with the first one's signature."""
+    messages: list[dict]
+    edit_format: str
+    start: str
+    max_tokens: int
+
+    @property
+    def stop(self) -> tuple[str, ...]:
+        return _stops(self.start)
+
+    def answer(self, loss: Loss, reply: Reply) -> Proposal:
+        return _parse(loss, self.edit_format, reply, self.start)
+
+
+def plain_request(loss: Loss, is_local: bool, prompt: prompts.Prompt = prompts.BARE_REPAIR) -> PlainRequest:
+    edit_format = "function" if excerpt.context(loss) else "whole"
+    start = _answer_start(loss, edit_format, is_local)
+    return PlainRequest(_begun(bare_messages(loss, prompt), start), edit_format, start,
+                        _reply_tokens(loss, edit_format))
+
+
+def _answer_start(loss: Loss, edit_format: str, is_local: bool) -> str:
+    """On a large file, the embedded model's answer is begun for it with the first target's signature:
+    shown the excerpt, it otherwise echoes the outline around the target (scope.ANSWER_STOPS)."""
+    if edit_format != "function" or not is_local or not excerpt.context(loss):
+        return ""
+    return scope.answer_start(excerpt.failure_targets(loss)[0])
+
+
+def _parse(loss: Loss, edit_format: str, reply: Reply, start: str = "") -> Proposal:
+    """The proposal in a reply; with `start`, the reply continues the answer begun with it."""
+    x = loss.variable
+    try:
+        if reply.truncated and edit_format == "udiff":  # a cut-off code block fails on its open fence
+            raise patch.PatchError("reply cut off at max_tokens")
+        source = _new_source(loss, edit_format, scope.answer_text(start, reply.text) if start else reply.text)
+    except patch.PatchError as error:
+        return Proposal(None, "", edit_format, str(error), reply)
+    source = _as_the_file_was(x, source)
+    return Proposal(source, patch.make_diff(x.value, source, x.name), edit_format, reply=reply)
+
+
 def _first_failure(loss: Loss) -> str:
     failure = loss.report.failures[0]
     return f"{failure.id}: {failure.message}\n{failure.traceback}"
@@ -460,15 +487,27 @@ def _first_word(line: str) -> str:
     return FIRST_WORD.match(line)[0]
 
 
-def _line_written(loss: Loss, line: int, old: str, text: str, reply: Reply) -> Proposal:
-    """The file with line `line` as `text` (the answer) writes it, at the old line's indentation."""
+def _line_written(loss: Loss, asked: excerpt.Pointed, old: str, text: str, reply: Reply) -> Proposal:
+    """The file with the line asked for (`old`) as `text` (the answer) writes it, at its indentation. Where
+    it began a statement over several lines and the answer is a whole statement, the answer replaces all
+    of it: leaving the rest in place would leave it dangling."""
     x, written = loss.variable, text.split("\n")[0].strip()
     lines = scope.python_lines(x.value)
-    if not written or written.startswith(("#", "...")) or [written] == [n.strip() for n in lines[line:line + 1]]:
+    following = [n.strip() for n in lines[asked.line:asked.line + 1]]
+    if not written or written.startswith(("#", "...")) or [written] == following:
         return Proposal(None, "", "line", "the answer wrote no new line of code", reply)
-    lines[line - 1] = patch.indentation(old) + written + old[len(old.rstrip("\r\n")):]
+    last = asked.last if _is_statement(written) else asked.line
+    lines[asked.line - 1:last] = [patch.indentation(old) + written + old[len(old.rstrip("\r\n")):]]
     source = "".join(lines)
     return Proposal(source, patch.make_diff(x.value, source, x.name), "line", reply=reply)
+
+
+def _is_statement(line: str) -> bool:
+    """Whether `line` is a whole statement (of a compound one, its header): no bracket left open."""
+    try:
+        return any(token.type == tokenize.NEWLINE for token in tokenize.generate_tokens(io.StringIO(line).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return False
 
 
 def _begun(messages: list[dict], start: str) -> list[dict]:
