@@ -39,6 +39,7 @@ INIT_LINES = 30  # a longer __init__ is shown by its signature
 STATEMENT_LINES = 10  # a longer module or class attribute (a table) is shown by its first line
 TEST_ID_PARAMETERS = re.compile(r"\[.*\]$")
 IDENTIFIER = re.compile(r"[^\W\d]\w*")
+DEFINITIONS = (*scope.FUNCTIONS, ast.ClassDef)
 
 
 def is_large(source: str) -> bool:
@@ -88,11 +89,11 @@ def lines_to_ask(source: str, traced: Sequence[int], scores: dict[int, float],
 
 
 def statement_ends(tree: ast.Module) -> dict[int, int]:
-    """The first line of every statement inside a definition, to its last: of a compound statement (`if`,
+    """The first line of every statement but a definition, to its last: of a compound statement (`if`,
     `for`, `except`...), the last line of its header."""
     ends = {}
     for node in ast.walk(tree):
-        if isinstance(node, (ast.stmt, ast.excepthandler)) and not isinstance(node, (*scope.FUNCTIONS, ast.ClassDef)):
+        if isinstance(node, (ast.stmt, ast.excepthandler)) and not isinstance(node, DEFINITIONS):
             ends[node.lineno] = header_end(node) if hasattr(node, "body") else node.end_lineno
     return ends
 
