@@ -115,9 +115,9 @@ def test_a_large_file_is_read_as_its_target_imports_signatures_and_failing_test(
     assert "math.ceil" not in prompt and "Half a kilogram" not in prompt
     # the failing test's source, read from the test file
     assert "# tests/test_shipping.py\ndef test_cost_in_europe():\n    parcel = Parcel(2.5)" in prompt
-    # the rest: one line each, or nothing
-    assert "    def label(self): ..." in prompt and "to {self.zone}" not in prompt
-    assert "def filler_7(a, b): ..." in prompt and "Filler number 7" not in prompt and "total -= 7" not in prompt
+    # the rest: nothing
+    assert "def label(self)" not in prompt and "to {self.zone}" not in prompt
+    assert "filler_7" not in prompt and "total -= 7" not in prompt
     assert "`Parcel.cost` (lines" in prompt  # the reply: the target definitions, spliced as before
     assert len(system + prompt) * 5 < len(BUGGY)
 
@@ -159,6 +159,7 @@ def test_the_embedded_model_first_writes_each_line_the_failures_point_at_again_w
     """A cloze: the target without the line, the answer begun with the target up to it and the line's first
     word (begun at the bare indentation, a small model writes the next line). The line as it was is no change."""
     monkeypatch.setattr(optimizer, "CLOZE_ANSWERS", 1)
+    monkeypatch.setattr(optimizer, "CLOZE_FIRST_ANSWERS", 1)
     x, loss = first_loss(shipping)
     scripted += [" = RATES[self.zone]", " = RATES[self.zone.lower()]  # zones are lower case"]
     first = tg.TGD([x], model=tg.LLM("local/qwen2.5-coder-1.5b", cache=None)).step(loss)
@@ -176,10 +177,39 @@ def test_the_embedded_model_first_writes_each_line_the_failures_point_at_again_w
     assert request["stop"] == ["\n"] and request["max_tokens"] == optimizer.CLOZE_TOKENS
 
 
+def test_a_cloze_shows_its_target_with_the_docstring_by_its_first_line(shipping, scripted, monkeypatch):
+    """The target is read twice (without the line, and the answer begun up to it): its docstring once."""
+    monkeypatch.setattr(optimizer, "CLOZE_FIRST_ANSWERS", 1)
+    documented = '    def cost(self):\n        """The price.\n\n        By weight and zone.\n        """\n'
+    (shipping / "shipping.py").write_text(BUGGY.replace("    def cost(self):\n", documented))
+    x, loss = first_loss(shipping)
+    scripted += [" = RATES[self.zone.lower()]"]
+    assert tg.TGD([x], model=tg.LLM("local/qwen2.5-coder-1.5b", cache=None)).step(loss).accepted
+    assert x.value == FIXED.replace("    def cost(self):\n", documented)
+    request = scripted.requests[0]
+    assert "By weight and zone" not in request["messages"][1]["content"]
+    assert f'    def cost(self):\n        """The price."""\n        {prompts.CLOZE_MARK}\n' in request["messages"][1]["content"]
+    assert request["messages"][-1]["content"] == \
+        '```python\nclass Parcel:\n    def cost(self):\n        """The price."""\n        rate'
+
+
+def test_the_first_lines_asked_for_get_more_samples_than_the_later_ones(shipping, scripted, monkeypatch):
+    monkeypatch.setattr(optimizer, "CLOZE_FIRST_LINES", 1)
+    x, loss = first_loss(shipping)
+    scripted += [" = RATES[self.zone]", " = RATES[self.zone]", " rounded_weight(self.weight) * rate"]
+    tgd = tg.TGD([x], model=tg.LLM("local/qwen2.5-coder-1.5b", cache=None))
+    assert not tgd.step(loss).accepted and not tgd.step(loss).accepted
+    first, first_more, second = scripted.requests
+    assert first["messages"] == first_more["messages"] != second["messages"]
+    assert (first["n"], first_more["n"], second["n"]) == (4, 4, 4)  # the runtime's 4 slots: 8 answers, then 4
+    assert first_more["seed"] == first["seed"] + 4
+
+
 def test_a_whole_statement_written_for_the_first_line_of_a_longer_one_replaces_all_of_it(
         shipping, scripted, monkeypatch):
     """Left in place, the statement's second line would dangle after it (a syntax error)."""
     monkeypatch.setattr(optimizer, "CLOZE_ANSWERS", 1)
+    monkeypatch.setattr(optimizer, "CLOZE_FIRST_ANSWERS", 1)
     (shipping / "shipping.py").write_text(BUGGY.replace("RATES[self.zone]\n", "RATES[\n            self.zone]\n"))
     x, loss = first_loss(shipping)
     scripted += [" = RATES[self.zone.lower()]"]
@@ -257,12 +287,15 @@ def test_the_test_source_is_found_from_its_junit_id_in_a_class_and_with_paramete
     assert excerpt.test_source(tmp_path, "command: make test") == ""
 
 
-def test_the_excerpt_of_a_file_holds_every_definition_by_at_least_its_signature():
+def test_the_excerpt_leaves_out_the_definitions_nobody_names():
+    """Named by a test: by its signature. Named by nobody: not even that (on 55_configparser the one-line
+    outline of the rest was two thirds of the excerpt)."""
     chosen = scope.targets(BUGGY, [BUGGY.splitlines().index("        rate = RATES[self.zone]") + 1])
-    shown = excerpt.file_excerpt(BUGGY, chosen)
+    shown = excerpt.file_excerpt(BUGGY, chosen, "def test_filler():\n    assert filler_7(1, 2) == 8\n")
     assert [t.qualname for t in chosen] == ["Parcel.cost"]
-    assert all(f"def filler_{n}(a, b): ..." in shown for n in range(FILLER_COUNT))
-    assert shown.count("\n") < BUGGY.count("\n") / 5
+    assert "def filler_7(a, b):\n    \"\"\"Filler number 7.\"\"\"\n    ..." in shown
+    assert "filler_8" not in shown and "def label" not in shown
+    assert shown.count("\n") < 40
 
 
 def test_a_long_table_the_target_reads_is_shown_by_its_first_line():

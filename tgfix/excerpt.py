@@ -7,7 +7,7 @@ into definitions (tgfix.scope), it reads an excerpt instead, in the file's order
   class attributes and `__init__` (where instance attributes are set);
 - the signature and first docstring line of every other definition the targets or the failing
   tests name;
-- one line per other definition (its signature); module-level code the targets do not name is left out;
+- nothing of the rest: a definition or module-level code nobody named is left out;
 and the source of the failing test functions, read from the test files (never written).
 
 Every call of a run on that file starts with the same text (prompts.SCOPED_SYSTEM, then this
@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import ast
 import re
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from tgfix import prompts, scope
+from tgfix import patch, prompts, scope
 from tgfix.localize import ochiai
 from tgfix.loss import Loss
 from tgfix.runner import TestCase
@@ -86,6 +87,23 @@ def lines_to_ask(source: str, traced: Sequence[int], scores: dict[int, float],
                         key=lambda n: (-round(scores[n], 2), n not in deciding, n))
     ranked = dict.fromkeys(m for n in [*traced, *suspicious] for m in (n, *guards.get(n, ())))
     return tuple(Pointed(n, ends.get(n, n), t) for n in ranked for t in targets if t.start < n <= t.end)
+
+
+def brief(target: scope.Target, line: int) -> scope.Target:
+    """The target with its docstring by its first line, for a prompt that asks for line `line` of the file
+    after it: what a cloze shows twice (its target without the line, and the answer begun up to it). Its
+    `start` moves down by the lines left out, so that every line after the docstring keeps its number."""
+    try:
+        node = ast.parse(textwrap.dedent(target.text)).body[0]
+    except (SyntaxError, ValueError, IndexError):
+        return target
+    doc = node.body[0] if ast.get_docstring(node) is not None else None
+    if doc is None or doc.end_lineno == doc.lineno or target.start + doc.end_lineno - 1 >= line:
+        return target
+    lines = scope.python_lines(target.text)
+    kept = [f"{text}\n" for text in docstring_line(node, patch.indentation(lines[doc.lineno - 1]))]
+    shown = lines[:doc.lineno - 1] + kept + lines[doc.end_lineno:]
+    return scope.Target(target.qualname, target.start + len(lines) - len(shown), target.end, "".join(shown))
 
 
 def statement_ends(tree: ast.Module) -> dict[int, int]:
@@ -180,12 +198,13 @@ def file_excerpt(source: str, chosen: Sequence[scope.Target], tests: str = "",
 
 
 def class_view(node: ast.ClassDef, lines: list[str], starts: set[int], named: set[str], hidden: int = 0) -> str:
-    """The class by its header and attributes when it owns a target (and its `__init__` in full, unless that
-    starts at line `hidden`), by its signature otherwise."""
+    """A class that owns a target by its header, docstring line, attributes and `__init__` (in full, unless
+    that starts at line `hidden`), with its targets and the methods named; a class named, or with members
+    named, by its header and those members; any other class left out."""
     methods = [m for m in node.body if isinstance(m, scope.FUNCTIONS)]
     owns_target = any(scope.first_line(m) in starts for m in methods)
     if not owns_target and node.name not in named and not any(m.name in named for m in methods):
-        return outline(node, "")
+        return ""
     indent = "    "
     parts = [header(node, ""), *docstring_line(node, indent)]
     for member in node.body[1 if ast.get_docstring(node) is not None else 0:]:
@@ -194,21 +213,22 @@ def class_view(node: ast.ClassDef, lines: list[str], starts: set[int], named: se
                 and scope.first_line(member) != hidden
             parts.append(segment(lines, member) if is_init else function_view(member, lines, starts, named, indent))
         elif isinstance(member, ast.ClassDef):
-            parts.append(outline(member, indent))
-        else:
+            parts.append(outline(member, indent) if member.name in named else "")
+        elif owns_target or scope.bound_names([member]) & named:
             parts.append(statement(lines, member))
-    return joined(part.rstrip("\n") for part in parts)
+    parts = [part.rstrip("\n") for part in parts if part]
+    return joined(parts) if len(parts) > 1 else outline(node, "")
 
 
 def function_view(node: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str], starts: set[int],
                   named: set[str], indent: str) -> str:
-    """A target in full, a named definition by its signature and docstring line, any other by one line."""
+    """A target in full, a named definition by its signature and docstring line, any other left out."""
     if scope.first_line(node) in starts:
         return segment(lines, node)
     if node.name in named:
         decorators = [f"{indent}@{ast.unparse(d)}" for d in node.decorator_list]
         return "\n".join([*decorators, header(node, indent), *docstring_line(node, indent + "    "), f"{indent}    ..."])
-    return outline(node, indent)
+    return ""
 
 
 def header(node: ast.stmt, indent: str) -> str:

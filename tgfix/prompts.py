@@ -233,8 +233,8 @@ of the file stays as it is.""")
 
 SCOPED_SYSTEM = "You are an expert programmer who fixes bugs."
 
-SHOWN_WITH_TARGETS = "the definitions to fix in full; the imports; the other definitions by their signatures"
-SHOWN_BUT_ONE = "the definitions to fix in full but one; the imports; the other definitions by their signatures"
+SHOWN_WITH_TARGETS = "the definitions to fix in full; the imports; the definitions they use by their signatures"
+SHOWN_BUT_ONE = "the definitions to fix in full but one; the imports; the definitions they use by their signatures"
 SCOPED_CONTEXT = Template("""\
 <FILE name="$name" shown="$shown">
 $excerpt
