@@ -159,7 +159,6 @@ def test_the_embedded_model_first_writes_each_line_the_failures_point_at_again_w
     """A cloze: the target without the line, the answer begun with the target up to it and the line's first
     word (begun at the bare indentation, a small model writes the next line). The line as it was is no change."""
     monkeypatch.setattr(optimizer, "CLOZE_ANSWERS", 1)
-    monkeypatch.setattr(optimizer, "CLOZE_FIRST_ANSWERS", 1)
     x, loss = first_loss(shipping)
     scripted += [" = RATES[self.zone]", " = RATES[self.zone.lower()]  # zones are lower case"]
     first = tg.TGD([x], model=tg.LLM("local/qwen2.5-coder-1.5b", cache=None)).step(loss)
@@ -179,7 +178,7 @@ def test_the_embedded_model_first_writes_each_line_the_failures_point_at_again_w
 
 def test_a_cloze_shows_its_target_with_the_docstring_by_its_first_line(shipping, scripted, monkeypatch):
     """The target is read twice (without the line, and the answer begun up to it): its docstring once."""
-    monkeypatch.setattr(optimizer, "CLOZE_FIRST_ANSWERS", 1)
+    monkeypatch.setattr(optimizer, "CLOZE_ANSWERS", 1)
     documented = '    def cost(self):\n        """The price.\n\n        By weight and zone.\n        """\n'
     (shipping / "shipping.py").write_text(BUGGY.replace("    def cost(self):\n", documented))
     x, loss = first_loss(shipping)
@@ -193,23 +192,10 @@ def test_a_cloze_shows_its_target_with_the_docstring_by_its_first_line(shipping,
         '```python\nclass Parcel:\n    def cost(self):\n        """The price."""\n        rate'
 
 
-def test_the_first_lines_asked_for_get_more_samples_than_the_later_ones(shipping, scripted, monkeypatch):
-    monkeypatch.setattr(optimizer, "CLOZE_FIRST_LINES", 1)
-    x, loss = first_loss(shipping)
-    scripted += [" = RATES[self.zone]", " = RATES[self.zone]", " rounded_weight(self.weight) * rate"]
-    tgd = tg.TGD([x], model=tg.LLM("local/qwen2.5-coder-1.5b", cache=None))
-    assert not tgd.step(loss).accepted and not tgd.step(loss).accepted
-    first, first_more, second = scripted.requests
-    assert first["messages"] == first_more["messages"] != second["messages"]
-    assert (first["n"], first_more["n"], second["n"]) == (4, 4, 4)  # the runtime's 4 slots: 8 answers, then 4
-    assert first_more["seed"] == first["seed"] + 4
-
-
 def test_a_whole_statement_written_for_the_first_line_of_a_longer_one_replaces_all_of_it(
         shipping, scripted, monkeypatch):
     """Left in place, the statement's second line would dangle after it (a syntax error)."""
     monkeypatch.setattr(optimizer, "CLOZE_ANSWERS", 1)
-    monkeypatch.setattr(optimizer, "CLOZE_FIRST_ANSWERS", 1)
     (shipping / "shipping.py").write_text(BUGGY.replace("RATES[self.zone]\n", "RATES[\n            self.zone]\n"))
     x, loss = first_loss(shipping)
     scripted += [" = RATES[self.zone.lower()]"]

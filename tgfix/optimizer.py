@@ -68,9 +68,6 @@ REPEAT_TEMPERATURE = 1.1
 # tokens a request).
 CLOZE_LINES = 12  # more than 240 s allows on a 1,400-line module (about 20 s a line after the first)
 CLOZE_ANSWERS = 4
-# The lines asked for first are the likeliest; more samples of them cost little once their prompt is read
-# (on 59_csv: 8 samples in 8 s of a prompt read before, against 22 s for 4 of the next line's).
-CLOZE_FIRST_LINES, CLOZE_FIRST_ANSWERS = 4, 8
 CLOZE_TOKENS = 96  # one line
 APPROACH_RETRIES = 2  # asks within one step for another technique after answers that brought no new program
 REMOTE_MAX_TEMPERATURE = 1.0  # the range every provider takes (Anthropic's ends at 1)
@@ -238,8 +235,7 @@ class TGD:
         old = scope.python_lines(loss.variable.value)[asked.line - 1]
         word, shown = _first_word(old), excerpt.brief(asked.target, asked.line)
         begun = _begun(_cloze_messages(loss, asked, shown, old), scope.answer_start(shown, asked.line) + word)
-        answers = CLOZE_FIRST_ANSWERS if self.clozed <= CLOZE_FIRST_LINES else CLOZE_ANSWERS
-        replies = self.engine.sample(begun, answers, max_tokens=CLOZE_TOKENS, stop=("\n",),
+        replies = self.engine.sample(begun, CLOZE_ANSWERS, max_tokens=CLOZE_TOKENS, stop=("\n",),
                                      **self._sampling(self.clozed, repeating=False))
         return [_line_written(loss, asked, old, word + reply.text, reply) for reply in replies]
 
