@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bench import corpus
-from bench.probes import PROBES, first_prompt, overhead, remote_candidates, samples
+from bench.probes import PROBES, cloze_prompt, first_prompt, overhead, remote_candidates, samples
 from bench.probes.model_speed import repair_prompt
 from conftest import fenced
 
@@ -67,6 +67,14 @@ def test_samples_next_arm_shows_the_second_failing_test(scripted, tmp_path):
     (shown_first,), (shown_second,) = (re.findall(r"^- (\S+):", prompt, re.MULTILINE) for prompt in (first, second))
     assert shown_first != shown_second
     assert scripted.requests[4]["temperature"] == 1.1
+
+
+@pytest.mark.slow
+def test_cloze_prompt_counts_the_first_cloze_of_a_large_case(capsys):
+    assert cloze_prompt.main(["--cases", "65_headerregistry"]) == 0
+    (row,) = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| 65_")]
+    request, excerpt, tests, failure, target = (int(cell.replace(",", "")) for cell in row.split("|")[2:-1])
+    assert min(excerpt, tests, failure, target) > 0 and request > excerpt + tests + failure + target / 2
 
 
 def test_model_speed_times_single_shots_prompt(tmp_path):

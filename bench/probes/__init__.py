@@ -13,9 +13,10 @@ hook_overhead  what `tgfix hook` adds to pytest when the tests pass (no model)
 remote_candidates  a step's K candidates from a remote model, one after another and at once (fake server)
 scoped_prompt  prompt tokens per call on a 1,382-line module, whole file against its excerpt (no model;
                --replay: their seconds on the embedded model)
+cloze_prompt   what the first cloze of each large case reads, in characters, and of what (no model)
 first_step     the first step's greedy reply on one case: seconds, tokens, the reply (the embedded model)
 growth         how the time of each polish problem's costliest function grows, slow and reference (no model)
 """
 
 PROBES = ("first_prompt", "samples", "model_speed", "prompt_cache", "scope_tokens", "validation", "overhead",
-          "hook_overhead", "remote_candidates", "scoped_prompt", "first_step", "growth")
+          "hook_overhead", "remote_candidates", "scoped_prompt", "cloze_prompt", "first_step", "growth")
