@@ -176,6 +176,21 @@ def test_the_embedded_model_first_writes_each_line_the_failures_point_at_again_w
     assert request["stop"] == ["\n"] and request["max_tokens"] == optimizer.CLOZE_TOKENS
 
 
+def test_a_line_that_compares_is_asked_again_begun_up_to_its_last_comparison(shipping, scripted, monkeypatch):
+    """Begun at its first word the answer keeps the wrong comparison; begun up to it, it writes another."""
+    monkeypatch.setattr(optimizer, "CLOZE_ANSWERS", 1)
+    fixed = FIXED.replace("[self.zone.lower()]\n", "[self.zone.lower()] if self.weight > 0 else 0\n")
+    (shipping / "shipping.py").write_text(fixed.replace("self.weight > 0", "self.weight < 0"))
+    x, loss = first_loss(shipping)
+    scripted += [" = RATES[self.zone.lower()] if self.weight < 0 else 0", " > 0 else 0"]
+    tgd = tg.TGD([x], model=tg.LLM("local/qwen2.5-coder-1.5b", cache=None))
+    assert not tgd.step(loss).accepted
+    assert tgd.step(loss).accepted and x.value == fixed
+    first, second = (request["messages"][-1]["content"] for request in scripted.requests)
+    assert first.endswith("    def cost(self):\n        rate")
+    assert second.endswith("    def cost(self):\n        rate = RATES[self.zone.lower()] if self.weight")
+
+
 def test_a_cloze_shows_its_target_with_the_docstring_by_its_first_line(shipping, scripted, monkeypatch):
     """The target is read twice (without the line, and the answer begun up to it): its docstring once."""
     monkeypatch.setattr(optimizer, "CLOZE_ANSWERS", 1)
@@ -345,3 +360,10 @@ def test_a_line_that_begins_a_statement_over_several_lines_knows_where_the_state
     target = scope.targets(SPLIT, [3])
     asked = excerpt.lines_to_ask(SPLIT, [3], {2: 0.5, 5: 0.5, 6: 0.5, 9: 0.5}, target)
     assert [(p.line, p.last) for p in asked] == [(3, 3), (5, 5), (6, 6), (4, 5), (2, 3), (9, 10)]
+
+
+def test_a_traced_line_in_a_try_is_followed_by_the_except_clauses_that_let_its_exception_through():
+    target = scope.targets(SPLIT, [8])
+    asked = excerpt.lines_to_ask(SPLIT, [8], {2: 0.5, 8: 0.5}, target)
+    assert [(p.line, p.last) for p in asked] == [(8, 8), (9, 10), (2, 3)]
+    assert [p.line for p in excerpt.lines_to_ask(SPLIT, [], {8: 0.5, 2: 0.5}, target)] == [8, 2]  # suspicious only: no clause

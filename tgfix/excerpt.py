@@ -80,12 +80,15 @@ def lines_to_ask(source: str, traced: Sequence[int], scores: dict[int, float],
     """The lines of `targets` in the order to ask for them again: those the tracebacks end in (`traced`,
     innermost first), then the others by suspiciousness (`scores`), of lines alike first those that decide
     (a condition, a comparison, a return: where every test runs every line, that is all there is to go
-    by); each followed by the condition that let it run."""
+    by); each followed by the condition that let it run, and a traced line by the `except` clauses that
+    let its exception through."""
     tree = ast.parse(source)
     guards, deciding, ends = guarding_conditions(tree), deciding_lines(tree), statement_ends(tree)
+    handlers = enclosing_handlers(tree)
     suspicious = sorted((n for n, score in scores.items() if score > 0),
                         key=lambda n: (-round(scores[n], 2), n not in deciding, n))
-    ranked = dict.fromkeys(m for n in [*traced, *suspicious] for m in (n, *guards.get(n, ())))
+    ranked = dict.fromkeys([*(m for n in traced for m in (n, *guards.get(n, ()), *handlers.get(n, ()))),
+                            *(m for n in suspicious for m in (n, *guards.get(n, ())))])
     return tuple(Pointed(n, ends.get(n, n), t) for n in ranked for t in targets if t.start < n <= t.end)
 
 
@@ -127,6 +130,12 @@ def guarding_conditions(tree: ast.Module) -> dict[int, tuple[int]]:
     """The line of each statement in the body (or else branch) of an `if` or `while`, to that condition's line."""
     return {child.lineno: (node.lineno,) for node in ast.walk(tree) if isinstance(node, (ast.If, ast.While))
             for child in (*node.body, *node.orelse)}
+
+
+def enclosing_handlers(tree: ast.Module) -> dict[int, tuple[int, ...]]:
+    """The line of each statement in the body of a `try` (or `try*`), to the lines of its `except` clauses."""
+    return {child.lineno: tuple(handler.lineno for handler in node.handlers)
+            for node in ast.walk(tree) if getattr(node, "handlers", None) for child in node.body}
 
 
 def deciding_lines(tree: ast.Module) -> set[int]:

@@ -19,7 +19,8 @@ APPROACH_RETRIES times, each time naming a technique the file does not use yet.
 On a large file with the embedded model, the first steps are clozes: each writes one line the failures
 point at again (the tracebacks' lines, then the suspicious ones), shown its definition without that
 line. Shown the line, a small model copies it, bug included, whether asked for the whole definition
-or for the lines to change.
+or for the lines to change. A line that compares is asked twice: its answer begun at its first word,
+then begun with the line up to its last comparison.
 
 On a large suite (SELECTION_MIN_TESTS tests or more) a candidate runs first only the tests that can
 tell quickly: those that executed the definitions the failures point at or the candidate changes
@@ -66,7 +67,8 @@ REPEAT_TEMPERATURE = 1.1
 # it would be a second request, on the runtime's single-sequence server, which holds no prefix of the
 # batched one's (bench/reports/embedded-1.5b-large-cloze: two lines in 240 s with it, 3,000 prompt
 # tokens a request).
-CLOZE_LINES = 12  # more than 240 s allows on a 1,400-line module (about 20 s a line after the first)
+# A line's second ask (up to its last comparison) reads the prompt of its first again: a few seconds.
+CLOZE_ASKS = 18  # more than 240 s allows on a 1,400-line module (about 20 s a line after the first)
 CLOZE_ANSWERS = 4
 CLOZE_TOKENS = 96  # one line
 APPROACH_RETRIES = 2  # asks within one step for another technique after answers that brought no new program
@@ -84,6 +86,7 @@ REPLY_MIN_TOKENS = 1024
 SELECTION_MIN_TESTS = 50
 SELECTION_MAX_SHARE = 0.5
 FIRST_WORD = re.compile(r"[ \t]*[\w.]*")
+COMPARISONS = {"<", "<=", ">", ">=", "==", "!=", "in", "is"}
 CODING_DECLARATION = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+")  # PEP 263, as tokenize reads it
 
 
@@ -166,7 +169,7 @@ class TGD:
         self.proposed = 0  # proposals asked for so far: the first (and a second opinion) are greedy
         self.repeating = False  # the last step brought no new idea: the next samples hotter, without memory
         self.stuck = 0  # steps so far that brought no new idea
-        self.clozed = 0  # lines of a large file written again so far (_cloze)
+        self.clozed = 0  # lines of a large file asked for again so far (_cloze)
         self._tested: dict[str, Future] = {}  # fingerprint of a source -> its TestReport
         self._lock = threading.Lock()
 
@@ -219,25 +222,25 @@ class TGD:
         return [self._proposal(loss, edit_format, reply, number + n, start) for n, reply in enumerate(replies)]
 
     def _cloze(self, loss: Loss) -> list[Proposal]:
-        """On a large file, the embedded model's first CLOZE_LINES steps each write one of the lines the
+        """On a large file, the embedded model's first CLOZE_ASKS steps each write one of the lines the
         failures point at again, shown its target without it: shown the line, it copies it, bug included.
-        The answer is begun with the target up to that line and the line's first word, and ends with it.
-        [] once they are done, or for another model or file."""
-        if self.clozed >= CLOZE_LINES or not self.engine.is_local or self._format_for(loss) != "function" \
+        The answer is begun with the target up to that line and the line's start (_beginnings), and ends
+        with it. [] once they are done, or for another model or file."""
+        if self.clozed >= CLOZE_ASKS or not self.engine.is_local or self._format_for(loss) != "function" \
                 or not excerpt.context(loss):
             return []
-        pointed = excerpt.pointed_lines(loss)
-        if self.clozed >= len(pointed):
+        lines = scope.python_lines(loss.variable.value)
+        asks = [(p, start) for p in excerpt.pointed_lines(loss) for start in _beginnings(lines[p.line - 1])]
+        if self.clozed >= len(asks):
             return []
-        asked = pointed[self.clozed]
+        asked, start = asks[self.clozed]
         self.clozed += 1
         self.on_status(f"asking for line {asked.line} again")
-        old = scope.python_lines(loss.variable.value)[asked.line - 1]
-        word, shown = _first_word(old), excerpt.brief(asked.target, asked.line)
-        begun = _begun(_cloze_messages(loss, asked, shown, old), scope.answer_start(shown, asked.line) + word)
+        old, shown = lines[asked.line - 1], excerpt.brief(asked.target, asked.line)
+        begun = _begun(_cloze_messages(loss, asked, shown, old), scope.answer_start(shown, asked.line) + start)
         replies = self.engine.sample(begun, CLOZE_ANSWERS, max_tokens=CLOZE_TOKENS, stop=("\n",),
                                      **self._sampling(self.clozed, repeating=False))
-        return [_line_written(loss, asked, old, word + reply.text, reply) for reply in replies]
+        return [_line_written(loss, asked, old, start + reply.text, reply) for reply in replies]
 
     def _second_opinion(self, loss: Loss) -> list[Proposal]:
         """The greedy answer to the plain request, or none once a budget is spent (the loop then stops
@@ -480,10 +483,33 @@ def _cloze_messages(loss: Loss, asked: excerpt.Pointed, shown: scope.Target, old
                                   mark=prompts.CLOZE_MARK, masked="".join(lines).rstrip("\n"))
 
 
-def _first_word(line: str) -> str:
-    """The start of a line up to its first name or keyword, which a written-again line begins with: begun
-    at the bare indentation, a small model writes the line after the one left out."""
-    return FIRST_WORD.match(line)[0]
+def _beginnings(line: str) -> tuple[str, ...]:
+    """How the answers that write `line` again are begun: at its first name or keyword (begun at the bare
+    indentation, a small model writes the line after the one left out); and where it compares, with the
+    line up to its last comparison, for the model to write that comparison and what follows it (a wrong
+    bound or operator at a line's end, which begun at the first word it did not find)."""
+    word = FIRST_WORD.match(line)[0]
+    cut = _last_comparison(line.strip())
+    compared = patch.indentation(line) + line.strip()[:cut].rstrip() if cut else word
+    return tuple(dict.fromkeys([word, compared]))
+
+
+def _last_comparison(code: str) -> int:
+    """Where the last comparison operator of a line of code begins (of `not in`, its `not`; a loop's `in`
+    is none); 0 if none."""
+    cut, previous, loops = 0, None, 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(code).readline):
+            loops += token.string == "for"
+            if token.string == "in" and loops:
+                loops -= 1
+            elif token.string in COMPARISONS and token.type in (tokenize.OP, tokenize.NAME):
+                negated = token.string == "in" and previous.string == "not"
+                cut = previous.start[1] if negated else token.start[1]
+            previous = token
+    except (tokenize.TokenError, SyntaxError):  # a line of a longer statement: its brackets left open
+        pass
+    return cut
 
 
 def _line_written(loss: Loss, asked: excerpt.Pointed, old: str, text: str, reply: Reply) -> Proposal:
