@@ -127,7 +127,7 @@ def test_a_file_larger_than_the_context_is_repaired_when_its_targets_fit(shippin
     """The embedded model continues an answer begun with the target's signature; an outline line it echoes
     after the target (where generation stops: scope.ANSWER_STOPS) changes nothing."""
     monkeypatch.chdir(shipping)
-    monkeypatch.setattr(optimizer, "CLOZE_LINES", 0)  # the whole target at once from the first step
+    monkeypatch.setattr(optimizer, "CLOZE_ASKS", 0)  # the whole target at once from the first step
     scripted.append("        rate = RATES[self.zone.lower()]\n        return rounded_weight(self.weight) * rate\n\n"
                     "    def label(self): ...\n")
     result = cli("solve", "shipping.py", "--model", "local/qwen2.5-coder-1.5b")
@@ -142,7 +142,7 @@ def test_a_file_larger_than_the_context_is_repaired_when_its_targets_fit(shippin
 
 @pytest.mark.slow
 def test_the_second_opinion_on_a_large_file_is_begun_with_the_target_too(shipping, scripted, monkeypatch):
-    monkeypatch.setattr(optimizer, "CLOZE_LINES", 0)
+    monkeypatch.setattr(optimizer, "CLOZE_ASKS", 0)
     x, loss = first_loss(shipping)
     scripted += ["        return 0\n", "        rate = RATES[self.zone.lower()]\n"
                  "        return rounded_weight(self.weight) * rate\n"]
