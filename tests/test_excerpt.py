@@ -191,6 +191,14 @@ def test_a_line_that_compares_is_asked_again_begun_up_to_its_last_comparison(shi
     assert second.endswith("    def cost(self):\n        rate = RATES[self.zone.lower()] if self.weight")
 
 
+def test_a_line_is_asked_again_up_to_its_last_comparison_and_a_loop_is_no_comparison():
+    assert optimizer._beginnings("    if 0 <= i < len(name) - 1:\n") == ("    if", "    if 0 <= i")
+    assert optimizer._beginnings("    if a not in b:\n") == ("    if", "    if a")
+    assert optimizer._beginnings("    x = [a for a in b if a is c]\n") == ("    x", "    x = [a for a in b if a")
+    assert optimizer._beginnings("    for x in y:\n") == ("    for",)
+    assert optimizer._beginnings("        in names):\n") == ("        in",)  # a statement's last line
+
+
 def test_a_cloze_shows_its_target_with_the_docstring_by_its_first_line(shipping, scripted, monkeypatch):
     """The target is read twice (without the line, and the answer begun up to it): its docstring once."""
     monkeypatch.setattr(optimizer, "CLOZE_ANSWERS", 1)

@@ -63,7 +63,7 @@ SAMPLING_TEMPERATURE = 0.8  # every proposal after the first: distinct samples n
 # unchanged 24 times in 72, against 34 at 0.8, and were unusable no more often (bench/reports/samples).
 REPEAT_TEMPERATURE = 1.1
 # On a large file, the embedded model's first steps each write one line the failures point at again
-# (TGD._cloze): this many lines, samples generated together in one request for each. No greedy answer:
+# (TGD._cloze): this many asks, samples generated together in one request for each. No greedy answer:
 # it would be a second request, on the runtime's single-sequence server, which holds no prefix of the
 # batched one's (bench/reports/embedded-1.5b-large-cloze: two lines in 240 s with it, 3,000 prompt
 # tokens a request).
@@ -169,7 +169,7 @@ class TGD:
         self.proposed = 0  # proposals asked for so far: the first (and a second opinion) are greedy
         self.repeating = False  # the last step brought no new idea: the next samples hotter, without memory
         self.stuck = 0  # steps so far that brought no new idea
-        self.clozed = 0  # lines of a large file asked for again so far (_cloze)
+        self.clozed = 0  # asks for a line of a large file so far (_cloze)
         self._tested: dict[str, Future] = {}  # fingerprint of a source -> its TestReport
         self._lock = threading.Lock()
 
@@ -504,7 +504,7 @@ def _last_comparison(code: str) -> int:
             if token.string == "in" and loops:
                 loops -= 1
             elif token.string in COMPARISONS and token.type in (tokenize.OP, tokenize.NAME):
-                negated = token.string == "in" and previous.string == "not"
+                negated = token.string == "in" and previous is not None and previous.string == "not"
                 cut = previous.start[1] if negated else token.start[1]
             previous = token
     except (tokenize.TokenError, SyntaxError):  # a line of a longer statement: its brackets left open
