@@ -296,6 +296,21 @@ def test_the_test_source_is_found_from_its_junit_id_in_a_class_and_with_paramete
     assert excerpt.test_source(tmp_path, "command: make test") == ""
 
 
+def test_a_test_a_class_inherits_from_a_mixin_in_its_file_is_shown_with_the_class_attributes_it_reads(tmp_path):
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_a.py").write_text(
+        "import unittest\n\n\nclass StreamTests:\n    stream = None\n\n    def test_nested(self):\n"
+        "        assert self.stream\n\n\nclass Base(StreamTests):\n    pass\n\n\n"
+        "class TestStdout(Base, unittest.TestCase):\n    stream = 'stdout'\n\n    def test_own(self):\n"
+        "        pass\n")
+    assert excerpt.test_source(tmp_path, "tests.test_a.TestStdout.test_nested") == (
+        "# tests/test_a.py\nclass TestStdout(Base, unittest.TestCase):\n    stream = 'stdout'\n"
+        "class StreamTests:\n    def test_nested(self):\n        assert self.stream")
+    assert excerpt.test_source(tmp_path, "tests.test_a.TestStdout.test_own") == (
+        "# tests/test_a.py\nclass TestStdout(Base, unittest.TestCase):\n    def test_own(self):\n        pass")
+    assert excerpt.test_source(tmp_path, "tests.test_a.TestStdout.test_missing") == ""
+
+
 def test_the_excerpt_leaves_out_the_definitions_nobody_names():
     """Named by a test: by its signature. Named by nobody: not even that (on 55_configparser the one-line
     outline of the rest was two thirds of the excerpt)."""

@@ -67,6 +67,23 @@ def test_real_run_fail_pass_and_timeout(tmp_path):
 
 
 @pytest.mark.slow
+def test_a_failure_that_quotes_a_path_into_the_copy_reads_the_same_every_run(tmp_path):
+    """The copy's folder is new each run; a path into it is written relative to the project, as pytest
+    writes its own, so that the same failure makes the same prompt (and cache key) every time."""
+    root, tests = tmp_path / "project", tmp_path / "tests"
+    root.mkdir()
+    tests.mkdir()
+    (root / "mod.py").write_text("import os\nWHERE = os.path.abspath(__file__)\n")
+    (tests / "test_mod.py").write_text("import mod\ndef test_where(): raise ValueError(mod.WHERE, __file__)\n")
+    spec = TestSpec(root, ("../tests",), beside=(tests,), test_timeout=5.0)
+    runs = [run_tests(spec, {"mod.py": (root / "mod.py").read_text()})[0] for _ in range(2)]
+    (first,), (second,) = (run.cases for run in runs)
+    assert first.message == "ValueError: ('mod.py', '../tests/test_mod.py')"
+    assert (first.message, first.traceback) == (second.message, second.traceback)
+    assert "tgfix-" not in first.traceback + runs[0].output
+
+
+@pytest.mark.slow
 def test_candidate_source_is_tested_not_the_users_file(tmp_path):
     spec = write_project(tmp_path, "def f():\n    return 3\n", "from mod import f\ndef test_f(): assert f() == 2\n")
     report, _ = run_tests(spec, {"mod.py": "def f():\n    return 2\n"})

@@ -317,20 +317,45 @@ def test_source(root: Path, test_id: str) -> str:
 
 
 def definition_source(path: Path, names: list[str], label: str) -> str:
-    """The function at `names` (["TestAdd", "test_int"]) in the file, labelled with its path."""
+    """The function at `names` (["TestAdd", "test_int"]) in the file, labelled with its path. A method
+    that the class inherits from a base class in the file (a unittest mixin) comes after the class's
+    header and attributes, under its own class's header."""
     try:
         source = path.read_text()
         body = ast.parse(source).body
     except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
         return ""
-    lines, owner = scope.python_lines(source), None
+    lines, classes = scope.python_lines(source), {n.name: n for n in body if isinstance(n, ast.ClassDef)}
+    named = owner = node = None
     for name in names:
-        node = next((n for n in body if isinstance(n, (*scope.FUNCTIONS, ast.ClassDef)) and n.name == name), None)
-        if node is None:
+        found = _member(owner, body, name, classes)
+        if found is None:
             return ""
+        owner, node = found
         if isinstance(node, ast.ClassDef):
-            owner, body = node, node.body
+            named = owner = node
+            body = node.body
     if not isinstance(node, scope.FUNCTIONS):
         return ""
     text = "".join(segment(lines, node).splitlines(keepends=True)[:TEST_LINES]).rstrip("\n")
-    return f"# {label}\n" + (f"{header(owner, '')}\n" if owner else "") + text
+    shown = [header(named, "")] if named else []
+    if owner is not named:
+        shown += [statement(lines, n).rstrip("\n") for n in named.body if isinstance(n, (ast.Assign, ast.AnnAssign))]
+        shown.append(header(owner, ""))
+    return "\n".join([f"# {label}", *shown, text])
+
+
+def _member(owner: ast.ClassDef | None, body: list[ast.stmt], name: str, classes: dict[str, ast.ClassDef],
+            seen: frozenset[str] = frozenset()) -> tuple[ast.ClassDef | None, ast.stmt] | None:
+    """The definition `name` in `body` (owner's, or the module's when None) with the class that holds it:
+    owner, or the first of its base classes in the file (depth first, as Python looks) that has it."""
+    node = next((n for n in body if isinstance(n, (*scope.FUNCTIONS, ast.ClassDef)) and n.name == name), None)
+    if node is not None:
+        return owner, node
+    for base in owner.bases if owner else ():
+        parent = classes.get(base.id) if isinstance(base, ast.Name) else None
+        if parent is not None and parent.name not in seen:
+            found = _member(parent, parent.body, name, classes, seen | {owner.name})
+            if found:
+                return found
+    return None

@@ -178,7 +178,8 @@ def run_tests(spec: TestSpec, files: dict[str, str], *, coverage_of: tuple[str, 
     pytest_ids = None if only is None else sorted(i for i in only if not i.startswith("command: "))
     run_pytest = bool(spec.tests) and pytest_ids != []
     python = _interpreter(spec) if run_pytest else None
-    with sandbox.Sandbox(spec.root, spec.beside) as workdir:
+    copy = sandbox.Sandbox(spec.root, spec.beside)
+    with copy as workdir:
         for name, source in files.items():
             sandbox.write(workdir, name, source)
         cases, output, seconds, timed_out, note = [], [], 0.0, False, ""
@@ -204,6 +205,8 @@ def run_tests(spec: TestSpec, files: dict[str, str], *, coverage_of: tuple[str, 
             output.append(result.output)
             seconds += result.seconds
             timed_out |= result.timed_out
+        cases = [replace(c, message=copy.relative(c.message), traceback=copy.relative(c.traceback)) for c in cases]
+        output = [copy.relative(text) for text in output]
     if before:
         cases = _with_not_run(tuple(cases), before, selected=only is not None)
     return TestReport(tuple(cases), "\n".join(output), seconds, timed_out, note), lines
@@ -307,13 +310,14 @@ def _plugin_output(spec: TestSpec, files: dict[str, str], env: Callable[[Path, P
     """What tgfix's pytest plugin wrote to `out`, told where by the variables env(workdir, out), in a run
     of the tests with `files` in place; "" if nothing."""
     python = _interpreter(spec)
-    with sandbox.Sandbox(spec.root, spec.beside) as workdir:
+    copy = sandbox.Sandbox(spec.root, spec.beside)
+    with copy as workdir:
         for path, source in files.items():
             sandbox.write(workdir, path, source)
         out = workdir / TOOLS / "out"
         try:
             _run_pytest(spec, python, workdir, tuple(files), (), None, env(workdir, out))
-            return _read_output(out)
+            return copy.relative(_read_output(out))
         except (TestSetupError, OSError):
             return ""
 

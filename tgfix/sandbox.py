@@ -193,6 +193,7 @@ class Sandbox:
         self.root = root
         self.beside = beside
         self.path: Path | None = None
+        self.workdir: Path | None = None  # the root's copy
 
     def __enter__(self) -> Path:
         where = copies_directory(self.root) or tempfile.gettempdir()
@@ -208,11 +209,24 @@ class Sandbox:
         except BaseException:
             self.__exit__()
             raise
-        return self.path / self.root.relative_to(top)
+        self.workdir = self.path / self.root.relative_to(top)
+        return self.workdir
 
     def __exit__(self, *exc) -> None:
         if self.path:
             shutil.rmtree(self.path, ignore_errors=True)
+
+    def relative(self, text: str) -> str:
+        """text with every path into the copy made relative to the root, as pytest writes its own
+        (`pkg/mod.py`, `../tests/test_mod.py`): the copy's folder is new each run, and a failure that
+        quotes it (a module's __file__) would read differently every time, to the model and its cache."""
+        if not self.path or not self.workdir:
+            return text
+        up = "../" * len(self.workdir.relative_to(self.path).parts)
+        for copy, root in dict.fromkeys([(self.path, self.workdir), (self.path.resolve(), self.workdir.resolve())]):
+            text = re.sub(re.escape(str(root)) + r"(/|(?![\w.-]))", lambda m: "" if m[1] else ".", text)
+            text = re.sub(re.escape(str(copy)) + r"(/|(?![\w.-]))", lambda m: up if m[1] else up[:-1], text)
+        return text
 
 
 def _copy_error(error: OSError) -> str:
