@@ -154,6 +154,27 @@ def test_the_second_opinion_on_a_large_file_is_begun_with_the_target_too(shippin
     assert second["stop"] == list(scope.ANSWER_STOPS)
 
 
+@pytest.mark.slow
+def test_on_a_file_of_100_lines_read_whole_both_greedy_answers_write_only_the_target(tmp_path, scripted):
+    """Shown the whole file, the embedded model asked for a method writes its whole class, unless the answer
+    is begun with the method (bench/README.md, "Files of 100-233 lines")."""
+    source = (HEAD + FILLERS[:FILLERS.index("def filler_12(")]).rstrip("\n") + "\n"
+    assert source.count("\n") >= optimizer.FUNCTION_MIN_LINES and not excerpt.is_large(source)
+    project = git_project(tmp_path / "shipping", {"shipping.py": source, "tests/test_shipping.py": TESTS})
+    x, loss = first_loss(project)
+    scripted += ["        return 0\n", "        rate = RATES[self.zone.lower()]\n"
+                 "        return rounded_weight(self.weight) * rate\n"]
+    step = tg.TGD([x], model=tg.LLM("local/qwen2.5-coder-1.5b", cache=None)).step(loss)
+    assert step.accepted and x.value == source.replace("RATES[self.zone]", "RATES[self.zone.lower()]")
+    first, second = scripted.requests
+    assert first["messages"][-1] == second["messages"][-1] == {
+        "role": "assistant", "content": "```python\nclass Parcel:\n    def cost(self):\n"}
+    assert "def filler_11(a, b):" in first["messages"][1]["content"]  # the file, read whole
+    assert "def filler_11(a, b):" in second["messages"][1]["content"]
+    assert "`Parcel.cost` (lines 24-26)" in second["messages"][1]["content"]  # the plain request, for the target
+    assert first["max_tokens"] == second["max_tokens"] == optimizer.REPLY_MIN_TOKENS  # not the file's 2,000
+
+
 def test_the_embedded_model_first_writes_each_line_the_failures_point_at_again_without_seeing_it(
         shipping, scripted, monkeypatch):
     """A cloze: the target without the line, the answer begun with the target up to it and the line's first

@@ -252,6 +252,12 @@ $first_loss
 $feedback$memory
 The tests are correct. Fix the bug. $answer_format"""))
 
+# The plain request on a file read whole whose answer is its targets (100+ lines): its context.
+FILE_SHOWN = Template("""```python
+$file
+```
+$problem""")
+
 # The plain request on a large file: the run's second opinion, after the same context.
 SCOPED_BARE_REPAIR = Prompt(
     system=SCOPED_SYSTEM,
