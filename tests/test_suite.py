@@ -1,5 +1,6 @@
 """The test suite itself: the quick command leaves out the slow parts, and CI cannot pass a missing part as a skip."""
 
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -34,3 +35,19 @@ def test_missing_isolation_is_a_skip_here_and_a_failure_in_ci(monkeypatch):
     with pytest.raises(pytest.fail.Exception, match="no network namespaces on this machine, and TGFIX_REQUIRE_SANDBOX=1"):
         require_isolation(False, "no network namespaces on this machine")
     require_isolation(True, "present: nothing happens")
+
+
+def readme_test_phases() -> list[list[str]]:
+    """The pytest arguments of each phase of README's command 2, the one CI runs."""
+    command = (ROOT / "README.md").read_text().split("# 2. run the test suite")[1].splitlines()[1]
+    return [shlex.split(part.split("-m pytest", 1)[1]) for part in command.split("&&") if "-m pytest" in part]
+
+
+@pytest.mark.slow
+def test_the_test_commands_phases_run_every_test_once_and_ci_runs_those_phases():
+    phases = readme_test_phases()
+    assert [phase[:2] for phase in phases] == [["-n", "2"], ["-m", "model"]]  # the model alone, last
+    parts = [collected(*phase[2:] if phase[0] == "-n" else phase) for phase in phases]
+    assert not set(parts[0]) & set(parts[1]) and sorted(parts[0] + parts[1]) == sorted(collected())
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert all(shlex.join(phase).replace("'", '"') in ci for phase in phases)
