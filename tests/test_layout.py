@@ -169,3 +169,13 @@ def test_every_public_function_and_class_of_tgfix_has_a_user():
         used |= {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
         used |= {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
     assert {name: module for name, module in defined.items() if name not in used} == {}
+
+
+def test_the_engine_parses_python_through_the_one_locked_parse():
+    """Candidates are validated in threads, and CPython 3.11's ast.parse fails when two threads parse at
+    once (SystemError: AST constructor recursion depth mismatch): tgfix.source.syntax_tree holds a lock.
+    The pytest plugin runs in the test subprocess, in one thread."""
+    calls = {path.name for path in PACKAGE.rglob("*.py") for node in ast.walk(ast.parse(path.read_text()))
+             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "parse"
+             and isinstance(node.func.value, ast.Name) and node.func.value.id == "ast"}
+    assert calls == {"source.py", "pytest_plugin.py"}

@@ -28,6 +28,7 @@ from tgfix import patch, prompts, scope
 from tgfix.localize import ochiai
 from tgfix.loss import Loss
 from tgfix.runner import TestCase
+from tgfix.source import syntax_tree
 
 # From 9,000 characters (about 3,000 tokens, 50 s of prompt at 60 tokens/s on 2 cores) a file is
 # excerpted: every file of the 53-case corpus is under it (46_inventory, 8,379), so their prompts
@@ -82,7 +83,7 @@ def lines_to_ask(source: str, traced: Sequence[int], scores: dict[int, float],
     (a condition, a comparison, a return: where every test runs every line, that is all there is to go
     by); each followed by the condition that let it run, and a traced line by the `except` clauses that
     let its exception through."""
-    tree = ast.parse(source)
+    tree = syntax_tree(source)
     guards, deciding, ends = guarding_conditions(tree), deciding_lines(tree), statement_ends(tree)
     handlers = enclosing_handlers(tree)
     suspicious = sorted((n for n, score in scores.items() if score > 0),
@@ -97,7 +98,7 @@ def brief(target: scope.Target, line: int) -> scope.Target:
     after it: what a cloze shows twice (its target without the line, and the answer begun up to it). Its
     `start` moves down by the lines left out, so that every line after the docstring keeps its number."""
     try:
-        node = ast.parse(textwrap.dedent(target.text)).body[0]
+        node = syntax_tree(textwrap.dedent(target.text)).body[0]
     except (SyntaxError, ValueError, IndexError):
         return target
     doc = node.body[0] if ast.get_docstring(node) is not None else None
@@ -171,7 +172,7 @@ def least_chars(source: str) -> int:
     if not is_large(source):
         return len(source)
     try:
-        tree = ast.parse(source)
+        tree = syntax_tree(source)
     except (SyntaxError, ValueError):
         return len(source)
     lines = scope.python_lines(source)
@@ -188,7 +189,7 @@ def file_excerpt(source: str, chosen: Sequence[scope.Target], tests: str = "",
                  left_out: scope.Target | None = None) -> str:
     """The file as the model reads it around the targets `chosen` (see the module doc); `left_out`, one of
     them, by its signature only."""
-    tree = ast.parse(source)
+    tree = syntax_tree(source)
     lines = scope.python_lines(source)
     starts = {t.start for t in chosen if t != left_out}
     named = names_in(*(t.text for t in chosen), tests) - {t.name for t in chosen if t != left_out}
@@ -276,7 +277,7 @@ def names_in(*sources: str) -> set[str]:
     found = set()
     for source in sources:
         try:
-            tree = ast.parse(scope.INDENTED_REPLY_WRAPPER + source if source[:1] in " \t" else source)
+            tree = syntax_tree(scope.INDENTED_REPLY_WRAPPER + source if source[:1] in " \t" else source)
         except (SyntaxError, ValueError):
             found |= set(IDENTIFIER.findall(source))
             continue
@@ -322,7 +323,7 @@ def definition_source(path: Path, names: list[str], label: str) -> str:
     header and attributes, under its own class's header."""
     try:
         source = path.read_text()
-        body = ast.parse(source).body
+        body = syntax_tree(source).body
     except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
         return ""
     lines, classes = scope.python_lines(source), {n.name: n for n in body if isinstance(n, ast.ClassDef)}

@@ -52,7 +52,7 @@ from tgfix.budget import BudgetSpent
 from tgfix.llm import LLM, Reply
 from tgfix.loss import Loss, failure_text
 from tgfix.runner import TestReport
-from tgfix.source import defined_names, with_lost_indentation_restored
+from tgfix.source import defined_names, syntax_tree, with_lost_indentation_restored
 from tgfix.variable import Variable
 
 # auto: function-scoped from here on (bench/reports/embedded-1.5b-large: on the 70+ line cases it
@@ -604,7 +604,7 @@ def _outcome(candidate: Candidate, before: TestReport) -> str:
 def _fingerprint(source: str, is_python: bool) -> str:
     """The same program spelled differently (comments, spacing) has one fingerprint."""
     try:
-        text = ast.dump(ast.parse(source)) if is_python else ""
+        text = ast.dump(syntax_tree(source)) if is_python else ""
     except (SyntaxError, ValueError):  # the current file may not parse yet
         text = ""
     return hashlib.sha256((text or " ".join(source.split())).encode()).hexdigest()
@@ -684,7 +684,7 @@ def _dropped_imports(old: str, new: str, x: Variable) -> str:
 def _imported(source: str) -> set[str]:
     """The top-level modules a file imports (relative imports are the project's own)."""
     names = set()
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(syntax_tree(source)):
         if isinstance(node, ast.Import):
             names |= {alias.name.split(".")[0] for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:

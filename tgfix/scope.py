@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from tgfix.patch import PatchError
-from tgfix.source import FUNCTIONS, bound_names, parses
+from tgfix.source import FUNCTIONS, bound_names, parses, syntax_tree
 
 __all__ = ["Target", "targets", "splice", "answer_start", "answer_text", "ANSWER_STOPS"]
 
@@ -68,7 +68,7 @@ def targets(source: str, lines: Iterable[int], max_targets: int = 3) -> tuple[Ta
     parse has no targets. A name defined twice (a property's getter and setter) gives one Target each.
     """
     try:
-        units = list(definition_units(ast.parse(source)))
+        units = list(definition_units(syntax_tree(source)))
     except (SyntaxError, ValueError):
         return ()
     chosen = []
@@ -121,7 +121,7 @@ def definition_units(tree: ast.Module) -> Iterable[tuple[str, ast.FunctionDef | 
 
 def parse(source: str, what: str) -> ast.Module:
     try:
-        return ast.parse(source)
+        return syntax_tree(source)
     except (SyntaxError, ValueError) as error:
         raise PatchError(f"{what} does not parse: {error}") from None
 
@@ -157,7 +157,7 @@ def answer_start(target: Target, upto: int | None = None) -> str:
     for a method), which the model continues; with `upto` (a line of the file in the target's body) the
     target's lines before it too. "" for a definition whose body starts on its `def` line."""
     try:
-        node = ast.parse(textwrap.dedent(target.text)).body[0]
+        node = syntax_tree(textwrap.dedent(target.text)).body[0]
     except (SyntaxError, ValueError, IndexError):
         return ""
     lines, header = python_lines(target.text), node.body[0].lineno - 1
@@ -195,7 +195,7 @@ def parse_reply(code: str) -> ReplyCode:
     wrapped = bool(code_lines) and code_lines[0][0] in " \t"
     text = INDENTED_REPLY_WRAPPER + code if wrapped else code
     try:
-        tree = ast.parse(text)
+        tree = syntax_tree(text)
     except SyntaxError as error:
         line = (error.lineno or 1) - wrapped
         raise PatchError(f"reply is not valid Python: line {line}: {error.msg}") from None

@@ -5,11 +5,22 @@ from __future__ import annotations
 
 import ast
 import re
+import threading
 
 from tgfix.patch import changed_lines, indentation
 
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 OUTSIDE_A_FUNCTION_NEVER = re.compile(r"(return|yield)\b")  # a statement no module's top level can hold
+# CPython 3.11 counts the depth of every AST it builds in one interpreter-wide counter, so two
+# threads parsing at once can fail with "SystemError: AST constructor recursion depth mismatch"
+# (candidates are validated in threads): tgfix parses one source at a time.
+_PARSING = threading.Lock()
+
+
+def syntax_tree(source: str | bytes) -> ast.Module:
+    """ast.parse, one thread at a time."""
+    with _PARSING:
+        return ast.parse(source)
 
 
 def bound_names(body: list[ast.stmt]) -> set[str]:
@@ -30,7 +41,7 @@ def defined_names(source: str) -> set[str]:
     """What a module defines that others may use: its functions, classes, methods (Class.method)
     and public module-level names."""
     names = set()
-    for node in ast.parse(source).body:
+    for node in syntax_tree(source).body:
         if isinstance(node, (*FUNCTIONS, ast.ClassDef)):
             names.add(node.name)
         if isinstance(node, ast.ClassDef):
@@ -44,7 +55,7 @@ def defined_names(source: str) -> set[str]:
 def describe_change(diff_text: str, new_source: str, verb: str = "edit") -> str:
     """A few words for a commit subject: the functions a diff touches, e.g. 'edit median(), mean()'."""
     try:
-        tree = ast.parse(new_source)
+        tree = syntax_tree(new_source)
     except SyntaxError:
         return ""
     lines = changed_lines(diff_text)
